@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "Hone",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "Hone", targets: ["Hone"]),
+    .library(name: "HoneMath", targets: ["HoneMath"]),
+    .library(name: "HoneTune", targets: ["HoneTune"]),
+    .library(name: "HoneSQLite", targets: ["HoneSQLite"]),
+    .executable(name: "hone", targets: ["HoneCLI"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CLAPACK",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+    .target(name: "HoneMath", dependencies: ["CLAPACK"]),
+    .target(name: "HoneTune", dependencies: ["HoneMath"]),
+    .target(
+      name: "HoneSQLite",
+      dependencies: ["HoneTune", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "Hone", dependencies: ["HoneMath", "HoneTune", "HoneSQLite"]),
+    .executableTarget(
+      name: "HoneCLI",
+      dependencies: ["Hone", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(
+      name: "StorageBenchmark",
+      dependencies: ["Hone"],
+      path: "Benchmarks/StorageBenchmark"),
+    .testTarget(name: "HoneMathTests", dependencies: ["HoneMath"]),
+    .testTarget(name: "HoneTuneTests", dependencies: ["HoneTune"]),
+    .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune"]),
+    .testTarget(name: "HoneCLITests", dependencies: ["Hone"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+// BLAS (OpenBLAS's CBLAS) and LAPACKE, as one module for Swift.
+#include <cblas.h>
+#include <lapacke.h>

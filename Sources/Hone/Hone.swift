@@ -1,0 +1,7 @@
+/// Hone: optimizing neural networks, inside the training loop and around it.
+///
+/// `import Hone` brings every public module: the numerics (`HoneMath`), the study engine
+/// (`HoneTune`) and the SQLite storage (`HoneSQLite`).
+@_exported import HoneMath
+@_exported import HoneTune
+@_exported import HoneSQLite

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import Hone
+
+/// `hone ask`: start a trial and print its parameters.
+struct AskCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ask", abstract: "Start a trial; prints {\"trial\": N, \"params\": {...}}.")
+  @OptionGroup var options: StudyOptions
+  @Option(help: "The search space as inline JSON.") var space: String?
+  @Option(help: "A file holding the search space JSON.") var spaceFile: String?
+  @Option(help: "random, qmc or grid (default random).") var sampler = "random"
+  @Option(help: "Seed of the sampler; the same seed gives the same suggestions.") var seed: UInt64?
+
+  func run() throws {
+    guard space == nil || spaceFile == nil else { throw ValidationError("give --space or --space-file, not both") }
+    let text = try space ?? spaceFile.map(readFile)
+    let distributions = try text.map(Distribution.space(fromJSON:)) ?? [:]
+    let study = try options.load(sampler: SamplerName.make(sampler, seed: seed, space: distributions))
+    let trial = try study.ask(distributions)
+    printJSON(.object(["trial": .int(trial.number), "params": .object(trial.params.mapValues(\.json))]))
+  }
+}
+
+/// `hone tell`: finish a trial.
+struct TellCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tell", abstract: "Finish a trial with its value(s), or as failed or pruned.")
+  @OptionGroup var options: StudyOptions
+  @Option(help: "The trial number (from ask).") var trial: Int
+  @Option(help: "The objective value.") var value: String?
+  @Option(help: "Comma-separated values, one per objective.") var values: String?
+  @Option(help: "failed or pruned, instead of a value.") var state: String?
+
+  func run() throws {
+    let given = [value != nil, values != nil, state != nil].filter { $0 }.count
+    guard given == 1 else { throw ValidationError("give exactly one of --value, --values or --state") }
+    let study = try options.load()
+    let finished: FrozenTrial
+    if let state {
+      guard let s = TrialState(rawValue: state.lowercased()), s == .failed || s == .pruned else {
+        throw ValidationError("--state takes failed or pruned, got '\(state)'")
+      }
+      finished = try study.tell(number: trial, state: s)
+    } else {
+      let parsed = try (value.map { [$0] } ?? values!.split(separator: ",").map(String.init)).map { text in
+        guard let v = Double(text.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("'\(text)' is not a number") }
+        return v
+      }
+      finished = try study.tell(number: trial, values: parsed)
+    }
+    printJSON(.object(["trial": .int(finished.number), "state": .string(finished.state.rawValue),
+                       "values": finished.values.map { .array($0.map(JSONValue.double)) } ?? .null]))
+    if finished.state == .failed, state == nil {
+      throw CLIError("trial \(trial) was recorded as failed: \(finished.failReason ?? "invalid value")")
+    }
+  }
+}
+
+/// `hone enqueue`: add a waiting trial with fixed parameters.
+struct EnqueueCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "enqueue", abstract: "Enqueue a trial with fixed parameters; the next ask takes it.")
+  @OptionGroup var options: StudyOptions
+  @Option(help: "The parameters as a JSON object, e.g. {\"lr\": 0.01}.") var params: String
+
+  func run() throws {
+    guard let object = try JSONValue.parse(params).objectValue else {
+      throw ValidationError("--params must be a JSON object of parameter values")
+    }
+    let values = try object.mapValues { json in
+      guard let v = ParamValue(json: json) else { throw ValidationError("parameter values must be strings, numbers or booleans") }
+      return v
+    }
+    let trial = try options.load().enqueueTrial(values)
+    printJSON(.object(["trial": .int(trial.number), "state": .string(trial.state.rawValue)]))
+  }
+}
+
+/// `hone best`: the best trial (or the Pareto set for several objectives).
+struct BestCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "best", abstract: "Print the best trial: {\"trial\": N, \"values\": [...], \"params\": {...}}; a JSON array of the Pareto set for several objectives.")
+  @OptionGroup var options: StudyOptions
+
+  func run() throws {
+    let study = try options.load()
+    if study.directions.count == 1 { printJSON(bestJSON(try study.bestTrial)) } else { printJSON(.array(try study.bestTrials.map(bestJSON))) }
+  }
+}
+
+/// `hone trials`: export every trial.
+struct TrialsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "trials", abstract: "Export every trial as JSON or CSV.")
+  @OptionGroup var options: StudyOptions
+  @Option(help: "json or csv.") var format = "json"
+
+  func run() throws {
+    let study = try options.load()
+    switch format.lowercased() {
+    case "json": print(try study.exportJSON())
+    case "csv": print(try study.exportCSV(), terminator: "")
+    default: throw ValidationError("--format takes json or csv, got '\(format)'")
+    }
+  }
+}
+
+/// An error whose message is printed as is.
+struct CLIError: Error, CustomStringConvertible {
+  let description: String
+  init(_ message: String) { description = message }
+}
+
+/// The samplers the CLI knows by name.
+enum SamplerName {
+  static func make(_ name: String, seed: UInt64?, space: [String: Distribution]) throws -> any Sampler {
+    switch name.lowercased() {
+    case "random": return RandomSampler(seed: seed)
+    case "qmc": return QMCSampler(seed: seed, searchSpace: space.isEmpty ? nil : space)
+    case "grid":
+      guard !space.isEmpty else { throw ValidationError("the grid sampler needs --space or --space-file") }
+      return try GridSampler(space: space, seed: seed)
+    default: throw ValidationError("unknown sampler '\(name)'; use random, qmc or grid")
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Hone
+
+/// `hone study create|list|show|delete`.
+struct StudyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "study", abstract: "Create, list, show and delete studies.",
+    subcommands: [Create.self, List.self, Show.self, Delete.self])
+
+  struct Create: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a study.")
+    @OptionGroup var options: StudyOptions
+    @Option(help: "minimize or maximize; repeat for several objectives (default minimize).")
+    var direction: [String] = []
+    @Flag(help: "Load the study if it exists (with the same directions) instead of failing.")
+    var loadIfExists = false
+
+    func run() throws {
+      let directions = try (direction.isEmpty ? ["minimize"] : direction).map { text in
+        guard let d = StudyDirection(rawValue: text.lowercased()) else {
+          throw ValidationError("unknown direction '\(text)'; use minimize or maximize")
+        }
+        return d
+      }
+      let study = try Study(name: options.study, storage: StorageURL.open(options.storage), directions: directions,
+                            pruner: NopPruner(), loadIfExists: loadIfExists)
+      printJSON(.object(["study": .string(study.name), "directions": .array(directions.map { .string($0.rawValue) })]))
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the studies, one JSON object per line.")
+    @Option(help: "Storage URL.") var storage = "sqlite:///hone.db"
+
+    func run() throws {
+      for summary in try StorageURL.open(storage).studies() { printJSON(summaryJSON(summary)) }
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a study: directions, trial counts, attributes, best.")
+    @OptionGroup var options: StudyOptions
+
+    func run() throws {
+      let study = try options.load()
+      let summary = try study.storage.studies().first { $0.id == study.id }!
+      var o = summaryJSON(summary).objectValue!
+      o["user_attrs"] = .object(try study.userAttrs)
+      o["best"] = .array(try study.bestTrials.map(bestJSON))
+      printJSON(.object(o))
+    }
+  }
+
+  struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete a study and all its trials.")
+    @OptionGroup var options: StudyOptions
+
+    func run() throws {
+      try Study.delete(name: options.study, storage: StorageURL.open(options.storage))
+      printJSON(.object(["deleted": .string(options.study)]))
+    }
+  }
+}
+
+/// A study summary as JSON.
+func summaryJSON(_ s: StudySummary) -> JSONValue {
+  .object([
+    "study": .string(s.name),
+    "directions": .array(s.directions.map { .string($0.rawValue) }),
+    "trials": .object(Dictionary(uniqueKeysWithValues: TrialState.allCases.map { ($0.rawValue, JSONValue.int(s.trialCounts[$0] ?? 0)) })),
+  ])
+}
+
+/// A best trial as `{"trial": N, "values": [...], "params": {...}}`.
+func bestJSON(_ t: FrozenTrial) -> JSONValue {
+  .object(["trial": .int(t.number), "values": .array((t.values ?? []).map(JSONValue.double)), "params": .object(t.params.mapValues(\.json))])
+}

@@ -1,0 +1,18 @@
+/// True when a dominates b under minimization: aᵢ ≤ bᵢ for every i and aⱼ < bⱼ for some j.
+public func dominates(_ a: [Double], _ b: [Double]) -> Bool {
+  precondition(a.count == b.count, "dominates: points of different dimension (\(a.count) and \(b.count))")
+  var strictly = false
+  for (x, y) in zip(a, b) {
+    if x > y { return false }
+    if x < y { strictly = true }
+  }
+  return strictly
+}
+
+/// The indices of the non-dominated points (the Pareto front) under minimization, in input
+/// order; duplicates of a front point are all kept. O(n²·m) for n points of m objectives
+/// (Deb et al. 2002, "A fast and elitist multiobjective genetic algorithm: NSGA-II", the
+/// first front of the non-dominated sort).
+public func paretoFrontIndices(_ points: [[Double]]) -> [Int] {
+  points.indices.filter { i in !points.indices.contains { j in j != i && dominates(points[j], points[i]) } }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import GRDB
+import HoneTune
+
+/// Storage in an SQLite file, shared safely by many threads and processes. The embedded
+/// default; `sqlite:///path.db` in a storage URL.
+///
+/// - Write-ahead logging, so readers never wait for the writer; a busy timeout, so
+///   concurrent writers queue instead of failing; every write is one `BEGIN IMMEDIATE`
+///   transaction, committed before the call returns (`synchronous = NORMAL` by default:
+///   durable across process crashes; `FULL` also across power loss).
+/// - Trial numbers come from `MAX(number) + 1` inside the write transaction, under a
+///   `UNIQUE (study_id, number)` constraint, so they are dense under any concurrency.
+/// - The schema is versioned (`_SQLiteSchema`); a foreign or newer file is refused untouched.
+public final class SQLiteStorage: Storage, @unchecked Sendable {
+  /// How durably each commit is written.
+  public enum Durability: String, Sendable {
+    /// `PRAGMA synchronous = NORMAL`: a commit survives the process crashing.
+    case normal
+    /// `PRAGMA synchronous = FULL`: a commit also survives the machine losing power.
+    case full
+  }
+
+  /// The database file.
+  public let path: String
+  /// Seconds a write waits for another process's lock before failing with `StorageError.locked`.
+  public let busyTimeout: Double
+  let queue: DatabaseQueue
+
+  /// Opens (creating if needed) the Hone database at `path`.
+  public init(path: String, busyTimeout: Double = 60, durability: Durability = .normal) throws {
+    self.path = path
+    self.busyTimeout = busyTimeout
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw StorageError.invalidURL("the folder \(directory) of database \(path) does not exist; create it first")
+    }
+    var config = Configuration()
+    config.busyMode = .timeout(busyTimeout)
+    config.label = "hone"
+    config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue.uppercased())") }
+    let timeout = busyTimeout
+    do {
+      queue = try DatabaseQueue(path: path, configuration: config)
+      try queue.writeWithoutTransaction { db in
+        try db.inTransaction(.immediate) {
+          try _SQLiteSchema.prepare(db, path: path)
+          return .commit
+        }
+        if try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() != "wal" {
+          try db.execute(sql: "PRAGMA journal_mode = WAL")
+        }
+      }
+    } catch {
+      throw SQLiteStorage.translate(error, path: path, busyTimeout: timeout)
+    }
+  }
+
+  /// Runs `body` in one `BEGIN IMMEDIATE` transaction, translating SQLite errors.
+  func write<T>(_ body: (Database) throws -> T) throws -> T {
+    do {
+      return try queue.writeWithoutTransaction { db in
+        var result: T?
+        try db.inTransaction(.immediate) {
+          result = try body(db)
+          return .commit
+        }
+        return result!
+      }
+    } catch {
+      throw SQLiteStorage.translate(error, path: path, busyTimeout: busyTimeout)
+    }
+  }
+
+  /// Runs `body` in a read transaction, translating SQLite errors.
+  func read<T>(_ body: (Database) throws -> T) throws -> T {
+    do {
+      return try queue.read(body)
+    } catch {
+      throw SQLiteStorage.translate(error, path: path, busyTimeout: busyTimeout)
+    }
+  }
+
+  /// SQLite's errors as `StorageError`s that say what to do; Hone's own errors pass through.
+  static func translate(_ error: Error, path: String, busyTimeout: Double) -> Error {
+    guard let error = error as? DatabaseError else { return error }
+    switch error.resultCode {
+    case .SQLITE_BUSY, .SQLITE_LOCKED:
+      return StorageError.locked("database \(path) stayed locked by another process for \(busyTimeout) s; try again, or raise ?timeout= in the storage URL")
+    case .SQLITE_NOTADB:
+      return StorageError.notAHoneDatabase("\(path) is not an SQLite database, so not a Hone database; give another path")
+    case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
+      return StorageError.backend("cannot open or write \(path): \(error.message ?? "\(error.resultCode)")")
+    default:
+      return StorageError.backend("SQLite error on \(path): \(error.message ?? "\(error.resultCode)")")
+    }
+  }
+
+  // MARK: studies
+
+  public func createStudy(name: String, directions: [StudyDirection]) throws -> Int {
+    try StorageRules.checkStudy(name: name, directions: directions)
+    return try write { db in
+      if try Int.fetchOne(db, sql: "SELECT id FROM studies WHERE name = ?", arguments: [name]) != nil {
+        throw StorageError.studyExists("a study named '\(name)' already exists (load it, or pick another name)")
+      }
+      try db.execute(sql: "INSERT INTO studies (name, directions) VALUES (?, ?)",
+                     arguments: [name, JSONValue.array(directions.map { .string($0.rawValue) }).description])
+      return Int(db.lastInsertedRowID)
+    }
+  }
+
+  public func studyID(name: String) throws -> Int {
+    try read { db in
+      guard let id = try Int.fetchOne(db, sql: "SELECT id FROM studies WHERE name = ?", arguments: [name]) else {
+        throw StorageError.studyNotFound("no study named '\(name)' in \(path) (create it first; `hone study list` shows the studies)")
+      }
+      return id
+    }
+  }
+
+  public func studies() throws -> [StudySummary] {
+    try read { db in
+      let counts = try Row.fetchAll(db, sql: "SELECT study_id, state, COUNT(*) AS n, MIN(datetime_start) AS start FROM trials GROUP BY study_id, state")
+      return try Row.fetchAll(db, sql: "SELECT id, name, directions FROM studies ORDER BY id").map { row in
+        let id: Int = row["id"]
+        var trialCounts: [TrialState: Int] = [:]
+        var start: Double?
+        for c in counts where (c["study_id"] as Int) == id {
+          if let state = TrialState(rawValue: c["state"]) { trialCounts[state] = c["n"] }
+          if let s: Double = c["start"] { start = min(start ?? s, s) }
+        }
+        return StudySummary(id: id, name: row["name"], directions: try Self.decodeDirections(row["directions"]),
+                            trialCounts: trialCounts, datetimeStart: start.map(Date.init(timeIntervalSince1970:)))
+      }
+    }
+  }
+
+  public func deleteStudy(id: Int) throws {
+    try write { db in
+      try Self.requireStudy(db, id)
+      try db.execute(sql: "DELETE FROM studies WHERE id = ?", arguments: [id])
+    }
+  }
+
+  public func directions(studyID: Int) throws -> [StudyDirection] {
+    try read { db in try Self.directions(db, studyID) }
+  }
+
+  public func setStudyUserAttr(studyID: Int, key: String, value: JSONValue) throws {
+    try updateAttrs(table: "studies", column: "user_attrs", id: studyID, key: key, value: value)
+  }
+
+  public func studyUserAttrs(studyID: Int) throws -> [String: JSONValue] {
+    try readAttrs(table: "studies", column: "user_attrs", id: studyID)
+  }
+
+  public func setStudySystemAttr(studyID: Int, key: String, value: JSONValue) throws {
+    try updateAttrs(table: "studies", column: "system_attrs", id: studyID, key: key, value: value)
+  }
+
+  public func studySystemAttrs(studyID: Int) throws -> [String: JSONValue] {
+    try readAttrs(table: "studies", column: "system_attrs", id: studyID)
+  }
+
+  func updateAttrs(table: String, column: String, id: Int, key: String, value: JSONValue) throws {
+    try write { db in
+      guard let text = try String.fetchOne(db, sql: "SELECT \(column) FROM \(table) WHERE id = ?", arguments: [id]) else {
+        throw Self.missing(table, id)
+      }
+      var attrs = try Self.decodeAttrs(text)
+      attrs[key] = value
+      try db.execute(sql: "UPDATE \(table) SET \(column) = ? WHERE id = ?", arguments: [JSONValue.object(attrs).description, id])
+    }
+  }
+
+  func readAttrs(table: String, column: String, id: Int) throws -> [String: JSONValue] {
+    try read { db in
+      guard let text = try String.fetchOne(db, sql: "SELECT \(column) FROM \(table) WHERE id = ?", arguments: [id]) else {
+        throw Self.missing(table, id)
+      }
+      return try Self.decodeAttrs(text)
+    }
+  }
+
+  static func missing(_ table: String, _ id: Int) -> StorageError {
+    table == "studies" ? .studyNotFound("no study with id \(id)") : .trialNotFound("no trial with id \(id)")
+  }
+
+  static func requireStudy(_ db: Database, _ id: Int) throws {
+    guard try Int.fetchOne(db, sql: "SELECT 1 FROM studies WHERE id = ?", arguments: [id]) != nil else {
+      throw StorageError.studyNotFound("no study with id \(id)")
+    }
+  }
+
+  static func directions(_ db: Database, _ studyID: Int) throws -> [StudyDirection] {
+    guard let text = try String.fetchOne(db, sql: "SELECT directions FROM studies WHERE id = ?", arguments: [studyID]) else {
+      throw StorageError.studyNotFound("no study with id \(studyID)")
+    }
+    return try decodeDirections(text)
+  }
+
+  static func decodeDirections(_ text: String) throws -> [StudyDirection] {
+    guard let items = try JSONValue.parse(text).arrayValue else { throw StorageError.backend("corrupt directions: \(text)") }
+    return try items.map {
+      guard let s = $0.stringValue, let d = StudyDirection(rawValue: s) else { throw StorageError.backend("corrupt directions: \(text)") }
+      return d
+    }
+  }
+
+  static func decodeAttrs(_ text: String) throws -> [String: JSONValue] {
+    guard let o = try JSONValue.parse(text).objectValue else { throw StorageError.backend("corrupt attributes: \(text)") }
+    return o
+  }
+}

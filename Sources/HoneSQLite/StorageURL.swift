@@ -1,0 +1,48 @@
+import Foundation
+import HoneTune
+
+/// Opens storage from a URL in SQLAlchemy's form, as the CLI and config files take it:
+///
+/// - `memory:` — in this process's memory;
+/// - `sqlite:///relative/path.db` — a file relative to the working directory;
+/// - `sqlite:////absolute/path.db` — an absolute path;
+/// - query options for SQLite: `?timeout=SECONDS` (busy timeout, default 60) and
+///   `synchronous=normal|full` (default normal).
+public enum StorageURL {
+  /// The storage the URL names; `StorageError.invalidURL` says which forms are accepted.
+  public static func open(_ url: String) throws -> any Storage {
+    if url == "memory:" || url == "memory://" { return InMemoryStorage() }
+    let prefix = "sqlite:///"
+    guard url.hasPrefix(prefix) else {
+      throw StorageError.invalidURL("unknown storage URL '\(url)'; use sqlite:///relative.db, sqlite:////absolute/path.db or memory:")
+    }
+    var rest = String(url.dropFirst(prefix.count))
+    var options: [String: String] = [:]
+    if let q = rest.firstIndex(of: "?") {
+      for pair in rest[rest.index(after: q)...].split(separator: "&") {
+        let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw StorageError.invalidURL("malformed option '\(pair)' in '\(url)'; use key=value") }
+        options[parts[0]] = parts[1]
+      }
+      rest = String(rest[..<q])
+    }
+    guard !rest.isEmpty else { throw StorageError.invalidURL("'\(url)' names no file; use sqlite:///path/to/file.db") }
+    var busyTimeout = 60.0
+    var durability = SQLiteStorage.Durability.normal
+    for (key, value) in options {
+      switch key {
+      case "timeout":
+        guard let t = Double(value), t >= 0 else { throw StorageError.invalidURL("timeout must be a number of seconds, got '\(value)'") }
+        busyTimeout = t
+      case "synchronous":
+        guard let d = SQLiteStorage.Durability(rawValue: value.lowercased()) else {
+          throw StorageError.invalidURL("synchronous must be normal or full, got '\(value)'")
+        }
+        durability = d
+      default:
+        throw StorageError.invalidURL("unknown option '\(key)' in '\(url)'; known: timeout, synchronous")
+      }
+    }
+    return try SQLiteStorage(path: rest.removingPercentEncoding ?? rest, busyTimeout: busyTimeout, durability: durability)
+  }
+}

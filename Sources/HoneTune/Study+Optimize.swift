@@ -1,0 +1,135 @@
+import Dispatch
+import Foundation
+
+extension Study {
+  /// Called after each finished trial with the study and the trial as stored.
+  public typealias Callback = @Sendable (Study, FrozenTrial) -> Void
+
+  /// Runs `objective` on new trials until `trials` have run, `timeout` has passed, or
+  /// `stop()` is called — whichever comes first — with `concurrency` trials at a time.
+  ///
+  /// Each trial's outcome is recorded: its value (NaN or ±∞ makes it failed), pruned when
+  /// the objective throws `TrialPruned`, failed with the error's message when it throws
+  /// anything else — and the study goes on. With `trialTimeout`, a trial still running past
+  /// it is failed with that reason and the study moves on; the objective's task is cancelled,
+  /// and whatever it records afterwards is refused. Storage errors end the run and are rethrown.
+  public func optimize(trials: Int? = nil, timeout: Duration? = nil, concurrency: Int = 1,
+                       trialTimeout: Duration? = nil, callbacks: [Callback] = [],
+                       _ objective: @escaping @Sendable (Trial) async throws -> Double) async throws {
+    try await optimize(trials: trials, timeout: timeout, concurrency: concurrency, trialTimeout: trialTimeout,
+                       callbacks: callbacks, values: { [try await objective($0)] })
+  }
+
+  /// `optimize` for several objectives: the objective returns one value per direction.
+  public func optimize(trials: Int? = nil, timeout: Duration? = nil, concurrency: Int = 1,
+                       trialTimeout: Duration? = nil, callbacks: [Callback] = [],
+                       values objective: @escaping @Sendable (Trial) async throws -> [Double]) async throws {
+    guard concurrency >= 1 else { throw TuneError.invalidArgument("concurrency must be at least 1, got \(concurrency)") }
+    if let trials, trials < 0 { throw TuneError.invalidArgument("trials must be >= 0, got \(trials)") }
+    stopFlag.withLock { $0 = false }
+    let deadline = timeout.map { Date(timeIntervalSinceNow: $0.seconds) }
+    let started = Locked(0)
+    let claimSlot: @Sendable () -> Bool = { [stopFlag] in
+      if stopFlag.current { return false }
+      if let deadline, Date() >= deadline { return false }
+      return started.withLock { count in
+        if let trials, count >= trials { return false }
+        count += 1
+        return true
+      }
+    }
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for _ in 0..<concurrency {
+        group.addTask {
+          while claimSlot() {
+            let finished = try await self.runTrial(objective, trialTimeout: trialTimeout)
+            for callback in callbacks { callback(self, finished) }
+          }
+        }
+      }
+      try await group.waitForAll()
+    }
+  }
+
+  /// One trial from ask to tell.
+  func runTrial(_ objective: @escaping @Sendable (Trial) async throws -> [Double],
+                trialTimeout: Duration?) async throws -> FrozenTrial {
+    let trial = try ask()
+    let beat = heartbeat.map { startHeartbeat(trialID: trial.id, every: $0.interval) }
+    defer { beat?.cancel() }
+    let outcome = await _TrialRace.run(trial: trial, objective: objective, timeout: trialTimeout)
+    do {
+      switch outcome {
+      case .values(let values): return try tell(number: trial.number, values: values)
+      case .pruned: return try tell(number: trial.number, state: .pruned)
+      case .failed(let reason): return try tell(number: trial.number, state: .failed, failReason: reason)
+      }
+    } catch let error as TuneError {
+      // A wrong number of values is the objective's fault: fail the trial and go on.
+      if case .invalidArgument(let message) = error {
+        return try tell(number: trial.number, state: .failed, failReason: message)
+      }
+      if case .trialFinished = error { return try storage.trial(id: trial.id) }
+      throw error
+    }
+  }
+
+  private func startHeartbeat(trialID: Int, every interval: Duration) -> DispatchSourceTimer {
+    let timer = DispatchSource.makeTimerSource(queue: .global())
+    let storage = self.storage
+    timer.schedule(deadline: .now(), repeating: interval.seconds)
+    timer.setEventHandler { try? storage.recordHeartbeat(trialID: trialID) }
+    timer.resume()
+    return timer
+  }
+}
+
+/// How an objective ended.
+enum _TrialOutcome: Sendable {
+  case values([Double])
+  case pruned
+  case failed(String)
+}
+
+/// Runs an objective in its own task and returns whichever comes first: its outcome or the
+/// timeout. The timer runs on a Dispatch queue, so it fires even when the objective keeps
+/// every thread of the cooperative pool busy.
+final class _TrialRace: @unchecked Sendable {
+  private let lock = NSLock()
+  private var continuation: CheckedContinuation<_TrialOutcome, Never>?
+
+  private init(_ continuation: CheckedContinuation<_TrialOutcome, Never>) { self.continuation = continuation }
+
+  /// Resumes the waiter once; false if it was already resumed.
+  private func finish(_ outcome: _TrialOutcome) -> Bool {
+    lock.lock()
+    let c = continuation
+    continuation = nil
+    lock.unlock()
+    c?.resume(returning: outcome)
+    return c != nil
+  }
+
+  static func run(trial: Trial, objective: @escaping @Sendable (Trial) async throws -> [Double],
+                  timeout: Duration?) async -> _TrialOutcome {
+    await withCheckedContinuation { continuation in
+      let race = _TrialRace(continuation)
+      let task = Task {
+        let outcome: _TrialOutcome
+        do {
+          outcome = .values(try await objective(trial))
+        } catch is TrialPruned {
+          outcome = .pruned
+        } catch {
+          outcome = .failed("\(error)")
+        }
+        _ = race.finish(outcome)
+      }
+      if let timeout {
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds) {
+          if race.finish(.failed("trial timed out after \(timeout.seconds) s")) { task.cancel() }
+        }
+      }
+    }
+  }
+}

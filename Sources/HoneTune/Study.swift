@@ -1,0 +1,233 @@
+import Foundation
+import HoneMath
+
+/// A study: one optimization problem, its trials, and the sampler and pruner that drive
+/// it. Trials live in `storage`, so a study can be resumed, shared by many workers, or read
+/// back without its objective.
+///
+/// ```swift
+/// let study = try Study(name: "mlp", storage: SQLiteStorage(path: "hone.db"), direction: .maximize,
+///                       sampler: QMCSampler(seed: 1))
+/// try await study.optimize(trials: 40) { trial in
+///   let lr = try trial.suggestFloat("lr", 1e-5...1e-1, log: true)
+///   return train(lr: lr)
+/// }
+/// print(try study.bestTrial.params)
+/// ```
+public final class Study: @unchecked Sendable {
+  /// The study's unique name in its storage.
+  public let name: String
+  /// The storage id.
+  public let id: Int
+  /// One direction per objective.
+  public let directions: [StudyDirection]
+  /// Where trials are kept.
+  public let storage: any Storage
+  /// Chooses parameters.
+  public let sampler: any Sampler
+  /// Stops unpromising trials.
+  public let pruner: any Pruner
+  /// Dead-worker detection, when enabled.
+  public let heartbeat: HeartbeatPolicy?
+  let stopFlag = Locked(false)
+
+  /// Creates a study (or, with `loadIfExists`, loads the one of that name, which must have
+  /// the same directions). Defaults: in-memory storage, minimize, random sampler, median pruner.
+  public init(name: String, storage: any Storage = InMemoryStorage(), directions: [StudyDirection] = [.minimize],
+              sampler: (any Sampler)? = nil, pruner: (any Pruner)? = nil, loadIfExists: Bool = false,
+              heartbeat: HeartbeatPolicy? = nil) throws {
+    var id: Int
+    do {
+      id = try storage.createStudy(name: name, directions: directions)
+    } catch StorageError.studyExists(let message) {
+      guard loadIfExists else { throw StorageError.studyExists(message) }
+      id = try storage.studyID(name: name)
+      let stored = try storage.directions(studyID: id)
+      guard stored == directions else {
+        throw TuneError.invalidArgument("study '\(name)' exists with directions \(stored.map(\.rawValue)), not \(directions.map(\.rawValue))")
+      }
+    }
+    self.name = name
+    self.id = id
+    self.directions = directions
+    self.storage = storage
+    self.sampler = sampler ?? RandomSampler()
+    self.pruner = try pruner ?? MedianPruner()
+    self.heartbeat = heartbeat
+  }
+
+  /// Creates a single-objective study; see the general initializer.
+  public convenience init(name: String, storage: any Storage = InMemoryStorage(), direction: StudyDirection,
+                          sampler: (any Sampler)? = nil, pruner: (any Pruner)? = nil, loadIfExists: Bool = false,
+                          heartbeat: HeartbeatPolicy? = nil) throws {
+    try self.init(name: name, storage: storage, directions: [direction], sampler: sampler, pruner: pruner,
+                  loadIfExists: loadIfExists, heartbeat: heartbeat)
+  }
+
+  /// Loads an existing study; throws `StorageError.studyNotFound` if there is none.
+  public static func load(name: String, storage: any Storage, sampler: (any Sampler)? = nil,
+                          pruner: (any Pruner)? = nil, heartbeat: HeartbeatPolicy? = nil) throws -> Study {
+    let id = try storage.studyID(name: name)
+    return try Study(name: name, storage: storage, directions: try storage.directions(studyID: id), sampler: sampler,
+                     pruner: pruner, loadIfExists: true, heartbeat: heartbeat)
+  }
+
+  /// Deletes the study called `name` with all its trials.
+  public static func delete(name: String, storage: any Storage) throws {
+    try storage.deleteStudy(id: try storage.studyID(name: name))
+  }
+
+  /// A fresh view of the study for a sampler or pruner decision.
+  public func snapshot() -> StudySnapshot {
+    StudySnapshot(studyID: id, directions: directions, storage: storage) { [stopFlag] in stopFlag.withLock { $0 = true } }
+  }
+
+  // MARK: ask and tell
+
+  /// Starts a trial: an enqueued (waiting) trial if there is one, else a new one. With
+  /// `fixedDistributions`, those parameters are suggested at once (in one write).
+  /// Stale trials are failed first when a heartbeat policy is set.
+  public func ask(_ fixedDistributions: [String: Distribution] = [:]) throws -> Trial {
+    if let heartbeat {
+      _ = try storage.failStaleTrials(studyID: id, cutoff: Date(timeIntervalSinceNow: -heartbeat.gracePeriod.seconds),
+                                      retry: heartbeat.retryFailedTrials)
+    }
+    let frozen = try storage.claimWaitingTrial(studyID: id) ?? storage.createTrial(studyID: id, template: nil)
+    do {
+      let view = snapshot()
+      let space = try sampler.relativeSearchSpace(study: view, trial: frozen)
+      let relative = space.isEmpty ? [:] : try sampler.sampleRelative(study: view, trial: frozen, space: space)
+      let trial = Trial(study: self, frozen: frozen, relativeParams: relative)
+      if !fixedDistributions.isEmpty { try trial.suggest(fixedDistributions) }
+      return trial
+    } catch {
+      try? storage.setTrialSystemAttr(trialID: frozen.id, key: "fail_reason", value: .string("sampling failed: \(error)"))
+      try? storage.finishTrial(trialID: frozen.id, state: .failed, values: nil)
+      throw error
+    }
+  }
+
+  /// Finishes trial `number`. `complete` needs one value per direction — a NaN or infinite
+  /// value makes the trial failed instead, with that reason; `pruned` takes no values (the
+  /// last intermediate value is kept as its value); `failed` takes none and may carry a reason.
+  /// Throws, changing nothing, for a finished trial or the wrong number of values.
+  @discardableResult
+  public func tell(number: Int, state: TrialState = .complete, values: [Double]? = nil,
+                   failReason: String? = nil) throws -> FrozenTrial {
+    let trial = try storage.trial(studyID: id, number: number)
+    guard trial.state == .running else {
+      throw TuneError.trialFinished("trial \(number) of study '\(name)' is already \(trial.state.rawValue); it cannot be told again")
+    }
+    var state = state
+    var values = values
+    var reason = failReason
+    switch state {
+    case .complete:
+      guard let given = values else { throw TuneError.invalidArgument("trial \(number): a complete trial needs \(directions.count) value(s)") }
+      guard given.count == directions.count else {
+        throw TuneError.invalidArgument("trial \(number): study '\(name)' has \(directions.count) objective(s) but \(given.count) value(s) were given")
+      }
+      if let bad = given.first(where: { !$0.isFinite }) {
+        state = .failed
+        values = nil
+        reason = "objective value is \(bad)"
+      }
+    case .pruned:
+      guard values == nil else { throw TuneError.invalidArgument("trial \(number): a pruned trial takes no value") }
+      if directions.count == 1, let last = trial.lastIntermediateValue?.value, last.isFinite { values = [last] }
+    case .failed:
+      guard values == nil else { throw TuneError.invalidArgument("trial \(number): a failed trial takes no value") }
+    case .running, .waiting:
+      throw TuneError.invalidArgument("trial \(number): tell a trial complete, pruned or failed, not \(state.rawValue)")
+    }
+    if let reason, state == .failed {
+      try storage.setTrialSystemAttr(trialID: trial.id, key: "fail_reason", value: .string(reason))
+    }
+    try storage.finishTrial(trialID: trial.id, state: state, values: values)
+    let finished = try storage.trial(id: trial.id)
+    try sampler.afterTrial(study: snapshot(), trial: finished)
+    return finished
+  }
+
+  /// Completes `trial` with its single objective value.
+  @discardableResult
+  public func tell(_ trial: Trial, _ value: Double) throws -> FrozenTrial {
+    try tell(number: trial.number, values: [value])
+  }
+
+  /// Completes `trial` with one value per objective.
+  @discardableResult
+  public func tell(_ trial: Trial, values: [Double]) throws -> FrozenTrial {
+    try tell(number: trial.number, values: values)
+  }
+
+  /// Finishes `trial` as pruned or failed.
+  @discardableResult
+  public func tell(_ trial: Trial, state: TrialState, failReason: String? = nil) throws -> FrozenTrial {
+    try tell(number: trial.number, state: state, failReason: failReason)
+  }
+
+  // MARK: warm starts
+
+  /// Enqueues a trial whose parameters are fixed in advance; the next `ask` takes it, and
+  /// its suggestions return these values (other parameters are sampled as usual).
+  @discardableResult
+  public func enqueueTrial(_ params: [String: ParamValue], userAttrs: [String: JSONValue] = [:]) throws -> FrozenTrial {
+    try storage.createTrial(studyID: id, template: TrialTemplate(
+      state: .waiting, userAttrs: userAttrs, systemAttrs: ["fixed_params": .object(params.mapValues(\.json))]))
+  }
+
+  /// Adds an already evaluated trial (complete by default) to the study, for warm starts
+  /// from earlier results; it is validated like a told trial.
+  @discardableResult
+  public func addTrial(_ template: TrialTemplate) throws -> FrozenTrial {
+    guard template.state.isFinished else {
+      throw TuneError.invalidArgument("an added trial must be complete, pruned or failed (enqueue a trial to run it)")
+    }
+    return try storage.createTrial(studyID: id, template: template)
+  }
+
+  // MARK: reading
+
+  /// Sets a user attribute of the study.
+  public func setUserAttr(_ key: String, _ value: JSONValue) throws {
+    try storage.setStudyUserAttr(studyID: id, key: key, value: value)
+  }
+
+  /// The study's user attributes.
+  public var userAttrs: [String: JSONValue] { get throws { try storage.studyUserAttrs(studyID: id) } }
+
+  /// Every trial, in number order.
+  public var trials: [FrozenTrial] { get throws { try storage.trials(studyID: id, states: nil) } }
+
+  /// The trials in `states`, in number order.
+  public func trials(states: Set<TrialState>) throws -> [FrozenTrial] {
+    try storage.trials(studyID: id, states: states)
+  }
+
+  /// The complete trial with the best value (the earliest among equals). Single objective only.
+  public var bestTrial: FrozenTrial {
+    get throws {
+      guard directions.count == 1 else {
+        throw TuneError.unsupported("study '\(name)' has \(directions.count) objectives; use bestTrials for its Pareto set")
+      }
+      let complete = try trials(states: [.complete])
+      guard var best = complete.first else { throw TuneError.noCompletedTrials("study '\(name)' has no complete trial yet") }
+      for trial in complete.dropFirst() where directions[0].isBetter(trial.value!, than: best.value!) { best = trial }
+      return best
+    }
+  }
+
+  /// The complete trials no other complete trial dominates (the Pareto set), in number
+  /// order; for one objective, the trials that share the best value.
+  public var bestTrials: [FrozenTrial] {
+    get throws {
+      let complete = try trials(states: [.complete])
+      let points = complete.map { trial in zip(trial.values!, directions).map { $1 == .minimize ? $0 : -$0 } }
+      return paretoFrontIndices(points).map { complete[$0] }
+    }
+  }
+
+  /// Asks a running `optimize` to start no more trials (running ones finish).
+  public func stop() { stopFlag.withLock { $0 = true } }
+}

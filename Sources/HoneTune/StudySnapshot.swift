@@ -1,0 +1,41 @@
+/// What a sampler or pruner sees of a study: its directions and its trials, read from
+/// storage on first use and kept for the rest of the decision (a sampler that needs no
+/// history, like random search, costs no read).
+public final class StudySnapshot: @unchecked Sendable {
+  /// The study's storage id.
+  public let studyID: Int
+  /// One direction per objective.
+  public let directions: [StudyDirection]
+  /// Where the trials are read from.
+  public let storage: any Storage
+  private let cache = Locked<[TrialState?: [FrozenTrial]]>([:])
+  private let stopRequest: @Sendable () -> Void
+
+  /// A view of study `studyID` in `storage`; `onStop` is what `requestStop()` does.
+  public init(studyID: Int, directions: [StudyDirection], storage: any Storage,
+              onStop: @escaping @Sendable () -> Void = {}) {
+    self.studyID = studyID
+    self.directions = directions
+    self.storage = storage
+    self.stopRequest = onStop
+  }
+
+  /// All trials, in number order (read once per snapshot).
+  public func allTrials() throws -> [FrozenTrial] {
+    if let cached = cache.withLock({ $0[nil] }) { return cached }
+    let trials = try storage.trials(studyID: studyID, states: nil)
+    cache.withLock { $0[nil] = trials }
+    return trials
+  }
+
+  /// The trials in `states`, in number order.
+  public func trials(states: Set<TrialState>) throws -> [FrozenTrial] {
+    try allTrials().filter { states.contains($0.state) }
+  }
+
+  /// The completed trials.
+  public func completedTrials() throws -> [FrozenTrial] { try trials(states: [.complete]) }
+
+  /// Asks the running `optimize` loop to start no more trials (a grid that is exhausted).
+  public func requestStop() { stopRequest() }
+}

@@ -1,0 +1,135 @@
+/// A running trial, handed to the objective: define-by-run suggestions, intermediate
+/// reports and pruning decisions (Akiba et al. 2019, "Optuna").
+///
+/// Suggesting a name twice returns the first value (asking with another distribution is an
+/// error), and parameters may depend on earlier ones, so conditional spaces work. Values
+/// come, in this order, from an enqueued trial's fixed parameters, from the sampler's
+/// relative sample, or from the sampler's independent draw; each is stored at once.
+public final class Trial: @unchecked Sendable {
+  /// The trial's number within its study.
+  public let number: Int
+  /// The storage id.
+  public let id: Int
+  /// The study the trial belongs to.
+  public let study: Study
+  private let relativeParams: [String: ParamValue]
+  private let fixedParams: [String: ParamValue]
+  private let local: Locked<FrozenTrial>
+
+  init(study: Study, frozen: FrozenTrial, relativeParams: [String: ParamValue]) {
+    self.number = frozen.number
+    self.id = frozen.id
+    self.study = study
+    self.relativeParams = relativeParams
+    var fixed: [String: ParamValue] = [:]
+    for (name, value) in frozen.systemAttrs["fixed_params"]?.objectValue ?? [:] { fixed[name] = ParamValue(json: value) }
+    self.fixedParams = fixed
+    self.local = Locked(frozen)
+  }
+
+  /// The parameters suggested so far.
+  public var params: [String: ParamValue] { local.current.params }
+
+  /// The trial as suggested and reported so far.
+  public var snapshot: FrozenTrial { local.current }
+
+  /// A float in `range`: uniform, log-uniform with `log`, or on the grid low + k·step.
+  public func suggestFloat(_ name: String, _ range: ClosedRange<Double>, log: Bool = false, step: Double? = nil) throws -> Double {
+    try suggest(name, .float(low: range.lowerBound, high: range.upperBound, log: log, step: step)).doubleValue!
+  }
+
+  /// An integer in `range` on the grid low + k·step, log-uniform with `log`.
+  public func suggestInt(_ name: String, _ range: ClosedRange<Int>, log: Bool = false, step: Int = 1) throws -> Int {
+    guard case .int(let value) = try suggest(name, .int(low: range.lowerBound, high: range.upperBound, log: log, step: step)) else {
+      preconditionFailure("an int distribution yields ints")
+    }
+    return value
+  }
+
+  /// One of `choices` (strings, ints, doubles or bools).
+  public func suggestCategorical<T: ParamRepresentable>(_ name: String, _ choices: [T]) throws -> T {
+    let value = try suggest(name, .categorical(choices.map(\.paramValue)))
+    guard let choice = T(paramValue: value) else {
+      throw TuneError.conflictingDistribution("parameter '\(name)' holds \(value), which is not a \(T.self)")
+    }
+    return choice
+  }
+
+  /// A value of `distribution` for `name`, recorded in storage.
+  public func suggest(_ name: String, _ distribution: Distribution) throws -> ParamValue {
+    try suggest([name: distribution])[name]!
+  }
+
+  /// Values for several parameters at once, recorded in one storage write.
+  @discardableResult
+  public func suggest(_ space: [String: Distribution]) throws -> [String: ParamValue] {
+    let current = local.current
+    var result: [String: ParamValue] = [:]
+    var new: [(name: String, value: ParamValue, distribution: Distribution)] = []
+    for (name, distribution) in space.sorted(by: { $0.key < $1.key }) {
+      try distribution.validate(name: name)
+      if let known = current.distributions[name] {
+        guard known == distribution else {
+          throw TuneError.conflictingDistribution(
+            "trial \(number): parameter '\(name)' was suggested from \(known.json) and now from \(distribution.json); use one distribution per name")
+        }
+        result[name] = current.params[name]
+        continue
+      }
+      let value = try choose(name, distribution)
+      result[name] = value
+      new.append((name, value, distribution))
+    }
+    guard !new.isEmpty else { return result }
+    try study.storage.setParams(trialID: id, new)
+    local.withLock { trial in
+      for p in new {
+        trial.params[p.name] = p.value
+        trial.distributions[p.name] = p.distribution
+      }
+    }
+    return result
+  }
+
+  private func choose(_ name: String, _ distribution: Distribution) throws -> ParamValue {
+    if let fixed = fixedParams[name] {
+      guard let value = distribution.coerce(fixed) else {
+        throw TuneError.invalidArgument("trial \(number): the enqueued value \(fixed) of '\(name)' is not in \(distribution.json)")
+      }
+      return value
+    }
+    if let relative = relativeParams[name], let value = distribution.coerce(relative) { return value }
+    let value = try study.sampler.sampleIndependent(study: study.snapshot(), trial: local.current, name: name, distribution: distribution)
+    guard let coerced = distribution.coerce(value) else {
+      throw TuneError.invalidArgument("the sampler proposed \(value) for '\(name)', outside \(distribution.json)")
+    }
+    return coerced
+  }
+
+  /// Reports an intermediate objective value at `step` (an epoch, say) for pruners.
+  /// A second report at the same step is ignored, as in Optuna.
+  public func report(_ value: Double, step: Int) throws {
+    guard step >= 0 else { throw TuneError.invalidArgument("trial \(number): step must be >= 0, got \(step)") }
+    guard study.directions.count == 1 else {
+      throw TuneError.unsupported("trial \(number): intermediate values need a study with one objective")
+    }
+    if local.current.intermediateValues[step] != nil { return }
+    try study.storage.setIntermediateValue(trialID: id, step: step, value: value)
+    local.withLock { $0.intermediateValues[step] = value }
+  }
+
+  /// Whether the study's pruner says this trial should stop now. Throw `TrialPruned()` from
+  /// the objective when it does.
+  public func shouldPrune() throws -> Bool {
+    try study.pruner.shouldPrune(study: study.snapshot(), trial: local.current)
+  }
+
+  /// Sets a user attribute (any JSON value), stored at once.
+  public func setUserAttr(_ key: String, _ value: JSONValue) throws {
+    try study.storage.setTrialUserAttr(trialID: id, key: key, value: value)
+    local.withLock { $0.userAttrs[key] = value }
+  }
+
+  /// The user attributes set so far.
+  public var userAttrs: [String: JSONValue] { local.current.userAttrs }
+}

@@ -1,0 +1,93 @@
+import HoneMath
+
+/// Exhaustive search over the cartesian product of given values. CLI name `grid`.
+///
+/// Each trial takes the first grid point, in an order shuffled by the seed, that no trial
+/// of the study has taken yet (running trials count, so concurrent workers spread out);
+/// once every point has been taken, the study is asked to stop, and any further trial
+/// re-runs a point. The grid is the product over parameter names in sorted order: O(Π kᵢ)
+/// points, O(n) per trial to find the visited ones.
+public struct GridSampler: Sampler {
+  /// The values of each parameter.
+  public let searchSpace: [String: [ParamValue]]
+  /// The seed of the visiting order.
+  public let seed: UInt64
+  private let names: [String]
+  private let order: [Int]
+
+  /// A grid over `searchSpace`; every parameter needs at least one value.
+  public init(searchSpace: [String: [ParamValue]], seed: UInt64? = nil) throws {
+    guard !searchSpace.isEmpty, searchSpace.values.allSatisfy({ !$0.isEmpty }) else {
+      throw TuneError.invalidDistribution("a grid needs at least one value for every parameter")
+    }
+    self.searchSpace = searchSpace
+    self.seed = seed ?? _randomSeed()
+    self.names = searchSpace.keys.sorted()
+    let size = searchSpace.values.reduce(1) { $0 * $1.count }
+    var rng = SeededRNG(seed: self.seed, stream: 0x6121D)
+    var order = Array(0..<size)
+    for i in stride(from: size - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
+    self.order = order
+  }
+
+  /// A grid over a search space where every distribution has finitely many values
+  /// (steps, ints, categoricals); a continuous float is an error naming it.
+  public init(space: [String: Distribution], seed: UInt64? = nil) throws {
+    var grid: [String: [ParamValue]] = [:]
+    for (name, distribution) in space {
+      guard let values = distribution.allValues else {
+        throw TuneError.invalidDistribution("'\(name)': the grid sampler needs a step for a float range (or list the values)")
+      }
+      grid[name] = values
+    }
+    try self.init(searchSpace: grid, seed: seed)
+  }
+
+  /// The number of grid points.
+  public var gridSize: Int { order.count }
+
+  public func relativeSearchSpace(study: StudySnapshot, trial: FrozenTrial) throws -> [String: Distribution] {
+    searchSpace.mapValues { .categorical($0) }
+  }
+
+  public func sampleRelative(study: StudySnapshot, trial: FrozenTrial,
+                             space: [String: Distribution]) throws -> [String: ParamValue] {
+    let visited = try visitedPoints(study, excluding: trial.number)
+    let index = order.first { !visited.contains($0) } ?? order[trial.number % order.count]
+    return point(index)
+  }
+
+  public func sampleIndependent(study: StudySnapshot, trial: FrozenTrial, name: String,
+                                distribution: Distribution) throws -> ParamValue {
+    throw TuneError.unsupported("the grid has no parameter '\(name)'; add it to the grid's search space")
+  }
+
+  public func afterTrial(study: StudySnapshot, trial: FrozenTrial) throws {
+    if try visitedPoints(study, excluding: nil).count >= order.count { study.requestStop() }
+  }
+
+  private func point(_ index: Int) -> [String: ParamValue] {
+    var rest = index
+    var result: [String: ParamValue] = [:]
+    for name in names.reversed() {
+      let values = searchSpace[name]!
+      result[name] = values[rest % values.count]
+      rest /= values.count
+    }
+    return result
+  }
+
+  private func index(of params: [String: ParamValue]) -> Int? {
+    var index = 0
+    for name in names {
+      let values = searchSpace[name]!
+      guard let value = params[name], let i = values.firstIndex(where: { $0 == value || ($0.doubleValue != nil && $0.doubleValue == value.doubleValue) }) else { return nil }
+      index = index * values.count + i
+    }
+    return index
+  }
+
+  private func visitedPoints(_ study: StudySnapshot, excluding number: Int?) throws -> Set<Int> {
+    Set(try study.allTrials().filter { $0.number != number && $0.state != .waiting }.compactMap { index(of: $0.params) })
+  }
+}

@@ -1,0 +1,257 @@
+import Foundation
+
+/// Storage in this process's memory: fast, and gone when the process ends. The default for
+/// studies that need no persistence; `memory:` in a storage URL.
+///
+/// All state sits behind one lock, so every call is atomic. Each call is O(1) except the
+/// trial reads, which are O(n) in the study's trials.
+public final class InMemoryStorage: Storage, @unchecked Sendable {
+  private struct StudyRecord {
+    var id: Int
+    var name: String
+    var directions: [StudyDirection]
+    var userAttrs: [String: JSONValue] = [:]
+    var systemAttrs: [String: JSONValue] = [:]
+    var trialIDs: [Int] = []
+  }
+
+  private struct State {
+    var studies: [Int: StudyRecord] = [:]
+    var studyOrder: [Int] = []
+    var trials: [Int: FrozenTrial] = [:]
+    var trialStudy: [Int: Int] = [:]
+    var heartbeats: [Int: Date] = [:]
+    var nextStudyID = 1
+    var nextTrialID = 1
+  }
+
+  private let state = Locked(State())
+
+  /// An empty storage.
+  public init() {}
+
+  public func createStudy(name: String, directions: [StudyDirection]) throws -> Int {
+    try StorageRules.checkStudy(name: name, directions: directions)
+    return try state.withLock { s in
+      guard !s.studies.values.contains(where: { $0.name == name }) else {
+        throw StorageError.studyExists("a study named '\(name)' already exists (load it, or pick another name)")
+      }
+      let id = s.nextStudyID
+      s.nextStudyID += 1
+      s.studies[id] = StudyRecord(id: id, name: name, directions: directions)
+      s.studyOrder.append(id)
+      return id
+    }
+  }
+
+  public func studyID(name: String) throws -> Int {
+    try state.withLock { s in
+      guard let study = s.studies.values.first(where: { $0.name == name }) else {
+        throw StorageError.studyNotFound("no study named '\(name)' (create it first; `hone study list` shows the studies)")
+      }
+      return study.id
+    }
+  }
+
+  public func studies() throws -> [StudySummary] {
+    state.withLock { s in
+      s.studyOrder.compactMap { s.studies[$0] }.map { study in
+        let trials = study.trialIDs.compactMap { s.trials[$0] }
+        return StudySummary(id: study.id, name: study.name, directions: study.directions,
+                            trialCounts: Dictionary(grouping: trials, by: \.state).mapValues(\.count),
+                            datetimeStart: trials.compactMap(\.datetimeStart).min())
+      }
+    }
+  }
+
+  public func deleteStudy(id: Int) throws {
+    try state.withLock { s in
+      let study = try Self.study(id, in: s)
+      for trialID in study.trialIDs {
+        s.trials[trialID] = nil
+        s.trialStudy[trialID] = nil
+        s.heartbeats[trialID] = nil
+      }
+      s.studies[id] = nil
+      s.studyOrder.removeAll { $0 == id }
+    }
+  }
+
+  public func directions(studyID: Int) throws -> [StudyDirection] {
+    try state.withLock { try Self.study(studyID, in: $0).directions }
+  }
+
+  public func setStudyUserAttr(studyID: Int, key: String, value: JSONValue) throws {
+    try state.withLock { s in
+      _ = try Self.study(studyID, in: s)
+      s.studies[studyID]!.userAttrs[key] = value
+    }
+  }
+
+  public func studyUserAttrs(studyID: Int) throws -> [String: JSONValue] {
+    try state.withLock { try Self.study(studyID, in: $0).userAttrs }
+  }
+
+  public func setStudySystemAttr(studyID: Int, key: String, value: JSONValue) throws {
+    try state.withLock { s in
+      _ = try Self.study(studyID, in: s)
+      s.studies[studyID]!.systemAttrs[key] = value
+    }
+  }
+
+  public func studySystemAttrs(studyID: Int) throws -> [String: JSONValue] {
+    try state.withLock { try Self.study(studyID, in: $0).systemAttrs }
+  }
+
+  public func createTrial(studyID: Int, template: TrialTemplate?) throws -> FrozenTrial {
+    try state.withLock { s in
+      let study = try Self.study(studyID, in: s)
+      if let template { try StorageRules.checkTemplate(template, directionCount: study.directions.count) }
+      return Self.insertTrial(studyID: studyID, template: template, in: &s)
+    }
+  }
+
+  private static func insertTrial(studyID: Int, template: TrialTemplate?, in s: inout State) -> FrozenTrial {
+    let now = Date()
+    let id = s.nextTrialID
+    s.nextTrialID += 1
+    let number = s.studies[studyID]!.trialIDs.count
+    let t = template ?? TrialTemplate(state: .running)
+    let trial = FrozenTrial(
+      id: id, number: number, state: t.state, values: t.values,
+      params: t.params.mapValues { $0 }, distributions: t.distributions,
+      intermediateValues: t.intermediateValues, userAttrs: t.userAttrs, systemAttrs: t.systemAttrs,
+      datetimeStart: t.state == .waiting ? nil : now, datetimeComplete: t.state.isFinished ? now : nil)
+    var stored = trial
+    for (name, value) in t.params { stored.params[name] = t.distributions[name]!.coerce(value)! }
+    s.trials[id] = stored
+    s.trialStudy[id] = studyID
+    s.studies[studyID]!.trialIDs.append(id)
+    return stored
+  }
+
+  public func claimWaitingTrial(studyID: Int) throws -> FrozenTrial? {
+    try state.withLock { s in
+      let study = try Self.study(studyID, in: s)
+      guard let id = study.trialIDs.first(where: { s.trials[$0]?.state == .waiting }) else { return nil }
+      s.trials[id]!.state = .running
+      s.trials[id]!.datetimeStart = Date()
+      return s.trials[id]!
+    }
+  }
+
+  public func setParams(trialID: Int, _ params: [(name: String, value: ParamValue, distribution: Distribution)]) throws {
+    try state.withLock { s in
+      var trial = try Self.runningTrial(trialID, in: s)
+      for p in params {
+        try StorageRules.checkParam(name: p.name, value: p.value, distribution: p.distribution, existing: trial)
+        if trial.params[p.name] == nil {
+          trial.params[p.name] = p.distribution.coerce(p.value)!
+          trial.distributions[p.name] = p.distribution
+        }
+      }
+      s.trials[trialID] = trial
+    }
+  }
+
+  public func setIntermediateValue(trialID: Int, step: Int, value: Double) throws {
+    try state.withLock { s in
+      _ = try Self.runningTrial(trialID, in: s)
+      s.trials[trialID]!.intermediateValues[step] = value
+    }
+  }
+
+  public func finishTrial(trialID: Int, state newState: TrialState, values: [Double]?) throws {
+    try state.withLock { s in
+      let trial = try Self.runningTrial(trialID, in: s)
+      guard newState.isFinished else {
+        throw StorageError.invalidArgument("trial \(trial.number): finish it as complete, pruned or failed, not \(newState.rawValue)")
+      }
+      let directions = s.studies[s.trialStudy[trialID]!]!.directions
+      try StorageRules.checkValues(values, state: newState, directionCount: directions.count, subject: "trial \(trial.number)")
+      s.trials[trialID]!.state = newState
+      s.trials[trialID]!.values = values
+      s.trials[trialID]!.datetimeComplete = Date()
+      s.heartbeats[trialID] = nil
+    }
+  }
+
+  public func setTrialUserAttr(trialID: Int, key: String, value: JSONValue) throws {
+    try state.withLock { s in
+      _ = try Self.trial(trialID, in: s)
+      s.trials[trialID]!.userAttrs[key] = value
+    }
+  }
+
+  public func setTrialSystemAttr(trialID: Int, key: String, value: JSONValue) throws {
+    try state.withLock { s in
+      _ = try Self.trial(trialID, in: s)
+      s.trials[trialID]!.systemAttrs[key] = value
+    }
+  }
+
+  public func recordHeartbeat(trialID: Int) throws {
+    try state.withLock { s in
+      _ = try Self.runningTrial(trialID, in: s)
+      s.heartbeats[trialID] = Date()
+    }
+  }
+
+  public func failStaleTrials(studyID: Int, cutoff: Date, retry: Bool) throws -> [FrozenTrial] {
+    try state.withLock { s in
+      let study = try Self.study(studyID, in: s)
+      var failed: [FrozenTrial] = []
+      for id in study.trialIDs {
+        guard let trial = s.trials[id], trial.state == .running, let beat = s.heartbeats[id], beat < cutoff else { continue }
+        s.trials[id]!.state = .failed
+        s.trials[id]!.datetimeComplete = Date()
+        s.trials[id]!.systemAttrs["fail_reason"] = .string(StorageRules.staleReason(lastHeartbeat: beat))
+        s.heartbeats[id] = nil
+        failed.append(s.trials[id]!)
+        if retry, let template = StorageRules.retryTemplate(for: trial) {
+          _ = Self.insertTrial(studyID: studyID, template: template, in: &s)
+        }
+      }
+      return failed
+    }
+  }
+
+  public func trial(id: Int) throws -> FrozenTrial {
+    try state.withLock { try Self.trial(id, in: $0) }
+  }
+
+  public func trial(studyID: Int, number: Int) throws -> FrozenTrial {
+    try state.withLock { s in
+      let study = try Self.study(studyID, in: s)
+      guard number >= 0, number < study.trialIDs.count else {
+        throw StorageError.trialNotFound("study '\(study.name)' has no trial \(number)")
+      }
+      return s.trials[study.trialIDs[number]]!
+    }
+  }
+
+  public func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial] {
+    try state.withLock { s in
+      let study = try Self.study(studyID, in: s)
+      return study.trialIDs.compactMap { s.trials[$0] }.filter { states?.contains($0.state) ?? true }
+    }
+  }
+
+  private static func study(_ id: Int, in s: State) throws -> StudyRecord {
+    guard let study = s.studies[id] else { throw StorageError.studyNotFound("no study with id \(id)") }
+    return study
+  }
+
+  private static func trial(_ id: Int, in s: State) throws -> FrozenTrial {
+    guard let trial = s.trials[id] else { throw StorageError.trialNotFound("no trial with id \(id)") }
+    return trial
+  }
+
+  private static func runningTrial(_ id: Int, in s: State) throws -> FrozenTrial {
+    let trial = try trial(id, in: s)
+    guard trial.state == .running else {
+      throw StorageError.trialFinished("trial \(trial.number) is \(trial.state.rawValue); only a running trial can change")
+    }
+    return trial
+  }
+}
