@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import GRDB
+@testable import HoneSQLite
+import HoneTune
+
+/// What happens to files that are not (this version's) Hone databases, and to locks.
+@Suite struct SQLiteFileTests {
+  @Test func reopensAndKeepsEverything() throws {
+    let path = try TemporaryFolder.make().appendingPathComponent("a.db").path
+    do {
+      let s = try SQLiteStorage(path: path)
+      let id = try s.createStudy(name: "kept", directions: [.maximize])
+      let t = try s.createTrial(studyID: id, template: nil)
+      try s.setParams(trialID: t.id, [("x", .double(0.5), .float(low: 0, high: 1))])
+      try s.finishTrial(trialID: t.id, state: .complete, values: [3])
+    }
+    let s = try SQLiteStorage(path: path)
+    let trial = try s.trials(studyID: try s.studyID(name: "kept"), states: nil)[0]
+    #expect(trial.values == [3] && trial.params == ["x": .double(0.5)])
+    let journal = try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+    #expect(journal == "wal")
+  }
+
+  @Test func refusesFilesThatAreNotHoneDatabasesAndLeavesThemUntouched() throws {
+    let folder = try TemporaryFolder.make()
+    let text = folder.appendingPathComponent("notes.txt")
+    try Data("just some text, long enough to look like a header.....................................\n".utf8).write(to: text)
+    let foreign = folder.appendingPathComponent("other.db")
+    try DatabaseQueue(path: foreign.path).write { try $0.execute(sql: "CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('ada')") }
+    for url in [text, foreign] {
+      let before = try Data(contentsOf: url)
+      #expect { try SQLiteStorage(path: url.path) } throws: { error in
+        guard case StorageError.notAHoneDatabase(let m) = error else { return false }
+        return m.contains(url.lastPathComponent)
+      }
+      #expect(try Data(contentsOf: url) == before)
+    }
+    #expect(throws: StorageError.self) { try SQLiteStorage(path: folder.appendingPathComponent("missing/x.db").path) }
+  }
+
+  @Test func refusesNewerSchema() throws {
+    let path = try TemporaryFolder.make().appendingPathComponent("new.db").path
+    _ = try SQLiteStorage(path: path)
+    try DatabaseQueue(path: path).writeWithoutTransaction { try $0.execute(sql: "PRAGMA user_version = 99") }
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    #expect { try SQLiteStorage(path: path) } throws: { error in
+      guard case StorageError.newerSchema(let m) = error else { return false }
+      return m.contains("99") && m.contains("upgrade")
+    }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+  }
+
+  @Test func lockedPastTheBusyTimeoutIsAClearErrorAndWritesNothing() throws {
+    let path = try TemporaryFolder.make().appendingPathComponent("l.db").path
+    let storage = try SQLiteStorage(path: path, busyTimeout: 0.2)
+    let study = try storage.createStudy(name: "s", directions: [.minimize])
+    let holder = try DatabaseQueue(path: path)
+    let started = Date()
+    try holder.writeWithoutTransaction { db in
+      try db.execute(sql: "BEGIN EXCLUSIVE")
+      #expect { try storage.createTrial(studyID: study, template: nil) } throws: { error in
+        guard case StorageError.locked(let m) = error else { return false }
+        return m.contains("locked") && m.contains("timeout")
+      }
+      try db.execute(sql: "ROLLBACK")
+    }
+    #expect(Date().timeIntervalSince(started) >= 0.2)
+    #expect(try storage.trials(studyID: study, states: nil).isEmpty)
+  }
+
+  @Test func storageURLs() throws {
+    #expect(try StorageURL.open("memory:") is InMemoryStorage)
+    let folder = try TemporaryFolder.make()
+    let absolute = try StorageURL.open("sqlite:///\(folder.path)/x.db?timeout=2&synchronous=full") as! SQLiteStorage
+    #expect(absolute.path == folder.path + "/x.db" && absolute.busyTimeout == 2)
+    for bad in ["postgres://x", "sqlite://x.db", "sqlite:///", "sqlite:///x.db?timeout=abc", "sqlite:///x.db?mode=ro", "sqlite:///x.db?synchronous=off"] {
+      #expect(throws: StorageError.self) { try StorageURL.open(bad) }
+    }
+  }
+}

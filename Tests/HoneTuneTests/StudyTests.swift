@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+@testable import HoneTune
+
+@Suite struct StudyTests {
+  func makeStudy(_ directions: [StudyDirection] = [.minimize], sampler: (any Sampler)? = RandomSampler(seed: 1),
+                 pruner: (any Pruner)? = NopPruner()) throws -> Study {
+    try Study(name: "s", directions: directions, sampler: sampler, pruner: pruner)
+  }
+
+  @Test func defineByRunWithConditionalSpace() async throws {
+    let study = try makeStudy()
+    try await study.optimize(trials: 30) { trial in
+      let kind = try trial.suggestCategorical("kind", ["linear", "quadratic"])
+      let x = try trial.suggestFloat("x", -2...2)
+      if kind == "quadratic" {
+        let a = try trial.suggestInt("a", 1...3)
+        return Double(a) * x * x
+      }
+      return abs(x)
+    }
+    let trials = try study.trials
+    #expect(trials.count == 30)
+    #expect(trials.allSatisfy { $0.state == .complete })
+    for t in trials {
+      #expect((t.params["a"] != nil) == (t.params["kind"] == .string("quadratic")))
+    }
+    #expect(trials.contains { $0.params["a"] != nil } && trials.contains { $0.params["a"] == nil })
+  }
+
+  @Test func sameNameReturnsSameValueAndConflictsAreErrors() throws {
+    let study = try makeStudy()
+    let trial = try study.ask()
+    let a = try trial.suggestFloat("x", 0...1)
+    #expect(try trial.suggestFloat("x", 0...1) == a)
+    #expect(throws: TuneError.self) { try trial.suggestFloat("x", 0...2) }
+    #expect(throws: TuneError.self) { try trial.suggestInt("x", 0...1) }
+    #expect(try study.storage.trial(id: trial.id).params == ["x": .double(a)])
+  }
+
+  @Test func tellRules() throws {
+    let study = try makeStudy()
+    let t = try study.ask()
+    #expect(throws: TuneError.self) { try study.tell(t, values: [1, 2]) }
+    #expect(throws: TuneError.self) { try study.tell(number: t.number, state: .pruned, values: [1]) }
+    #expect(throws: TuneError.self) { try study.tell(number: t.number, state: .running) }
+    #expect(try study.storage.trial(id: t.id).state == .running)
+    #expect(try study.tell(t, 0.5).state == .complete)
+    #expect(throws: TuneError.self) { try study.tell(t, 0.7) }
+    #expect(try study.storage.trial(id: t.id).values == [0.5])
+    #expect(throws: StorageError.self) { try study.tell(number: 99, values: [1]) }
+  }
+
+  @Test(arguments: [Double.nan, .infinity, -.infinity])
+  func nonFiniteValueFailsTheTrial(value: Double) async throws {
+    let study = try makeStudy()
+    try await study.optimize(trials: 2) { _ in value }
+    let trials = try study.trials
+    #expect(trials.allSatisfy { $0.state == .failed && $0.failReason?.contains("objective value is") == true })
+  }
+
+  @Test func prunedTrialKeepsLastIntermediateValue() throws {
+    let study = try makeStudy()
+    let t = try study.ask()
+    try t.report(3, step: 0)
+    try t.report(2, step: 4)
+    try t.report(9, step: 4)  // a second report at a step is ignored, as in Optuna
+    let pruned = try study.tell(t, state: .pruned)
+    #expect(pruned.state == .pruned && pruned.values == [2])
+    #expect(pruned.intermediateValues == [0: 3, 4: 2])
+  }
+
+  @Test func objectiveErrorsFailTrialsAndTheStudyGoesOn() async throws {
+    struct Boom: Error, CustomStringConvertible { var description: String { "boom at the source" } }
+    let study = try makeStudy()
+    try await study.optimize(trials: 6) { trial in
+      if trial.number % 2 == 0 { throw Boom() }
+      if trial.number == 3 { throw TrialPruned() }
+      return 1
+    }
+    let states = try study.trials.map(\.state)
+    #expect(states == [.failed, .complete, .failed, .pruned, .failed, .complete])
+    #expect(try study.trials[0].failReason == "boom at the source")
+  }
+
+  @Test func trialTimeoutFailsTheTrial() async throws {
+    let study = try makeStudy()
+    let started = Date()
+    try await study.optimize(trials: 2, trialTimeout: .milliseconds(200)) { trial in
+      if trial.number == 0 {
+        usleep(2_000_000)  // ignores cancellation, like a CPU-bound training step
+        return 0
+      }
+      return 1
+    }
+    let trials = try study.trials
+    #expect(trials[0].state == .failed && trials[0].failReason!.contains("timed out"))
+    #expect(trials[1].state == .complete)
+    #expect(Date().timeIntervalSince(started) < 1.9)
+  }
+
+  @Test func callbacksStopAndTimeout() async throws {
+    let study = try makeStudy()
+    let seen = Locked<[Int]>([])
+    try await study.optimize(trials: 100, callbacks: [{ study, trial in
+      seen.withLock { $0.append(trial.number) }
+      if trial.number == 4 { study.stop() }
+    }]) { _ in 1 }
+    #expect(seen.current == [0, 1, 2, 3, 4])
+    let before = try study.trials.count
+    try await study.optimize(timeout: .milliseconds(300)) { _ in
+      try await Task.sleep(for: .milliseconds(50))
+      return 1
+    }
+    let ran = try study.trials.count - before
+    #expect(ran >= 2 && ran <= 8)
+  }
+
+  @Test func concurrentTrialsAreDenseAndDistinct() async throws {
+    let study = try makeStudy()
+    try await study.optimize(trials: 40, concurrency: 4) { trial in
+      let x = try trial.suggestFloat("x", 0...1)
+      try await Task.sleep(for: .milliseconds(2))
+      return x
+    }
+    let trials = try study.trials
+    #expect(trials.map(\.number) == Array(0..<40))
+    #expect(Set(trials.map { $0.params["x"]! }).count == 40)
+  }
+
+  @Test func enqueueAndAddTrial() throws {
+    let study = try makeStudy()
+    try study.enqueueTrial(["x": .double(0.25), "n": .int(3)])
+    let t = try study.ask()
+    #expect(try t.suggestFloat("x", 0...1) == 0.25)
+    #expect(try t.suggestInt("n", 1...5) == 3)
+    let other = try t.suggestFloat("y", 0...1)
+    #expect(other >= 0 && other <= 1)
+    try study.tell(t, 1)
+    try study.enqueueTrial(["x": .double(7)])
+    let bad = try study.ask()
+    #expect(throws: TuneError.self) { try bad.suggestFloat("x", 0...1) }
+    let added = try study.addTrial(TrialTemplate(state: .complete, params: ["x": .double(0.5)],
+                                                 distributions: ["x": .float(low: 0, high: 1)], values: [0.1]))
+    #expect(added.number == 2 && added.state == .complete)
+    #expect(try study.bestTrial.number == 2)
+    #expect(throws: StorageError.self) {
+      try study.addTrial(TrialTemplate(state: .complete, params: ["x": .double(5)], distributions: ["x": .float(low: 0, high: 1)], values: [0.1]))
+    }
+    #expect(throws: StorageError.self) { try study.addTrial(TrialTemplate(state: .complete, values: [1, 2])) }
+    #expect(try study.trials.count == 3)
+  }
+
+  @Test func bestTrialAndParetoSet() async throws {
+    let study = try makeStudy([.minimize, .maximize])
+    for (a, b) in [(1.0, 1.0), (2.0, 3.0), (0.5, 0.2), (3.0, 2.0), (1.0, 1.0)] {
+      try study.tell(try study.ask(), values: [a, b])
+    }
+    #expect(try study.bestTrials.map(\.number) == [0, 1, 2, 4])
+    #expect(throws: TuneError.self) { try study.bestTrial }
+    let single = try makeStudy([.maximize])
+    #expect(throws: TuneError.self) { try single.bestTrial }
+    for v in [3.0, 5.0, 5.0, 1.0] { try single.tell(try single.ask(), v) }
+    #expect(try single.bestTrial.number == 1)
+  }
+
+  @Test func studyUserAttrsAndLoad() throws {
+    let storage = InMemoryStorage()
+    let study = try Study(name: "a", storage: storage, direction: .maximize)
+    try study.setUserAttr("dataset", "digits")
+    #expect(throws: StorageError.self) { try Study(name: "a", storage: storage, direction: .maximize) }
+    #expect(throws: TuneError.self) { try Study(name: "a", storage: storage, direction: .minimize, loadIfExists: true) }
+    let loaded = try Study.load(name: "a", storage: storage)
+    #expect(loaded.directions == [.maximize])
+    #expect(try loaded.userAttrs == ["dataset": "digits"])
+    #expect(throws: StorageError.self) { try Study.load(name: "b", storage: storage) }
+    try Study.delete(name: "a", storage: storage)
+    #expect(try storage.studies().isEmpty)
+  }
+
+  @Test func exportCSVAndJSON() throws {
+    let study = try makeStudy()
+    let t = try study.ask()
+    _ = try t.suggestCategorical("opt", ["a,b", "c"])
+    try t.setUserAttr("note", "say \"hi\"")
+    try study.tell(t, 2)
+    try study.tell(try study.ask(), state: .failed, failReason: "crashed")
+    let csv = try study.exportCSV().split(separator: "\n").map(String.init)
+    #expect(csv[0] == "number,state,value,datetime_start,datetime_complete,duration,params_opt,user_attrs_note,fail_reason")
+    #expect(csv.count == 3)
+    #expect(csv[2].hasPrefix("1,failed,,") && csv[2].hasSuffix(",crashed"))
+    let json = try JSONValue.parse(try study.exportJSON()).arrayValue!
+    #expect(json.count == 2)
+    #expect(json[0].objectValue!["state"] == "complete")
+    #expect(json[0].objectValue!["values"] == .array([.double(2)]))
+    #expect(json[1].objectValue!["values"] == .null)
+  }
+}
