@@ -35,7 +35,7 @@ let package = Package(
     .testTarget(name: "HoneMathTests", dependencies: ["HoneMath"]),
     .testTarget(name: "HoneTuneTests", dependencies: ["HoneTune"]),
     .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune"]),
-    .testTarget(name: "HoneCLITests", dependencies: ["Hone"]),
+    .testTarget(name: "HoneCLITests", dependencies: ["Hone", .product(name: "GRDB", package: "GRDB.swift")]),
   ],
   swiftLanguageModes: [.v6]
 )

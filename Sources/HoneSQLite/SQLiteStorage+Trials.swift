@@ -7,18 +7,19 @@ extension SQLiteStorage {
     try write { db in
       let directions = try Self.directions(db, studyID)
       if let template { try StorageRules.checkTemplate(template, directionCount: directions.count) }
-      let id = try Self.insertTrial(db, studyID: studyID, template: template ?? TrialTemplate(state: .running))
-      return try Self.fetchTrials(db, where: "t.id = ?", [id])[0]
+      return try Self.insertTrial(db, studyID: studyID, template: template ?? TrialTemplate(state: .running))
     }
   }
 
-  static func insertTrial(_ db: Database, studyID: Int, template t: TrialTemplate) throws -> Int {
+  /// Inserts a trial with the next number and returns it as stored.
+  @discardableResult
+  static func insertTrial(_ db: Database, studyID: Int, template t: TrialTemplate) throws -> FrozenTrial {
     let now = Date().timeIntervalSince1970
-    let number = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = ?", arguments: [studyID])!
-    try db.execute(sql: """
+    let number = try db.value(Int.self, "SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = ?", [studyID])!
+    try db.run("""
       INSERT INTO trials (study_id, number, state, datetime_start, datetime_complete, user_attrs, system_attrs)
       VALUES (?, ?, ?, ?, ?, ?, ?)
-      """, arguments: [studyID, number, t.state.rawValue, t.state == .waiting ? nil : now, t.state.isFinished ? now : nil,
+      """, [studyID, number, t.state.rawValue, t.state == .waiting ? nil : now, t.state.isFinished ? now : nil,
                        JSONValue.object(t.userAttrs).description, JSONValue.object(t.systemAttrs).description])
     let id = Int(db.lastInsertedRowID)
     for (name, value) in t.params {
@@ -26,41 +27,46 @@ extension SQLiteStorage {
       try insertParam(db, trialID: id, name: name, internalValue: try distribution.internalValue(of: value), distribution: distribution)
     }
     for (i, v) in (t.values ?? []).enumerated() {
-      try db.execute(sql: "INSERT INTO trial_values (trial_id, objective, value) VALUES (?, ?, ?)", arguments: [id, i, v])
+      try db.run("INSERT INTO trial_values (trial_id, objective, value) VALUES (?, ?, ?)", [id, i, v])
     }
     for (step, v) in t.intermediateValues {
-      try db.execute(sql: "INSERT INTO trial_intermediate_values (trial_id, step, value) VALUES (?, ?, ?)",
-                     arguments: [id, step, v.isNaN ? nil : v])
+      try db.run("INSERT INTO trial_intermediate_values (trial_id, step, value) VALUES (?, ?, ?)", [id, step, v.isNaN ? nil : v])
     }
-    return id
+    let date = Date(timeIntervalSince1970: now)
+    var trial = FrozenTrial(id: id, number: number, state: t.state, values: t.values, distributions: t.distributions,
+                            intermediateValues: t.intermediateValues, userAttrs: t.userAttrs, systemAttrs: t.systemAttrs,
+                            datetimeStart: t.state == .waiting ? nil : date, datetimeComplete: t.state.isFinished ? date : nil)
+    for (name, value) in t.params { trial.params[name] = t.distributions[name]!.coerce(value) }
+    return trial
   }
 
   static func insertParam(_ db: Database, trialID: Int, name: String, internalValue: Double, distribution: Distribution) throws {
-    try db.execute(sql: "INSERT INTO trial_params (trial_id, name, value, distribution) VALUES (?, ?, ?, ?)",
-                   arguments: [trialID, name, internalValue, distribution.json.description])
+    try db.run("INSERT INTO trial_params (trial_id, name, value, distribution) VALUES (?, ?, ?, ?)", [trialID, name, internalValue, distribution.json.description])
   }
 
   public func claimWaitingTrial(studyID: Int) throws -> FrozenTrial? {
     // A read first: most asks find no waiting trial and then need no write transaction.
     let anyWaiting = try read { db in
-      try Int.fetchOne(db, sql: "SELECT 1 FROM trials WHERE study_id = ? AND state = 'waiting' LIMIT 1", arguments: [studyID]) != nil
+      try db.value(Int.self, "SELECT 1 FROM trials WHERE study_id = ? AND state = 'waiting' LIMIT 1", [studyID]) != nil
     }
     guard anyWaiting else { return nil }
     return try write { db in
-      guard let id = try Int.fetchOne(db, sql: "SELECT id FROM trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1",
-                                      arguments: [studyID]) else { return nil }
-      try db.execute(sql: "UPDATE trials SET state = 'running', datetime_start = ? WHERE id = ?",
-                     arguments: [Date().timeIntervalSince1970, id])
+      guard let id = try db.value(Int.self, "SELECT id FROM trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1", [studyID]) else { return nil }
+      try db.run("UPDATE trials SET state = 'running', datetime_start = ? WHERE id = ?", [Date().timeIntervalSince1970, id])
       return try Self.fetchTrials(db, where: "t.id = ?", [id])[0]
     }
   }
 
   public func setParams(trialID: Int, _ params: [(name: String, value: ParamValue, distribution: Distribution)]) throws {
     try write { db in
-      let trial = try Self.runningTrial(db, trialID)
+      let (number, _) = try Self.requireRunning(db, trialID)
       for p in params {
-        try StorageRules.checkParam(name: p.name, value: p.value, distribution: p.distribution, existing: trial)
-        if trial.params[p.name] == nil {
+        var existing = FrozenTrial(id: trialID, number: number, state: .running)
+        if let text = try db.value(String.self, "SELECT distribution FROM trial_params WHERE trial_id = ? AND name = ?", [trialID, p.name]) {
+          existing.distributions[p.name] = try Distribution(json: JSONValue.parse(text), name: p.name)
+        }
+        try StorageRules.checkParam(name: p.name, value: p.value, distribution: p.distribution, existing: existing)
+        if existing.distributions[p.name] == nil {
           try Self.insertParam(db, trialID: trialID, name: p.name, internalValue: try p.distribution.internalValue(of: p.value),
                                distribution: p.distribution)
         }
@@ -71,8 +77,7 @@ extension SQLiteStorage {
   public func setIntermediateValue(trialID: Int, step: Int, value: Double) throws {
     try write { db in
       try Self.requireRunning(db, trialID)
-      try db.execute(sql: "INSERT OR REPLACE INTO trial_intermediate_values (trial_id, step, value) VALUES (?, ?, ?)",
-                     arguments: [trialID, step, value.isNaN ? nil : value])
+      try db.run("INSERT OR REPLACE INTO trial_intermediate_values (trial_id, step, value) VALUES (?, ?, ?)", [trialID, step, value.isNaN ? nil : value])
     }
   }
 
@@ -84,10 +89,9 @@ extension SQLiteStorage {
       }
       let directions = try Self.directions(db, studyID)
       try StorageRules.checkValues(values, state: state, directionCount: directions.count, subject: "trial \(number)")
-      try db.execute(sql: "UPDATE trials SET state = ?, datetime_complete = ?, heartbeat = NULL WHERE id = ?",
-                     arguments: [state.rawValue, Date().timeIntervalSince1970, trialID])
+      try db.run("UPDATE trials SET state = ?, datetime_complete = ?, heartbeat = NULL WHERE id = ?", [state.rawValue, Date().timeIntervalSince1970, trialID])
       for (i, v) in (values ?? []).enumerated() {
-        try db.execute(sql: "INSERT INTO trial_values (trial_id, objective, value) VALUES (?, ?, ?)", arguments: [trialID, i, v])
+        try db.run("INSERT INTO trial_values (trial_id, objective, value) VALUES (?, ?, ?)", [trialID, i, v])
       }
     }
   }
@@ -103,14 +107,13 @@ extension SQLiteStorage {
   public func recordHeartbeat(trialID: Int) throws {
     try write { db in
       try Self.requireRunning(db, trialID)
-      try db.execute(sql: "UPDATE trials SET heartbeat = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, trialID])
+      try db.run("UPDATE trials SET heartbeat = ? WHERE id = ?", [Date().timeIntervalSince1970, trialID])
     }
   }
 
   public func failStaleTrials(studyID: Int, cutoff: Date, retry: Bool) throws -> [FrozenTrial] {
     let anyStale = try read { db in
-      try Int.fetchOne(db, sql: "SELECT 1 FROM trials WHERE study_id = ? AND state = 'running' AND heartbeat < ? LIMIT 1",
-                       arguments: [studyID, cutoff.timeIntervalSince1970]) != nil
+      try db.value(Int.self, "SELECT 1 FROM trials WHERE study_id = ? AND state = 'running' AND heartbeat < ? LIMIT 1", [studyID, cutoff.timeIntervalSince1970]) != nil
     }
     guard anyStale else { return [] }
     return try write { db in
@@ -122,10 +125,9 @@ extension SQLiteStorage {
         let trial = try Self.fetchTrials(db, where: "t.id = ?", [id])[0]
         var attrs = trial.systemAttrs
         attrs["fail_reason"] = .string(StorageRules.staleReason(lastHeartbeat: Date(timeIntervalSince1970: row["heartbeat"])))
-        try db.execute(sql: "UPDATE trials SET state = 'failed', datetime_complete = ?, heartbeat = NULL, system_attrs = ? WHERE id = ?",
-                       arguments: [Date().timeIntervalSince1970, JSONValue.object(attrs).description, id])
+        try db.run("UPDATE trials SET state = 'failed', datetime_complete = ?, heartbeat = NULL, system_attrs = ? WHERE id = ?", [Date().timeIntervalSince1970, JSONValue.object(attrs).description, id])
         if retry, let template = StorageRules.retryTemplate(for: trial) {
-          _ = try Self.insertTrial(db, studyID: studyID, template: template)
+          try Self.insertTrial(db, studyID: studyID, template: template)
         }
         failed.append(try Self.fetchTrials(db, where: "t.id = ?", [id])[0])
       }
@@ -168,7 +170,7 @@ extension SQLiteStorage {
 
   @discardableResult
   static func requireRunning(_ db: Database, _ trialID: Int) throws -> (number: Int, studyID: Int) {
-    guard let row = try Row.fetchOne(db, sql: "SELECT number, study_id, state FROM trials WHERE id = ?", arguments: [trialID]) else {
+    guard let row = try db.row("SELECT number, study_id, state FROM trials WHERE id = ?", [trialID]) else {
       throw StorageError.trialNotFound("no trial with id \(trialID)")
     }
     let state: String = row["state"]
@@ -178,20 +180,15 @@ extension SQLiteStorage {
     return (row["number"], row["study_id"])
   }
 
-  static func runningTrial(_ db: Database, _ trialID: Int) throws -> FrozenTrial {
-    try requireRunning(db, trialID)
-    return try fetchTrials(db, where: "t.id = ?", [trialID])[0]
-  }
-
   /// Trials matching `condition` (over `trials t`), with their params, values and
   /// intermediate values: four queries, joined in memory. O(rows).
   static func fetchTrials(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [FrozenTrial] {
     var trials: [FrozenTrial] = []
     var position: [Int: Int] = [:]
-    let rows = try Row.fetchCursor(db, sql: """
+    let rows = try db.rows("""
       SELECT t.id, t.number, t.state, t.datetime_start, t.datetime_complete, t.user_attrs, t.system_attrs
       FROM trials t WHERE \(condition) ORDER BY t.number
-      """, arguments: arguments)
+      """, arguments)
     while let row = try rows.next() {
       let stateText: String = row[2]
       guard let state = TrialState(rawValue: stateText) else { throw StorageError.backend("corrupt trial state '\(stateText)'") }
@@ -204,9 +201,9 @@ extension SQLiteStorage {
     }
     guard !trials.isEmpty else { return [] }
     var distributions: [String: Distribution] = [:]
-    let params = try Row.fetchCursor(db, sql: """
+    let params = try db.rows("""
       SELECT p.trial_id, p.name, p.value, p.distribution FROM trial_params p JOIN trials t ON t.id = p.trial_id WHERE \(condition)
-      """, arguments: arguments)
+      """, arguments)
     while let row = try params.next() {
       let text: String = row[3]
       let name: String = row[1]
@@ -221,17 +218,17 @@ extension SQLiteStorage {
       trials[i].params[name] = distribution.value(fromInternal: row[2])
       trials[i].distributions[name] = distribution
     }
-    let values = try Row.fetchCursor(db, sql: """
+    let values = try db.rows("""
       SELECT v.trial_id, v.objective, v.value FROM trial_values v JOIN trials t ON t.id = v.trial_id WHERE \(condition)
       ORDER BY v.trial_id, v.objective
-      """, arguments: arguments)
+      """, arguments)
     while let row = try values.next() {
       let i = position[row[0]]!
       trials[i].values = (trials[i].values ?? []) + [row[2] as Double]
     }
-    let intermediate = try Row.fetchCursor(db, sql: """
+    let intermediate = try db.rows("""
       SELECT i.trial_id, i.step, i.value FROM trial_intermediate_values i JOIN trials t ON t.id = i.trial_id WHERE \(condition)
-      """, arguments: arguments)
+      """, arguments)
     while let row = try intermediate.next() {
       let value: Double? = row[2]
       trials[position[row[0]]!].intermediateValues[row[1]] = value ?? .nan

@@ -73,10 +73,19 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     }
   }
 
-  /// Runs `body` in a read transaction, translating SQLite errors.
+  /// Runs `body` in a deferred (read) transaction, so its queries see one snapshot,
+  /// translating SQLite errors. (GRDB's `read` also toggles `query_only` around each call,
+  /// which costs more than the queries here.)
   func read<T>(_ body: (Database) throws -> T) throws -> T {
     do {
-      return try queue.read(body)
+      return try queue.inDatabase { db in
+        var result: T?
+        try db.inTransaction(.deferred) {
+          result = try body(db)
+          return .commit
+        }
+        return result!
+      }
     } catch {
       throw SQLiteStorage.translate(error, path: path, busyTimeout: busyTimeout)
     }
@@ -102,18 +111,17 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
   public func createStudy(name: String, directions: [StudyDirection]) throws -> Int {
     try StorageRules.checkStudy(name: name, directions: directions)
     return try write { db in
-      if try Int.fetchOne(db, sql: "SELECT id FROM studies WHERE name = ?", arguments: [name]) != nil {
+      if try db.value(Int.self, "SELECT id FROM studies WHERE name = ?", [name]) != nil {
         throw StorageError.studyExists("a study named '\(name)' already exists (load it, or pick another name)")
       }
-      try db.execute(sql: "INSERT INTO studies (name, directions) VALUES (?, ?)",
-                     arguments: [name, JSONValue.array(directions.map { .string($0.rawValue) }).description])
+      try db.run("INSERT INTO studies (name, directions) VALUES (?, ?)", [name, JSONValue.array(directions.map { .string($0.rawValue) }).description])
       return Int(db.lastInsertedRowID)
     }
   }
 
   public func studyID(name: String) throws -> Int {
     try read { db in
-      guard let id = try Int.fetchOne(db, sql: "SELECT id FROM studies WHERE name = ?", arguments: [name]) else {
+      guard let id = try db.value(Int.self, "SELECT id FROM studies WHERE name = ?", [name]) else {
         throw StorageError.studyNotFound("no study named '\(name)' in \(path) (create it first; `hone study list` shows the studies)")
       }
       return id
@@ -140,7 +148,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
   public func deleteStudy(id: Int) throws {
     try write { db in
       try Self.requireStudy(db, id)
-      try db.execute(sql: "DELETE FROM studies WHERE id = ?", arguments: [id])
+      try db.run("DELETE FROM studies WHERE id = ?", [id])
     }
   }
 
@@ -166,18 +174,18 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
 
   func updateAttrs(table: String, column: String, id: Int, key: String, value: JSONValue) throws {
     try write { db in
-      guard let text = try String.fetchOne(db, sql: "SELECT \(column) FROM \(table) WHERE id = ?", arguments: [id]) else {
+      guard let text = try db.value(String.self, "SELECT \(column) FROM \(table) WHERE id = ?", [id]) else {
         throw Self.missing(table, id)
       }
       var attrs = try Self.decodeAttrs(text)
       attrs[key] = value
-      try db.execute(sql: "UPDATE \(table) SET \(column) = ? WHERE id = ?", arguments: [JSONValue.object(attrs).description, id])
+      try db.run("UPDATE \(table) SET \(column) = ? WHERE id = ?", [JSONValue.object(attrs).description, id])
     }
   }
 
   func readAttrs(table: String, column: String, id: Int) throws -> [String: JSONValue] {
     try read { db in
-      guard let text = try String.fetchOne(db, sql: "SELECT \(column) FROM \(table) WHERE id = ?", arguments: [id]) else {
+      guard let text = try db.value(String.self, "SELECT \(column) FROM \(table) WHERE id = ?", [id]) else {
         throw Self.missing(table, id)
       }
       return try Self.decodeAttrs(text)
@@ -189,13 +197,13 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
   }
 
   static func requireStudy(_ db: Database, _ id: Int) throws {
-    guard try Int.fetchOne(db, sql: "SELECT 1 FROM studies WHERE id = ?", arguments: [id]) != nil else {
+    guard try db.value(Int.self, "SELECT 1 FROM studies WHERE id = ?", [id]) != nil else {
       throw StorageError.studyNotFound("no study with id \(id)")
     }
   }
 
   static func directions(_ db: Database, _ studyID: Int) throws -> [StudyDirection] {
-    guard let text = try String.fetchOne(db, sql: "SELECT directions FROM studies WHERE id = ?", arguments: [studyID]) else {
+    guard let text = try db.value(String.self, "SELECT directions FROM studies WHERE id = ?", [studyID]) else {
       throw StorageError.studyNotFound("no study with id \(studyID)")
     }
     return try decodeDirections(text)

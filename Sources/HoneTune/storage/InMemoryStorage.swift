@@ -12,13 +12,14 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     var directions: [StudyDirection]
     var userAttrs: [String: JSONValue] = [:]
     var systemAttrs: [String: JSONValue] = [:]
-    var trialIDs: [Int] = []
   }
 
   private struct State {
     var studies: [Int: StudyRecord] = [:]
     var studyOrder: [Int] = []
     var trials: [Int: FrozenTrial] = [:]
+    var trialIDs: [Int: [Int]] = [:]  // by study, in number order
+    var waiting: [Int: [Int]] = [:]  // by study, oldest first
     var trialStudy: [Int: Int] = [:]
     var heartbeats: [Int: Date] = [:]
     var nextStudyID = 1
@@ -39,6 +40,8 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
       let id = s.nextStudyID
       s.nextStudyID += 1
       s.studies[id] = StudyRecord(id: id, name: name, directions: directions)
+      s.trialIDs[id] = []
+      s.waiting[id] = []
       s.studyOrder.append(id)
       return id
     }
@@ -56,7 +59,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
   public func studies() throws -> [StudySummary] {
     state.withLock { s in
       s.studyOrder.compactMap { s.studies[$0] }.map { study in
-        let trials = study.trialIDs.compactMap { s.trials[$0] }
+        let trials = s.trialIDs[study.id]!.compactMap { s.trials[$0] }
         return StudySummary(id: study.id, name: study.name, directions: study.directions,
                             trialCounts: Dictionary(grouping: trials, by: \.state).mapValues(\.count),
                             datetimeStart: trials.compactMap(\.datetimeStart).min())
@@ -66,13 +69,15 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
 
   public func deleteStudy(id: Int) throws {
     try state.withLock { s in
-      let study = try Self.study(id, in: s)
-      for trialID in study.trialIDs {
+      _ = try Self.study(id, in: s)
+      for trialID in s.trialIDs[id]! {
         s.trials[trialID] = nil
         s.trialStudy[trialID] = nil
         s.heartbeats[trialID] = nil
       }
       s.studies[id] = nil
+      s.trialIDs[id] = nil
+      s.waiting[id] = nil
       s.studyOrder.removeAll { $0 == id }
     }
   }
@@ -115,7 +120,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     let now = Date()
     let id = s.nextTrialID
     s.nextTrialID += 1
-    let number = s.studies[studyID]!.trialIDs.count
+    let number = s.trialIDs[studyID]!.count
     let t = template ?? TrialTemplate(state: .running)
     let trial = FrozenTrial(
       id: id, number: number, state: t.state, values: t.values,
@@ -126,14 +131,16 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     for (name, value) in t.params { stored.params[name] = t.distributions[name]!.coerce(value)! }
     s.trials[id] = stored
     s.trialStudy[id] = studyID
-    s.studies[studyID]!.trialIDs.append(id)
+    s.trialIDs[studyID]!.append(id)
+    if stored.state == .waiting { s.waiting[studyID]!.append(id) }
     return stored
   }
 
   public func claimWaitingTrial(studyID: Int) throws -> FrozenTrial? {
     try state.withLock { s in
-      let study = try Self.study(studyID, in: s)
-      guard let id = study.trialIDs.first(where: { s.trials[$0]?.state == .waiting }) else { return nil }
+      _ = try Self.study(studyID, in: s)
+      guard let id = s.waiting[studyID]!.first else { return nil }
+      s.waiting[studyID]!.removeFirst()
       s.trials[id]!.state = .running
       s.trials[id]!.datetimeStart = Date()
       return s.trials[id]!
@@ -199,10 +206,10 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
 
   public func failStaleTrials(studyID: Int, cutoff: Date, retry: Bool) throws -> [FrozenTrial] {
     try state.withLock { s in
-      let study = try Self.study(studyID, in: s)
+      _ = try Self.study(studyID, in: s)
       var failed: [FrozenTrial] = []
-      for id in study.trialIDs {
-        guard let trial = s.trials[id], trial.state == .running, let beat = s.heartbeats[id], beat < cutoff else { continue }
+      for (id, beat) in s.heartbeats.sorted(by: { $0.key < $1.key }) where s.trialStudy[id] == studyID && beat < cutoff {
+        guard let trial = s.trials[id], trial.state == .running else { continue }
         s.trials[id]!.state = .failed
         s.trials[id]!.datetimeComplete = Date()
         s.trials[id]!.systemAttrs["fail_reason"] = .string(StorageRules.staleReason(lastHeartbeat: beat))
@@ -223,17 +230,18 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
   public func trial(studyID: Int, number: Int) throws -> FrozenTrial {
     try state.withLock { s in
       let study = try Self.study(studyID, in: s)
-      guard number >= 0, number < study.trialIDs.count else {
+      let ids = s.trialIDs[studyID]!
+      guard number >= 0, number < ids.count else {
         throw StorageError.trialNotFound("study '\(study.name)' has no trial \(number)")
       }
-      return s.trials[study.trialIDs[number]]!
+      return s.trials[ids[number]]!
     }
   }
 
   public func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial] {
     try state.withLock { s in
-      let study = try Self.study(studyID, in: s)
-      return study.trialIDs.compactMap { s.trials[$0] }.filter { states?.contains($0.state) ?? true }
+      _ = try Self.study(studyID, in: s)
+      return s.trialIDs[studyID]!.compactMap { s.trials[$0] }.filter { states?.contains($0.state) ?? true }
     }
   }
 

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every benchmark beside its peer, in the same run, and prints one table with ratios.
+# Usage: Benchmarks/run.sh   (make bench builds the release binaries first)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export OPENBLAS_NUM_THREADS=1
+python="$(Benchmarks/peers/setup.sh | tail -n 1)"
+bench="$root/.build/release/StorageBenchmark"
+peer="$root/Benchmarks/peers/optuna_storage.py"
+# Optuna needs seconds per hundred SQLite trials, so it gets fewer trials (rates are per second).
+configs=(
+  "memory 1 20000 2000"
+  "sqlite 1 5000 200"
+  "sqlite 4 5000 200"
+  "sqlite 8 5000 200"
+)
+results=()
+for config in "${configs[@]}"; do
+  read -r mode processes hone_trials optuna_trials <<<"$config"
+  results+=("$("$bench" --mode "$mode" --processes "$processes" --trials "$hone_trials" --json)")
+  results+=("$("$python" "$peer" --mode "$mode" --processes "$processes" --trials "$optuna_trials" --json)")
+done
+printf '%s\n' "${results[@]}" | python3 "$root/Benchmarks/table.py"

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Runs the built `hone` executable (`.build/debug/hone`, or `$HONE_BIN`) in a folder.
+struct CLIRunner {
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  let folder: URL
+
+  static var binary: URL {
+    if let path = ProcessInfo.processInfo.environment["HONE_BIN"] { return URL(fileURLWithPath: path) }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return root.appendingPathComponent(".build/debug/hone")
+  }
+
+  init() throws {
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("hone-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+      throw CLIRunnerError("no hone executable at \(Self.binary.path); run `swift build` first (make test does)")
+    }
+  }
+
+  /// Runs `hone args…` and waits for it.
+  func callAsFunction(_ args: String...) throws -> Result { try run(args) }
+
+  func run(_ args: [String]) throws -> Result {
+    let process = Process()
+    process.executableURL = Self.binary
+    process.arguments = args
+    process.currentDirectoryURL = folder
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                  stderr: String(decoding: stderr, as: UTF8.self))
+  }
+}
+
+struct CLIRunnerError: Error, CustomStringConvertible {
+  let description: String
+  init(_ d: String) { description = d }
+}
