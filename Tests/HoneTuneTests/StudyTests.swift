@@ -195,4 +195,32 @@ import Testing
     #expect(json[0].objectValue!["values"] == .array([.double(2)]))
     #expect(json[1].objectValue!["values"] == .null)
   }
+
+  @Test func deadWorkersTrialIsFailedByTheNextAskAndRetriedOnce() throws {
+    let study = try Study(name: "hb", sampler: RandomSampler(seed: 4), pruner: NopPruner(),
+                          heartbeat: HeartbeatPolicy(interval: .milliseconds(10), gracePeriod: .milliseconds(100), retryFailedTrials: true))
+    let crashed = try study.ask()
+    let x = try crashed.suggestFloat("x", 0...1)
+    try study.storage.recordHeartbeat(trialID: crashed.id)  // its worker beat once, then died
+    usleep(150_000)
+    let retry = try study.ask()
+    let dead = try study.storage.trial(id: crashed.id)
+    #expect(dead.state == .failed && dead.failReason!.contains("heartbeat"))
+    #expect(retry.number == 1 && retry.snapshot.systemAttrs["retry_of"] == .int(0))
+    #expect(try retry.suggestFloat("x", 0...1) == x)
+  }
+
+  /// A trial that runs past the grace period survives another worker's ask only if its
+  /// heartbeats keep coming.
+  @Test func optimizeKeepsRunningTrialsAlive() async throws {
+    let study = try Study(name: "hb", sampler: RandomSampler(seed: 4), pruner: NopPruner(),
+                          heartbeat: HeartbeatPolicy(interval: .milliseconds(20), gracePeriod: .milliseconds(80)))
+    try await study.optimize(trials: 1) { trial in
+      try await Task.sleep(for: .milliseconds(200))
+      _ = try study.ask()  // another worker's ask fails stale trials now
+      try await Task.sleep(for: .milliseconds(50))
+      return 1
+    }
+    #expect(try study.trials.map(\.state) == [.complete, .running])
+  }
 }
