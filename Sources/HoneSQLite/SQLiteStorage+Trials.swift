@@ -81,7 +81,7 @@ extension SQLiteStorage {
     }
   }
 
-  public func finishTrial(trialID: Int, state: TrialState, values: [Double]?) throws {
+  public func finishTrial(trialID: Int, state: TrialState, values: [Double]?, systemAttrs: [String: JSONValue]) throws {
     try write { db in
       let (number, studyID) = try Self.requireRunning(db, trialID)
       guard state.isFinished else {
@@ -89,7 +89,10 @@ extension SQLiteStorage {
       }
       let directions = try Self.directions(db, studyID)
       try StorageRules.checkValues(values, state: state, directionCount: directions.count, subject: "trial \(number)")
-      try db.run("UPDATE trials SET state = ?, datetime_complete = ?, heartbeat = NULL WHERE id = ?", [state.rawValue, Date().timeIntervalSince1970, trialID])
+      var attrs = try Self.decodeAttrs(try db.value(String.self, "SELECT system_attrs FROM trials WHERE id = ?", [trialID]) ?? "{}")
+      attrs.merge(systemAttrs) { $1 }
+      try db.run("UPDATE trials SET state = ?, datetime_complete = ?, heartbeat = NULL, system_attrs = ? WHERE id = ?",
+                 [state.rawValue, Date().timeIntervalSince1970, JSONValue.object(attrs).description, trialID])
       for (i, v) in (values ?? []).enumerated() {
         try db.run("INSERT INTO trial_values (trial_id, objective, value) VALUES (?, ?, ?)", [trialID, i, v])
       }

@@ -57,30 +57,19 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     }
   }
 
-  /// Runs `body` in one `BEGIN IMMEDIATE` transaction, translating SQLite errors.
-  func write<T>(_ body: (Database) throws -> T) throws -> T {
-    do {
-      return try queue.writeWithoutTransaction { db in
-        var result: T?
-        try db.inTransaction(.immediate) {
-          result = try body(db)
-          return .commit
-        }
-        return result!
-      }
-    } catch {
-      throw SQLiteStorage.translate(error, path: path, busyTimeout: busyTimeout)
-    }
-  }
+  /// Runs `body` in one `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so
+  /// a busy database is waited for under the busy timeout instead of failing on a lock upgrade.
+  func write<T>(_ body: (Database) throws -> T) throws -> T { try transaction(.immediate, body) }
 
-  /// Runs `body` in a deferred (read) transaction, so its queries see one snapshot,
-  /// translating SQLite errors. (GRDB's `read` also toggles `query_only` around each call,
-  /// which costs more than the queries here.)
-  func read<T>(_ body: (Database) throws -> T) throws -> T {
+  /// Runs `body` in one deferred transaction, so its queries see one snapshot. (GRDB's `read`
+  /// also toggles `query_only` around each call, which costs more than the queries here.)
+  func read<T>(_ body: (Database) throws -> T) throws -> T { try transaction(.deferred, body) }
+
+  private func transaction<T>(_ kind: Database.TransactionKind, _ body: (Database) throws -> T) throws -> T {
     do {
       return try queue.inDatabase { db in
         var result: T?
-        try db.inTransaction(.deferred) {
+        try db.inTransaction(kind) {
           result = try body(db)
           return .commit
         }

@@ -101,8 +101,8 @@ public final class Study: @unchecked Sendable {
       if !fixedDistributions.isEmpty { try trial.suggest(fixedDistributions) }
       return trial
     } catch {
-      try? storage.setTrialSystemAttr(trialID: frozen.id, key: "fail_reason", value: .string("sampling failed: \(error)"))
-      try? storage.finishTrial(trialID: frozen.id, state: .failed, values: nil)
+      try? storage.finishTrial(trialID: frozen.id, state: .failed, values: nil,
+                               systemAttrs: ["fail_reason": .string("sampling failed: \(error)")])
       throw error
     }
   }
@@ -140,10 +140,8 @@ public final class Study: @unchecked Sendable {
     case .running, .waiting:
       throw TuneError.invalidArgument("trial \(number): tell a trial complete, pruned or failed, not \(state.rawValue)")
     }
-    if let reason, state == .failed {
-      try storage.setTrialSystemAttr(trialID: trial.id, key: "fail_reason", value: .string(reason))
-    }
-    try storage.finishTrial(trialID: trial.id, state: state, values: values)
+    let attrs: [String: JSONValue] = state == .failed && reason != nil ? ["fail_reason": .string(reason!)] : [:]
+    try storage.finishTrial(trialID: trial.id, state: state, values: values, systemAttrs: attrs)
     let finished = try storage.trial(id: trial.id)
     try sampler.afterTrial(study: snapshot(), trial: finished)
     return finished

@@ -80,7 +80,7 @@ enum TemporaryFolder {
     try s.setIntermediateValue(trialID: t.id, step: 7, value: .nan)
     try s.setTrialUserAttr(trialID: t.id, key: "note", value: "ok")
     try s.setTrialSystemAttr(trialID: t.id, key: "x", value: .bool(true))
-    #expect(throws: StorageError.self) { try s.finishTrial(trialID: t.id, state: .complete, values: [1, 2]) }
+    #expect(throws: StorageError.self) { try s.finishTrial(trialID: t.id, state: .complete, values: [1, 2], systemAttrs: ["y": "no"]) }
     #expect(throws: StorageError.self) { try s.finishTrial(trialID: t.id, state: .complete, values: [.nan]) }
     #expect(throws: StorageError.self) { try s.finishTrial(trialID: t.id, state: .failed, values: [1]) }
     #expect(throws: StorageError.self) { try s.finishTrial(trialID: t.id, state: .waiting, values: nil) }
@@ -100,6 +100,9 @@ enum TemporaryFolder {
     #expect(throws: StorageError.self) { try s.recordHeartbeat(trialID: t.id) }
     #expect(Self.nanAware(try s.trial(id: t.id)) == Self.nanAware(done))
     #expect(throws: StorageError.self) { try s.trial(id: 12345) }
+    let crashed = try s.createTrial(studyID: study, template: nil)
+    try s.finishTrial(trialID: crashed.id, state: .failed, values: nil, systemAttrs: ["fail_reason": "out of memory"])
+    #expect(try s.trial(id: crashed.id).failReason == "out of memory")
     #expect(throws: StorageError.self) { try s.trial(studyID: study, number: 5) }
   }
 

@@ -87,10 +87,8 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
   }
 
   public func setStudyUserAttr(studyID: Int, key: String, value: JSONValue) throws {
-    try state.withLock { s in
-      _ = try Self.study(studyID, in: s)
-      s.studies[studyID]!.userAttrs[key] = value
-    }
+    try setAttr(\StudyRecord.userAttrs, of: studyID, in: \.studies, key: key, value: value,
+                missing: .studyNotFound("no study with id \(studyID)"))
   }
 
   public func studyUserAttrs(studyID: Int) throws -> [String: JSONValue] {
@@ -98,10 +96,8 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
   }
 
   public func setStudySystemAttr(studyID: Int, key: String, value: JSONValue) throws {
-    try state.withLock { s in
-      _ = try Self.study(studyID, in: s)
-      s.studies[studyID]!.systemAttrs[key] = value
-    }
+    try setAttr(\StudyRecord.systemAttrs, of: studyID, in: \.studies, key: key, value: value,
+                missing: .studyNotFound("no study with id \(studyID)"))
   }
 
   public func studySystemAttrs(studyID: Int) throws -> [String: JSONValue] {
@@ -168,7 +164,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
-  public func finishTrial(trialID: Int, state newState: TrialState, values: [Double]?) throws {
+  public func finishTrial(trialID: Int, state newState: TrialState, values: [Double]?, systemAttrs: [String: JSONValue]) throws {
     try state.withLock { s in
       let trial = try Self.runningTrial(trialID, in: s)
       guard newState.isFinished else {
@@ -179,21 +175,28 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
       s.trials[trialID]!.state = newState
       s.trials[trialID]!.values = values
       s.trials[trialID]!.datetimeComplete = Date()
+      s.trials[trialID]!.systemAttrs.merge(systemAttrs) { $1 }
       s.heartbeats[trialID] = nil
     }
   }
 
   public func setTrialUserAttr(trialID: Int, key: String, value: JSONValue) throws {
-    try state.withLock { s in
-      _ = try Self.trial(trialID, in: s)
-      s.trials[trialID]!.userAttrs[key] = value
-    }
+    try setAttr(\FrozenTrial.userAttrs, of: trialID, in: \.trials, key: key, value: value,
+                missing: .trialNotFound("no trial with id \(trialID)"))
   }
 
   public func setTrialSystemAttr(trialID: Int, key: String, value: JSONValue) throws {
+    try setAttr(\FrozenTrial.systemAttrs, of: trialID, in: \.trials, key: key, value: value,
+                missing: .trialNotFound("no trial with id \(trialID)"))
+  }
+
+  /// Sets one attribute of a study or trial record, or throws if there is no such record.
+  private func setAttr<Record>(_ attrs: WritableKeyPath<Record, [String: JSONValue]>, of id: Int,
+                               in table: WritableKeyPath<State, [Int: Record]>, key: String, value: JSONValue,
+                               missing: StorageError) throws {
     try state.withLock { s in
-      _ = try Self.trial(trialID, in: s)
-      s.trials[trialID]!.systemAttrs[key] = value
+      guard s[keyPath: table][id] != nil else { throw missing }
+      s[keyPath: table][id]![keyPath: attrs][key] = value
     }
   }
 

@@ -41,9 +41,10 @@ public protocol Storage: Sendable {
   func setParams(trialID: Int, _ params: [(name: String, value: ParamValue, distribution: Distribution)]) throws
   /// Records an intermediate value of a running trial (a later report at the same step replaces it).
   func setIntermediateValue(trialID: Int, step: Int, value: Double) throws
-  /// Finishes a running trial: `complete` with one value per direction, `pruned` with
-  /// optional values, `failed` without values.
-  func finishTrial(trialID: Int, state: TrialState, values: [Double]?) throws
+  /// Finishes a running trial — `complete` with one value per direction, `pruned` with
+  /// optional values, `failed` without values — and sets `systemAttrs` (such as
+  /// `fail_reason`) in the same transaction.
+  func finishTrial(trialID: Int, state: TrialState, values: [Double]?, systemAttrs: [String: JSONValue]) throws
   /// Sets a user attribute of a trial.
   func setTrialUserAttr(trialID: Int, key: String, value: JSONValue) throws
   /// Sets a system attribute of a trial.
@@ -62,6 +63,13 @@ public protocol Storage: Sendable {
   func trial(studyID: Int, number: Int) throws -> FrozenTrial
   /// The study's trials in number order, only those in `states` when given.
   func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial]
+}
+
+extension Storage {
+  /// Finishes a running trial without setting attributes.
+  public func finishTrial(trialID: Int, state: TrialState, values: [Double]?) throws {
+    try finishTrial(trialID: trialID, state: state, values: values, systemAttrs: [:])
+  }
 }
 
 /// A line about a study, for listings.
