@@ -85,7 +85,6 @@ import Testing
 
   @Test func trialTimeoutFailsTheTrial() async throws {
     let study = try makeStudy()
-    let started = Date()
     try await study.optimize(trials: 2, trialTimeout: .milliseconds(200)) { trial in
       if trial.number == 0 {
         usleep(2_000_000)  // ignores cancellation, like a CPU-bound training step
@@ -95,8 +94,8 @@ import Testing
     }
     let trials = try study.trials
     #expect(trials[0].state == .failed && trials[0].failReason!.contains("timed out"))
+    #expect(trials[0].duration! < 1.5)  // failed at the timeout, not when the objective returned
     #expect(trials[1].state == .complete)
-    #expect(Date().timeIntervalSince(started) < 1.9)
   }
 
   @Test func callbacksStopAndTimeout() async throws {
@@ -108,12 +107,14 @@ import Testing
     }]) { _ in 1 }
     #expect(seen.current == [0, 1, 2, 3, 4])
     let before = try study.trials.count
+    let started = Date()
     try await study.optimize(timeout: .milliseconds(300)) { _ in
       try await Task.sleep(for: .milliseconds(50))
       return 1
     }
     let ran = try study.trials.count - before
-    #expect(ran >= 2 && ran <= 8)
+    #expect(ran >= 1 && ran <= 7)  // no trial starts after the timeout
+    #expect(Date().timeIntervalSince(started) < 2)
   }
 
   @Test func concurrentTrialsAreDenseAndDistinct() async throws {
@@ -214,9 +215,9 @@ import Testing
   /// heartbeats keep coming.
   @Test func optimizeKeepsRunningTrialsAlive() async throws {
     let study = try Study(name: "hb", sampler: RandomSampler(seed: 4), pruner: NopPruner(),
-                          heartbeat: HeartbeatPolicy(interval: .milliseconds(20), gracePeriod: .milliseconds(80)))
+                          heartbeat: HeartbeatPolicy(interval: .milliseconds(20), gracePeriod: .milliseconds(300)))
     try await study.optimize(trials: 1) { trial in
-      try await Task.sleep(for: .milliseconds(200))
+      try await Task.sleep(for: .milliseconds(600))
       _ = try study.ask()  // another worker's ask fails stale trials now
       try await Task.sleep(for: .milliseconds(50))
       return 1
