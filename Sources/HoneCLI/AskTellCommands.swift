@@ -10,14 +10,23 @@ struct AskCommand: ParsableCommand {
   @Option(help: "The search space as inline JSON.") var space: String?
   @Option(help: "A file holding the search space JSON.") var spaceFile: String?
   @Option(help: "random, qmc or grid (default random).") var sampler = "random"
-  @Option(help: "Seed of the sampler; the same seed gives the same suggestions.") var seed: UInt64?
+  @Option(help: "Seed of the sampler; the same seed gives the same suggestions. Without it, the study's first ask picks one and stores it, so later asks continue the same sequence.")
+  var seed: UInt64?
 
   func run() throws {
     guard space == nil || spaceFile == nil else { throw ValidationError("give --space or --space-file, not both") }
     let text = try space ?? spaceFile.map(readFile)
     let distributions = try text.map(Distribution.space(fromJSON:)) ?? [:]
-    let study = try options.load(sampler: SamplerName.make(sampler, seed: seed, space: distributions))
-    let trial = try study.ask(distributions)
+    let study = try options.load()
+    let stored = try study.storage.studySystemAttrs(studyID: study.id)["cli_seed"].flatMap { json -> UInt64? in
+      if case .string(let text) = json { return UInt64(text) } else { return nil }
+    }
+    let chosenSeed = seed ?? stored ?? UInt64.random(in: 0...UInt64.max)
+    let chosen = try SamplerName.make(sampler, seed: chosenSeed, space: distributions)
+    if seed == nil, stored == nil {
+      try study.storage.setStudySystemAttr(studyID: study.id, key: "cli_seed", value: .string(String(chosenSeed)))
+    }
+    let trial = try Study.load(name: study.name, storage: study.storage, sampler: chosen, pruner: NopPruner()).ask(distributions)
     printJSON(.object(["trial": .int(trial.number), "params": .object(trial.params.mapValues(\.json))]))
   }
 }

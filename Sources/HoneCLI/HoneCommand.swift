@@ -24,9 +24,10 @@ struct StudyOptions: ParsableArguments {
   @Option(help: "The study's name.")
   var study: String
 
-  /// Opens the storage and loads the study; an unknown study is an error.
+  /// Opens the existing storage and loads the study; a missing database or an unknown study
+  /// is an error, and nothing is created.
   func load(sampler: (any Sampler)? = nil) throws -> Study {
-    try Study.load(name: study, storage: StorageURL.open(storage), sampler: sampler, pruner: NopPruner())
+    try Study.load(name: study, storage: StorageURL.open(storage, create: false), sampler: sampler, pruner: NopPruner())
   }
 }
 

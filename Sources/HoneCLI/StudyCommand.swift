@@ -33,7 +33,7 @@ struct StudyCommand: ParsableCommand {
     @Option(help: "Storage URL.") var storage = "sqlite:///hone.db"
 
     func run() throws {
-      for summary in try StorageURL.open(storage).studies() { printJSON(summaryJSON(summary)) }
+      for summary in try StorageURL.open(storage, create: false).studies() { printJSON(summaryJSON(summary)) }
     }
   }
 
@@ -43,7 +43,9 @@ struct StudyCommand: ParsableCommand {
 
     func run() throws {
       let study = try options.load()
-      let summary = try study.storage.studies().first { $0.id == study.id }!
+      guard let summary = try study.storage.studies().first(where: { $0.id == study.id }) else {
+        throw StorageError.studyNotFound("study '\(study.name)' was deleted while it was being read")
+      }
       var o = summaryJSON(summary).objectValue!
       o["user_attrs"] = .object(try study.userAttrs)
       o["best"] = .array(try study.bestTrials.map(bestJSON))
@@ -56,7 +58,7 @@ struct StudyCommand: ParsableCommand {
     @OptionGroup var options: StudyOptions
 
     func run() throws {
-      try Study.delete(name: options.study, storage: StorageURL.open(options.storage))
+      try Study.delete(name: options.study, storage: StorageURL.open(options.storage, create: false))
       printJSON(.object(["deleted": .string(options.study)]))
     }
   }

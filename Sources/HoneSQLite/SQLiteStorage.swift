@@ -27,10 +27,15 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
   public let busyTimeout: Double
   let queue: DatabaseQueue
 
-  /// Opens (creating if needed) the Hone database at `path`.
-  public init(path: String, busyTimeout: Double = 60, durability: Durability = .normal) throws {
+  /// Opens the Hone database at `path`, creating it if needed — or, with `create: false`,
+  /// throwing `StorageError.databaseNotFound` when there is no file (so a mistyped path in a
+  /// read-only command leaves nothing behind).
+  public init(path: String, busyTimeout: Double = 60, durability: Durability = .normal, create: Bool = true) throws {
     self.path = path
     self.busyTimeout = busyTimeout
+    if !create, !FileManager.default.fileExists(atPath: path) {
+      throw StorageError.databaseNotFound("no Hone database at \(path); create a study first (hone study create) or check --storage")
+    }
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -163,6 +168,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
 
   func updateAttrs(table: String, column: String, id: Int, key: String, value: JSONValue) throws {
     try write { db in
+      if table == "trials" { try Self.requireRunning(db, id) }  // a finished trial never changes
       guard let text = try db.value(String.self, "SELECT \(column) FROM \(table) WHERE id = ?", [id]) else {
         throw Self.missing(table, id)
       }

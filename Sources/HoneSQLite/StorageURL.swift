@@ -10,7 +10,8 @@ import HoneTune
 ///   `synchronous=normal|full` (default normal).
 public enum StorageURL {
   /// The storage the URL names; `StorageError.invalidURL` says which forms are accepted.
-  public static func open(_ url: String) throws -> any Storage {
+  /// With `create: false`, a missing SQLite file is an error instead of a new database.
+  public static func open(_ url: String, create: Bool = true) throws -> any Storage {
     if url == "memory:" || url == "memory://" { return InMemoryStorage() }
     let prefix = "sqlite:///"
     guard url.hasPrefix(prefix) else {
@@ -43,6 +44,7 @@ public enum StorageURL {
         throw StorageError.invalidURL("unknown option '\(key)' in '\(url)'; known: timeout, synchronous")
       }
     }
-    return try SQLiteStorage(path: rest.removingPercentEncoding ?? rest, busyTimeout: busyTimeout, durability: durability)
+    return try SQLiteStorage(path: rest.removingPercentEncoding ?? rest, busyTimeout: busyTimeout, durability: durability,
+                             create: create)
   }
 }

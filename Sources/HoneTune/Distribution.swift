@@ -22,19 +22,24 @@ public enum Distribution: Hashable, Sendable {
     func fail(_ reason: String) -> TuneError { .invalidDistribution("'\(name)': \(reason)") }
     switch self {
     case .float(let low, let high, let log, let step):
-      guard low.isFinite, high.isFinite else { throw fail("low and high must be finite numbers") }
+      guard low.isFinite, high.isFinite, (high - low).isFinite else { throw fail("low, high and high - low must be finite numbers") }
       guard low <= high else { throw fail("low (\(low)) must not exceed high (\(high))") }
       if log, low <= 0 { throw fail("a log-scaled range needs low > 0, got \(low)") }
       if let step {
         guard !log else { throw fail("step and log cannot be used together") }
         guard step > 0, step.isFinite else { throw fail("step must be positive, got \(step)") }
         let count = (high - low) / step
+        guard count <= Distribution.exactIntegerLimit else { throw fail("step \(step) gives more than 2^53 values; use a larger step") }
         guard abs(count - count.rounded()) <= 1e-9 * max(1, count) else {
           throw fail("step \(step) does not divide the range \(high) - \(low)")
         }
       }
     case .int(let low, let high, let log, let step):
       guard low <= high else { throw fail("low (\(low)) must not exceed high (\(high))") }
+      let limit = Int(Distribution.exactIntegerLimit)
+      guard abs(low) <= limit, abs(high) <= limit else {
+        throw fail("integer bounds must be within ±2^53 (\(limit)), where every integer is exact as a double")
+      }
       guard step >= 1 else { throw fail("step must be at least 1, got \(step)") }
       if log, low < 1 { throw fail("a log-scaled integer range needs low >= 1, got \(low)") }
       if log, step != 1 { throw fail("step and log cannot be used together") }
@@ -47,6 +52,21 @@ public enum Distribution: Hashable, Sendable {
       if choices.contains(where: { if case .double(let d) = $0 { return !d.isFinite } else { return false } }) {
         throw fail("choices must be finite")
       }
+    }
+  }
+
+  /// 2^53: integers up to this size are exact as doubles, the internal representation.
+  public static let exactIntegerLimit: Double = 9_007_199_254_740_992
+
+  /// How many values the distribution has; nil for a continuous float range.
+  public var valueCount: Int? {
+    switch self {
+    case .float(let low, let high, _, let step):
+      if low == high { return 1 }
+      guard let step else { return nil }
+      return Int(((high - low) / step).rounded()) + 1
+    case .int(let low, let high, _, let step): return (high - low) / step + 1
+    case .categorical(let choices): return choices.count
     }
   }
 

@@ -11,10 +11,16 @@ public struct HeartbeatPolicy: Sendable, Equatable {
   /// Whether a trial failed this way is enqueued once more.
   public var retryFailedTrials: Bool
 
-  /// A policy; the grace period defaults to twice the interval, as in Optuna.
-  public init(interval: Duration = .seconds(60), gracePeriod: Duration? = nil, retryFailedTrials: Bool = false) {
+  /// A policy; the grace period defaults to twice the interval, as in Optuna. The interval
+  /// must be positive and the grace period longer than it, or live trials would count as dead
+  /// between two heartbeats.
+  public init(interval: Duration = .seconds(60), gracePeriod: Duration? = nil, retryFailedTrials: Bool = false) throws {
+    let grace = gracePeriod ?? interval * 2
+    guard interval > .zero, grace > interval else {
+      throw TuneError.invalidArgument("a heartbeat needs a positive interval and a grace period longer than it (got \(interval) and \(grace))")
+    }
     self.interval = interval
-    self.gracePeriod = gracePeriod ?? interval * 2
+    self.gracePeriod = grace
     self.retryFailedTrials = retryFailedTrials
   }
 }

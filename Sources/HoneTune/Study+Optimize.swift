@@ -30,7 +30,7 @@ extension Study {
     let deadline = timeout.map { Date(timeIntervalSinceNow: $0.seconds) }
     let started = Locked(0)
     let claimSlot: @Sendable () -> Bool = { [stopFlag] in
-      if stopFlag.current { return false }
+      if stopFlag.current || Task.isCancelled { return false }
       if let deadline, Date() >= deadline { return false }
       return started.withLock { count in
         if let trials, count >= trials { return false }
@@ -47,7 +47,13 @@ extension Study {
           }
         }
       }
-      try await group.waitForAll()
+      // The first error (a storage failure) stops the other workers before their next trial.
+      do {
+        while try await group.next() != nil {}
+      } catch {
+        group.cancelAll()
+        throw error
+      }
     }
   }
 
@@ -71,6 +77,9 @@ extension Study {
       }
       if case .trialFinished = error { return try storage.trial(id: trial.id) }
       throw error
+    } catch StorageError.trialFinished {
+      // Another worker failed this trial as stale between our read and our write.
+      return try storage.trial(id: trial.id)
     }
   }
 

@@ -33,9 +33,9 @@ public final class Study: @unchecked Sendable {
 
   /// Creates a study (or, with `loadIfExists`, loads the one of that name, which must have
   /// the same directions). Defaults: in-memory storage, minimize, random sampler, median pruner.
-  public init(name: String, storage: any Storage = InMemoryStorage(), directions: [StudyDirection] = [.minimize],
-              sampler: (any Sampler)? = nil, pruner: (any Pruner)? = nil, loadIfExists: Bool = false,
-              heartbeat: HeartbeatPolicy? = nil) throws {
+  public convenience init(name: String, storage: any Storage = InMemoryStorage(), directions: [StudyDirection] = [.minimize],
+                          sampler: (any Sampler)? = nil, pruner: (any Pruner)? = nil, loadIfExists: Bool = false,
+                          heartbeat: HeartbeatPolicy? = nil) throws {
     var id: Int
     do {
       id = try storage.createStudy(name: name, directions: directions)
@@ -47,6 +47,13 @@ public final class Study: @unchecked Sendable {
         throw TuneError.invalidArgument("study '\(name)' exists with directions \(stored.map(\.rawValue)), not \(directions.map(\.rawValue))")
       }
     }
+    try self.init(id: id, name: name, directions: directions, storage: storage, sampler: sampler, pruner: pruner,
+                  heartbeat: heartbeat)
+  }
+
+  /// A handle on the stored study `id`; writes nothing.
+  init(id: Int, name: String, directions: [StudyDirection], storage: any Storage, sampler: (any Sampler)?,
+       pruner: (any Pruner)?, heartbeat: HeartbeatPolicy?) throws {
     self.name = name
     self.id = id
     self.directions = directions
@@ -68,8 +75,8 @@ public final class Study: @unchecked Sendable {
   public static func load(name: String, storage: any Storage, sampler: (any Sampler)? = nil,
                           pruner: (any Pruner)? = nil, heartbeat: HeartbeatPolicy? = nil) throws -> Study {
     let id = try storage.studyID(name: name)
-    return try Study(name: name, storage: storage, directions: try storage.directions(studyID: id), sampler: sampler,
-                     pruner: pruner, loadIfExists: true, heartbeat: heartbeat)
+    return try Study(id: id, name: name, directions: try storage.directions(studyID: id), storage: storage,
+                     sampler: sampler, pruner: pruner, heartbeat: heartbeat)
   }
 
   /// Deletes the study called `name` with all its trials.

@@ -90,6 +90,32 @@ import Hone
     }
   }
 
+  @Test func readCommandsNeverCreateADatabase() throws {
+    let hone = try CLIRunner()
+    for args in [["best", "--study", "s"], ["ask", "--study", "s"], ["trials", "--study", "s"], ["study", "list"],
+                 ["study", "show", "--study", "s"], ["tell", "--study", "s", "--trial", "0", "--value", "1"]] {
+      let r = try hone.run(args + ["--storage", "sqlite:///typo.db"])
+      #expect(r.status != 0 && r.stderr.contains("no Hone database at typo.db"), "\(args): \(r.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: hone.folder.appendingPathComponent("typo.db").path))
+    }
+  }
+
+  /// Without --seed, the first ask stores a seed, so QMC asks from separate processes
+  /// continue one Sobol sequence: the first 4 points fill the 4 quarters of each coordinate.
+  @Test func qmcWithoutSeedContinuesOneSequenceAcrossProcesses() throws {
+    let hone = try CLIRunner()
+    _ = try hone("study", "create", "--study", "q")
+    var quarters: [Set<Int>] = [[], []]
+    for _ in 0..<4 {
+      let r = try hone("ask", "--study", "q", "--sampler", "qmc", "--space",
+                       #"{"a": {"type": "float", "low": 0, "high": 1}, "b": {"type": "float", "low": 0, "high": 1}}"#)
+      let params = try JSONValue.parse(r.stdout).objectValue!["params"]!.objectValue!
+      quarters[0].insert(Int(params["a"]!.doubleValue! * 4))
+      quarters[1].insert(Int(params["b"]!.doubleValue! * 4))
+    }
+    #expect(quarters == [[0, 1, 2, 3], [0, 1, 2, 3]])
+  }
+
   @Test func nanValueFailsTheTrialWithANonZeroExit() throws {
     let hone = try CLIRunner()
     _ = try hone("study", "create", "--study", "s")

@@ -98,6 +98,8 @@ enum TemporaryFolder {
     #expect(throws: StorageError.self) { try s.setIntermediateValue(trialID: t.id, step: 1, value: 1) }
     #expect(throws: StorageError.self) { try s.setParams(trialID: t.id, [("q", .double(0.5), .float(low: 0, high: 1))]) }
     #expect(throws: StorageError.self) { try s.recordHeartbeat(trialID: t.id) }
+    #expect(throws: StorageError.self) { try s.setTrialUserAttr(trialID: t.id, key: "late", value: "write") }
+    #expect(throws: StorageError.self) { try s.setTrialSystemAttr(trialID: t.id, key: "late", value: "write") }
     #expect(Self.nanAware(try s.trial(id: t.id)) == Self.nanAware(done))
     #expect(throws: StorageError.self) { try s.trial(id: 12345) }
     let crashed = try s.createTrial(studyID: study, template: nil)

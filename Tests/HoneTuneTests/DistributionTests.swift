@@ -12,6 +12,10 @@ import Testing
     (.int(low: 0, high: 10, log: true), "low >= 1"),
     (.int(low: 0, high: 10, step: 3), "does not divide"),
     (.int(low: 0, high: 10, step: 0), "at least 1"),
+    (.int(low: 0, high: Int.max), "2^53"),
+    (.int(low: -1, high: Int.max), "2^53"),
+    (.float(low: 0, high: 1e19, step: 1), "2^53"),
+    (.float(low: -1e308, high: 1e308), "finite"),
     (.categorical([]), "at least one choice"),
     (.categorical([.string("a"), .string("a")]), "duplicates"),
   ])

@@ -64,6 +64,10 @@ import Testing
     #expect(points.count == 6)
     #expect(Set(points).count == 6)
     #expect(throws: TuneError.self) { try GridSampler(space: ["x": .float(low: 0, high: 1)]) }
+    #expect(throws: TuneError.self) { try GridSampler(space: ["n": .int(low: 0, high: 1_000_000_000)]) }
+    #expect(throws: TuneError.self) {
+      try GridSampler(space: ["a": .int(low: 0, high: 9_999), "b": .int(low: 0, high: 9_999)])
+    }
   }
 }
 
@@ -103,6 +107,20 @@ import Testing
     let u = try s.ask()
     try u.report(3.5, step: 3)
     #expect(try !u.shouldPrune())
+  }
+
+  /// NaN values at the step count towards the minimum number of trials but not the percentile.
+  @Test func nanValuesCountTowardsMinTrials() throws {
+    let study = try Study(name: "p", sampler: RandomSampler(seed: 1),
+                          pruner: try MedianPruner(startupTrials: 0, minTrials: 2))
+    for v in [Double.nan, 5] {
+      let t = try study.ask()
+      try t.report(v, step: 1)
+      try study.tell(t, 1)
+    }
+    let t = try study.ask()
+    try t.report(7, step: 1)
+    #expect(try t.shouldPrune())
   }
 
   @Test func startupTrialsAndPercentile() throws {

@@ -224,4 +224,37 @@ import Testing
     }
     #expect(try study.trials.map(\.state) == [.complete, .running])
   }
+
+  /// A sampler that fails on one trial, as a storage or model failure would.
+  struct FailingSampler: Sampler {
+    let failAt: Int
+    func sampleIndependent(study: StudySnapshot, trial: FrozenTrial, name: String, distribution: Distribution) throws -> ParamValue {
+      if trial.number == failAt { throw TuneError.unsupported("sampler broke on trial \(failAt)") }
+      return distribution.value(atUnit: 0.5)
+    }
+    func relativeSearchSpace(study: StudySnapshot, trial: FrozenTrial) throws -> [String: Distribution] {
+      if trial.number == failAt { throw TuneError.unsupported("sampler broke on trial \(failAt)") }
+      return [:]
+    }
+  }
+
+  /// One worker's failure ends the whole run promptly, even with no trial or time limit.
+  @Test func aFailingWorkerStopsTheOthers() async throws {
+    let study = try Study(name: "f", sampler: FailingSampler(failAt: 5), pruner: NopPruner())
+    await #expect(throws: TuneError.self) {
+      try await study.optimize(concurrency: 2) { trial in
+        try await Task.sleep(for: .milliseconds(5))
+        return try trial.suggestFloat("x", 0...1)
+      }
+    }
+    let trials = try study.trials
+    #expect(trials.count < 50)
+    #expect(trials[5].state == .failed && trials[5].failReason!.contains("sampler broke"))
+  }
+
+  @Test func heartbeatPolicyIsValidated() {
+    #expect(throws: TuneError.self) { try HeartbeatPolicy(interval: .zero) }
+    #expect(throws: TuneError.self) { try HeartbeatPolicy(interval: .seconds(60), gracePeriod: .seconds(30)) }
+    #expect(throws: Never.self) { try HeartbeatPolicy(interval: .seconds(10)) }
+  }
 }

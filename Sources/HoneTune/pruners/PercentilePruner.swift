@@ -6,7 +6,8 @@
 /// `intervalSteps` interval, once `startupTrials` trials have completed): let b be the
 /// trial's best intermediate value over its steps, and q the `percentile`-th percentile
 /// (linear interpolation) of the values that completed trials reported at step s — the
-/// (100 − p)-th for maximization. Prune when b is worse than q, or when b is NaN. Fewer
+/// (100 − p)-th for maximization; NaN values are left out of q but count towards
+/// `minTrials`. Prune when b is worse than q, or when every value of the trial is NaN. Fewer
 /// than `minTrials` completed trials with a value at s never prune. O(n) per decision.
 public struct PercentilePruner: Pruner {
   /// The percentile in [0, 100]; 50 is the median rule.
@@ -49,8 +50,10 @@ public struct PercentilePruner: Pruner {
     if values.contains(where: \.isNaN) && values.allSatisfy(\.isNaN) { return true }
     let finite = values.filter { !$0.isNaN }
     let best = direction == .minimize ? finite.min()! : finite.max()!
-    let others = completed.compactMap { $0.intermediateValues[step] }.filter { !$0.isNaN }
-    guard others.count >= minTrials else { return false }
+    let atStep = completed.compactMap { $0.intermediateValues[step] }
+    guard atStep.count >= minTrials else { return false }  // NaN values count here, as in Optuna
+    let others = atStep.filter { !$0.isNaN }
+    guard !others.isEmpty else { return false }
     let threshold = Self.percentile(others, direction == .minimize ? percentile : 100 - percentile)
     return direction.isBetter(threshold, than: best)
   }

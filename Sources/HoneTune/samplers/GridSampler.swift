@@ -15,15 +15,19 @@ public struct GridSampler: Sampler {
   private let names: [String]
   private let order: [Int]
 
-  /// A grid over `searchSpace`; every parameter needs at least one value.
+  /// The largest grid a sampler takes (its visiting order is held in memory).
+  public static let maxGridSize = 10_000_000
+
+  /// A grid over `searchSpace`; every parameter needs at least one value, and the grid at
+  /// most `maxGridSize` points.
   public init(searchSpace: [String: [ParamValue]], seed: UInt64? = nil) throws {
     guard !searchSpace.isEmpty, searchSpace.values.allSatisfy({ !$0.isEmpty }) else {
       throw TuneError.invalidDistribution("a grid needs at least one value for every parameter")
     }
+    let size = try GridSampler.checkedSize(searchSpace.values.map(\.count))
     self.searchSpace = searchSpace
     self.seed = seed ?? _randomSeed()
     self.names = searchSpace.keys.sorted()
-    let size = searchSpace.values.reduce(1) { $0 * $1.count }
     var rng = SeededRNG(seed: self.seed, stream: 0x6121D)
     var order = Array(0..<size)
     for i in stride(from: size - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
@@ -35,12 +39,26 @@ public struct GridSampler: Sampler {
   public init(space: [String: Distribution], seed: UInt64? = nil) throws {
     var grid: [String: [ParamValue]] = [:]
     for (name, distribution) in space {
-      guard let values = distribution.allValues else {
+      guard distribution.valueCount != nil else {
         throw TuneError.invalidDistribution("'\(name)': the grid sampler needs a step for a float range (or list the values)")
       }
-      grid[name] = values
     }
+    _ = try GridSampler.checkedSize(space.values.map { $0.valueCount! })
+    for (name, distribution) in space { grid[name] = distribution.allValues! }
     try self.init(searchSpace: grid, seed: seed)
+  }
+
+  /// The product of the value counts, or an error when it exceeds `maxGridSize`.
+  private static func checkedSize(_ counts: [Int]) throws -> Int {
+    var size = 1
+    for count in counts {
+      let (product, overflow) = size.multipliedReportingOverflow(by: count)
+      guard !overflow, product <= maxGridSize else {
+        throw TuneError.invalidDistribution("the grid has more than \(maxGridSize) points; give fewer values or use another sampler")
+      }
+      size = product
+    }
+    return size
   }
 
   /// The number of grid points.

@@ -87,8 +87,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
   }
 
   public func setStudyUserAttr(studyID: Int, key: String, value: JSONValue) throws {
-    try setAttr(\StudyRecord.userAttrs, of: studyID, in: \.studies, key: key, value: value,
-                missing: .studyNotFound("no study with id \(studyID)"))
+    try setStudyAttr(\.userAttrs, of: studyID, key: key, value: value)
   }
 
   public func studyUserAttrs(studyID: Int) throws -> [String: JSONValue] {
@@ -96,8 +95,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
   }
 
   public func setStudySystemAttr(studyID: Int, key: String, value: JSONValue) throws {
-    try setAttr(\StudyRecord.systemAttrs, of: studyID, in: \.studies, key: key, value: value,
-                missing: .studyNotFound("no study with id \(studyID)"))
+    try setStudyAttr(\.systemAttrs, of: studyID, key: key, value: value)
   }
 
   public func studySystemAttrs(studyID: Int) throws -> [String: JSONValue] {
@@ -181,22 +179,24 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
   }
 
   public func setTrialUserAttr(trialID: Int, key: String, value: JSONValue) throws {
-    try setAttr(\FrozenTrial.userAttrs, of: trialID, in: \.trials, key: key, value: value,
-                missing: .trialNotFound("no trial with id \(trialID)"))
+    try state.withLock { s in
+      _ = try Self.runningTrial(trialID, in: s)  // a finished trial never changes
+      s.trials[trialID]!.userAttrs[key] = value
+    }
   }
 
   public func setTrialSystemAttr(trialID: Int, key: String, value: JSONValue) throws {
-    try setAttr(\FrozenTrial.systemAttrs, of: trialID, in: \.trials, key: key, value: value,
-                missing: .trialNotFound("no trial with id \(trialID)"))
+    try state.withLock { s in
+      _ = try Self.runningTrial(trialID, in: s)
+      s.trials[trialID]!.systemAttrs[key] = value
+    }
   }
 
-  /// Sets one attribute of a study or trial record, or throws if there is no such record.
-  private func setAttr<Record>(_ attrs: WritableKeyPath<Record, [String: JSONValue]>, of id: Int,
-                               in table: WritableKeyPath<State, [Int: Record]>, key: String, value: JSONValue,
-                               missing: StorageError) throws {
+  /// Sets one attribute of a study, or throws if there is no such study.
+  private func setStudyAttr(_ attrs: WritableKeyPath<StudyRecord, [String: JSONValue]>, of id: Int, key: String, value: JSONValue) throws {
     try state.withLock { s in
-      guard s[keyPath: table][id] != nil else { throw missing }
-      s[keyPath: table][id]![keyPath: attrs][key] = value
+      _ = try Self.study(id, in: s)
+      s.studies[id]![keyPath: attrs][key] = value
     }
   }
 

@@ -45,9 +45,9 @@ public protocol Storage: Sendable {
   /// optional values, `failed` without values — and sets `systemAttrs` (such as
   /// `fail_reason`) in the same transaction.
   func finishTrial(trialID: Int, state: TrialState, values: [Double]?, systemAttrs: [String: JSONValue]) throws
-  /// Sets a user attribute of a trial.
+  /// Sets a user attribute of a running trial.
   func setTrialUserAttr(trialID: Int, key: String, value: JSONValue) throws
-  /// Sets a system attribute of a trial.
+  /// Sets a system attribute of a running trial.
   func setTrialSystemAttr(trialID: Int, key: String, value: JSONValue) throws
   /// Records that a running trial is alive now.
   func recordHeartbeat(trialID: Int) throws
@@ -109,6 +109,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible, Sendable {
   case invalidArgument(String)
   /// The storage URL is malformed or names an unknown backend.
   case invalidURL(String)
+  /// No database at the path, where one was required to exist.
+  case databaseNotFound(String)
   /// The file is not a Hone database (another SQLite file, or not SQLite at all).
   case notAHoneDatabase(String)
   /// The database was written by a newer Hone, with a schema this version does not know.
@@ -122,7 +124,7 @@ public enum StorageError: Error, Equatable, CustomStringConvertible, Sendable {
   public var description: String {
     switch self {
     case .studyNotFound(let m), .studyExists(let m), .trialNotFound(let m), .trialFinished(let m),
-         .invalidArgument(let m), .invalidURL(let m), .notAHoneDatabase(let m), .newerSchema(let m),
+         .invalidArgument(let m), .invalidURL(let m), .databaseNotFound(let m), .notAHoneDatabase(let m), .newerSchema(let m),
          .locked(let m), .backend(let m):
       return m
     }
