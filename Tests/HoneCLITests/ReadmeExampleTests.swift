@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import Hone
+
+/// The README's Swift quick start, as written there (with a stand-in training function).
+@Suite struct ReadmeExampleTests {
+  /// A stand-in for one epoch of training: accuracy rises with epochs, best near lr = 1e-2.
+  static func trainOneEpoch(lr: Double, optimizer: String, momentum: Double, epoch: Int) -> Double {
+    let quality = exp(-pow(log10(lr) + 2, 2)) * (optimizer == "sgd" ? 0.9 + 0.1 * momentum : 1)
+    return quality * (1 - exp(-Double(epoch + 1) / 5))
+  }
+
+  @Test func quickStartRuns() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hone-readme-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let path = folder.appendingPathComponent("hone.db").path
+
+    let study = try Study(name: "mlp", storage: SQLiteStorage(path: path), direction: .maximize,
+                          sampler: QMCSampler(seed: 1), pruner: MedianPruner(), loadIfExists: true)
+    try await study.optimize(trials: 40, concurrency: 2, trialTimeout: .seconds(600)) { trial in
+      let lr = try trial.suggestFloat("lr", 1e-5...1e-1, log: true)
+      let optimizer = try trial.suggestCategorical("optimizer", ["adamw", "lion", "sgd"])
+      var momentum = 0.0
+      if optimizer == "sgd" { momentum = try trial.suggestFloat("momentum", 0...0.99) }  // conditional
+      var accuracy = 0.0
+      for epoch in 0..<30 {
+        accuracy = Self.trainOneEpoch(lr: lr, optimizer: optimizer, momentum: momentum, epoch: epoch)
+        try trial.report(accuracy, step: epoch)
+        if try trial.shouldPrune() { throw TrialPruned() }
+      }
+      return accuracy
+    }
+    let best = try study.bestTrial
+    #expect(best.value! > 0.8)
+    #expect(try study.trials.count == 40)
+    #expect(try study.trials(states: [.pruned]).count > 0)
+
+    let trial = try study.ask(["lr": .float(low: 1e-5, high: 0.1, log: true)])
+    try study.tell(trial, 0.93)
+    try study.enqueueTrial(["lr": .double(0.01)])
+    try study.addTrial(TrialTemplate(state: .complete, params: ["lr": .double(0.02)],
+                                     distributions: ["lr": .float(low: 1e-5, high: 0.1, log: true)], values: [0.91]))
+    #expect(try study.trials.count == 43)
+  }
+}
