@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "HoneMath", targets: ["HoneMath"]),
     .library(name: "HoneTune", targets: ["HoneTune"]),
     .library(name: "HoneSQLite", targets: ["HoneSQLite"]),
+    .library(name: "HoneOptim", targets: ["HoneOptim"]),
     .executable(name: "hone", targets: ["HoneCLI"]),
   ],
   dependencies: [
@@ -20,11 +21,13 @@ let package = Package(
       name: "CLAPACK",
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
     .target(name: "HoneMath", dependencies: ["CLAPACK"]),
+    .target(name: "CHoneKernels"),
+    .target(name: "HoneOptim", dependencies: ["HoneMath", "CHoneKernels"]),
     .target(name: "HoneTune", dependencies: ["HoneMath"]),
     .target(
       name: "HoneSQLite",
       dependencies: ["HoneTune", .product(name: "GRDB", package: "GRDB.swift")]),
-    .target(name: "Hone", dependencies: ["HoneMath", "HoneTune", "HoneSQLite"]),
+    .target(name: "Hone", dependencies: ["HoneMath", "HoneTune", "HoneSQLite", "HoneOptim"]),
     .executableTarget(
       name: "HoneCLI",
       dependencies: ["Hone", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -34,6 +37,7 @@ let package = Package(
       path: "Benchmarks/StorageBenchmark"),
     .testTarget(name: "HoneMathTests", dependencies: ["HoneMath"]),
     .testTarget(name: "HoneTuneTests", dependencies: ["HoneTune"]),
+    .testTarget(name: "HoneOptimTests", dependencies: ["HoneOptim"]),
     .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune"]),
     .testTarget(name: "HoneCLITests", dependencies: ["Hone", .product(name: "GRDB", package: "GRDB.swift")]),
   ],

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Creates (idempotently) the Python venv used by the peer benchmarks in this
-# folder, at <project root>/.venv-peers, and installs the pinned Optuna into it.
+# folder, at <project root>/.venv-peers, and installs the pinned Optuna into it,
+# plus numpy, a CPU-only torch and bitsandbytes (for optim_step.py), each only
+# when it does not already import.
 # The last line printed is the venv's python, so callers can do:
 #   PY="$(Benchmarks/peers/setup.sh | tail -n 1)"
 #   "$PY" Benchmarks/peers/optuna_storage.py --mode sqlite --trials 200 --json
+#   "$PY" Benchmarks/peers/optim_step.py --threads 1 --json
 set -euo pipefail
 
 OPTUNA_VERSION="5.0.0"
@@ -38,6 +41,58 @@ fi
 if ! "$py" -c "import optuna, sys; sys.exit(optuna.__version__ != '$OPTUNA_VERSION')" >/dev/null 2>&1; then
     log "installing optuna==$OPTUNA_VERSION"
     "$py" -m pip install --quiet --disable-pip-version-check "optuna==$OPTUNA_VERSION" >&2
+fi
+
+have() { "$py" -c "$1" >/dev/null 2>&1; }
+pip_q() { "$py" -m pip install --quiet --disable-pip-version-check "$@" >&2; }
+
+# Which of the benchmark's modules do not import yet; one interpreter, since
+# importing torch (and bitsandbytes on top of it) takes seconds.
+missing="$("$py" - 2>/dev/null <<'PYEOF'
+import importlib
+for m in ("numpy", "torch", "bitsandbytes"):
+    try:
+        importlib.import_module(m)
+    except Exception:
+        print(m)
+PYEOF
+)"
+want() { grep -qx "$1" <<<"$missing"; }
+
+if want numpy; then
+    log "installing numpy"
+    pip_q numpy
+fi
+
+# torch: PyPI's Linux x86_64 wheels are CUDA builds whose CUDA runtime comes as
+# nvidia-* dependencies (gigabytes), and without those they do not import. So
+# prefer a local CPU-only wheel (torch-X+cpu-cpXY-cpXY-*-<arch>.whl; the machine
+# images keep one in /opt/wheels); its dependencies are all pure Python.
+if want torch; then
+    tag="$("$py" -c 'import sys; print("cp%d%d" % sys.version_info[:2])')"
+    cache="$("$py" -m pip cache dir 2>/dev/null || true)"
+    whl="$({ find /opt/wheels ${cache:+"$cache"} / -xdev \( -path /proc -o -path /sys \) -prune -o \
+               -name "torch-*+cpu-$tag-$tag-*$(uname -m).whl" -print 2>/dev/null || true; } | sort -uV | tail -n 1)"
+    if [ -n "$whl" ]; then
+        log "installing torch from local CPU wheel $whl"
+        pip_q "$whl"
+    else
+        # A CPU-only PyPI wheel (e.g. on some aarch64 releases) imports with
+        # just the pure-Python deps; the CUDA one does not, then take its deps.
+        log "no local CPU torch wheel; trying PyPI torch with --no-deps"
+        pip_q --no-deps torch typing_extensions sympy networkx jinja2 fsspec filelock mpmath markupsafe
+        if ! have "import torch"; then
+            log "PyPI torch here needs its CUDA runtime: installing torch with dependencies (several GB)"
+            pip_q torch
+        fi
+    fi
+fi
+
+# bitsandbytes (>= 0.45 has a CPU backend). --no-deps so it can never swap the
+# CPU torch for a CUDA one; its other deps are numpy (above) and packaging.
+if want bitsandbytes; then
+    log "installing bitsandbytes"
+    pip_q --no-deps bitsandbytes packaging
 fi
 
 echo "$py"

@@ -1,0 +1,91 @@
+import Foundation
+
+extension OptimizerState {
+  private static var magic: [UInt8] { Array("HONEOPT1".utf8) }
+
+  /// The state as bytes: a header (`HONEOPT1`, the scalar width), then recursively the
+  /// step, skipped steps, buffers, codes, scales and children, little-endian. Restoring it
+  /// with `init(serialized:)` resumes bit-identically.
+  public func serialized() -> [UInt8] {
+    var out = Self.magic
+    out.append(UInt8(MemoryLayout<Scalar>.size))
+    write(to: &out)
+    return out
+  }
+
+  private func write(to out: inout [UInt8]) {
+    func int(_ v: Int) { withUnsafeBytes(of: Int64(v).littleEndian) { out.append(contentsOf: $0) } }
+    func raw<T>(_ array: [T]) {
+      int(array.count)
+      array.withUnsafeBytes { out.append(contentsOf: $0) }
+    }
+    int(step)
+    int(skippedSteps)
+    int(buffers.count)
+    buffers.forEach(raw)
+    int(codes.count)
+    codes.forEach(raw)
+    int(scales.count)
+    scales.forEach(raw)
+    int(children.count)
+    for child in children { child.write(to: &out) }
+  }
+
+  /// A state from `serialized()` bytes; `OptimError.invalidState` for anything else
+  /// (another scalar type, a truncated or foreign file).
+  public init(serialized bytes: [UInt8]) throws {
+    guard bytes.count > 9, Array(bytes[0..<8]) == Self.magic else {
+      throw OptimError.invalidState("not a Hone optimizer state (bad header)")
+    }
+    guard Int(bytes[8]) == MemoryLayout<Scalar>.size else {
+      throw OptimError.invalidState("the state holds \(bytes[8])-byte scalars, not \(MemoryLayout<Scalar>.size)-byte \(Scalar.self)")
+    }
+    var reader = _StateReader(bytes: bytes, offset: 9)
+    self = try reader.read()
+    guard reader.offset == bytes.count else { throw OptimError.invalidState("trailing bytes after the optimizer state") }
+  }
+
+  /// Writes `serialized()` to a file, atomically.
+  public func write(to url: URL) throws { try Data(serialized()).write(to: url, options: .atomic) }
+
+  /// Reads a state written by `write(to:)`.
+  public init(contentsOf url: URL) throws { try self.init(serialized: [UInt8](Data(contentsOf: url))) }
+}
+
+struct _StateReader {
+  let bytes: [UInt8]
+  var offset: Int
+
+  mutating func int() throws -> Int {
+    guard offset + 8 <= bytes.count else { throw OptimError.invalidState("the optimizer state is truncated") }
+    var v: Int64 = 0
+    withUnsafeMutableBytes(of: &v) { $0.copyBytes(from: bytes[offset..<offset + 8]) }
+    offset += 8
+    let value = Int(Int64(littleEndian: v))
+    guard value >= 0 else { throw OptimError.invalidState("the optimizer state is corrupt") }
+    return value
+  }
+
+  mutating func array<T>(_: T.Type) throws -> [T] {
+    let count = try int()
+    let size = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+    guard !size.overflow, offset + size.partialValue <= bytes.count else { throw OptimError.invalidState("the optimizer state is truncated") }
+    let result = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+      bytes.withUnsafeBytes { src in
+        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offset..<offset + size.partialValue]))
+      }
+      initialized = count
+    }
+    offset += size.partialValue
+    return result
+  }
+
+  mutating func read<S>() throws -> OptimizerState<S> {
+    var state = OptimizerState<S>(step: try int(), skippedSteps: try int())
+    state.buffers = try (0..<int()).map { _ in try array(S.self) }
+    state.codes = try (0..<int()).map { _ in try array(UInt8.self) }
+    state.scales = try (0..<int()).map { _ in try array(Float.self) }
+    state.children = try (0..<int()).map { _ in try read() }
+    return state
+  }
+}

@@ -1,0 +1,167 @@
+import CHoneKernels
+import Foundation
+
+/// How 8-bit optimizers keep their states (Dettmers et al. 2021): blocks of `blockSize`
+/// values, each with one float32 absolute maximum and one byte per value; tensors with
+/// fewer than `minimumSize` elements keep 32-bit states, as bitsandbytes does (its
+/// `min_8bit_size`). A state then takes 1 + 4/blockSize bytes per value instead of 4.
+public struct BlockwiseStateLayout: Sendable, Equatable {
+  /// Values per block: 256 by default, 2048 as the other common choice.
+  public let blockSize: Int
+  /// Tensors smaller than this keep 32-bit states.
+  public let minimumSize: Int
+
+  /// A layout; the block size must be a power of two in 64…4096.
+  public init(blockSize: Int = 256, minimumSize: Int = 4096) throws {
+    try BlockwiseQuantization.checkBlockSize(blockSize)
+    self.blockSize = blockSize
+    self.minimumSize = minimumSize
+  }
+
+  /// Whether `count` parameters get 8-bit states.
+  public func quantizes(_ count: Int) -> Bool { count >= minimumSize }
+
+  /// A state of `stateCount` zero-valued 8-bit buffers (codes of 0 with absmax 0 stand for 0).
+  func initialState(count: Int, stateCount: Int) -> OptimizerState<Float> {
+    let blocks = (count + blockSize - 1) / blockSize
+    return OptimizerState(codes: Array(repeating: [UInt8](repeating: 0, count: count), count: stateCount),
+                          scales: Array(repeating: [Float](repeating: 0, count: blocks), count: stateCount))
+  }
+}
+
+/// Calls `body` with the codebooks' raw tables.
+func _withTables<R>(_ a: Codebook, _ body: (UnsafePointer<Float>, UnsafePointer<UInt8>, UnsafePointer<Float>) -> R) -> R {
+  a.values.withUnsafeBufferPointer { v in
+    a.lookup.withUnsafeBufferPointer { l in a.midpoints.withUnsafeBufferPointer { m in body(v.baseAddress!, l.baseAddress!, m.baseAddress!) } }
+  }
+}
+
+/// Adam with 8-bit block-wise states (bitsandbytes `Adam8bit`): the first moment in the
+/// signed dynamic map, the second in the unsigned one; each step dequantizes a block,
+/// applies the Adam update of `Adam` (weight decay decoupled, as bitsandbytes does),
+/// writes the parameters and requantizes the block to the nearest codes with its new
+/// absolute maximum — one pass over memory. Small tensors use the 32-bit `AdamW` kernel.
+public struct Adam8bit: Optimizer {
+  public typealias Scalar = Float
+  /// The 32-bit configuration (learning rate, betas, ε, λ).
+  public let adam: AdamW<Float>
+  /// Block size and the size below which states stay 32-bit.
+  public let layout: BlockwiseStateLayout
+
+  /// bitsandbytes' defaults: lr 1e-3, betas (0.9, 0.999), ε 1e-8, λ 0, blocks of 256.
+  public init(learningRate: Schedule = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+              weightDecay: Double = 0, maximize: Bool = false, layout: BlockwiseStateLayout? = nil) throws {
+    adam = try AdamW(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay, maximize: maximize)
+    self.layout = try layout ?? BlockwiseStateLayout()
+  }
+
+  /// AdamW8bit: the same with λ = 1e-2 by default.
+  public static func adamW(learningRate: Schedule = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+                           weightDecay: Double = 1e-2, maximize: Bool = false, layout: BlockwiseStateLayout? = nil) throws -> Adam8bit {
+    try Adam8bit(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay, maximize: maximize, layout: layout)
+  }
+
+  public func initialState(count: Int) -> OptimizerState<Float> {
+    layout.quantizes(count) ? layout.initialState(count: count, stateCount: 2) : adam.initialState(count: count)
+  }
+
+  public func _step(params: UnsafeMutableBufferPointer<Float>, grads: UnsafeMutableBufferPointer<Float>,
+                    state: inout OptimizerState<Float>) throws {
+    guard state.codes.count == 2 else { return try adam._step(params: params, grads: grads, state: &state) }
+    let a = adam.adam
+    let lr = try _LearningRate.at(state.step, a.learningRate)
+    let t = Double(state.step + 1)
+    let negStep = Float(-lr / (1 - pow(a.beta1, t)))
+    let bc2Sqrt = Float((1 - pow(a.beta2, t)).squareRoot())
+    let factor = Float(1 - lr * a.weightDecay)
+    var q1 = state.codes[0], q2 = state.codes[1], s1 = state.scales[0], s2 = state.scales[1]
+    state.codes = []
+    state.scales = []
+    _withTables(.signed) { c1, l1, m1 in
+      _withTables(.unsigned) { c2, l2, m2 in
+        hone_adam8bit_f32(params.baseAddress, grads.baseAddress, &q1, &q2, &s1, &s2, params.count, layout.blockSize,
+                          c1, l1, m1, c2, l2, m2, Float(a.beta1), Float(1 - a.beta1), Float(a.beta2), Float(1 - a.beta2), Float(a.eps), negStep, bc2Sqrt, factor,
+                          a.maximize ? 1 : 0)
+      }
+    }
+    state.codes = [q1, q2]
+    state.scales = [s1, s2]
+    state.step += 1
+  }
+}
+
+/// Lion with an 8-bit block-wise momentum (bitsandbytes `Lion8bit`), the update of `Lion`.
+public struct Lion8bit: Optimizer {
+  public typealias Scalar = Float
+  /// The 32-bit configuration.
+  public let lion: Lion<Float>
+  /// Block size and the size below which states stay 32-bit.
+  public let layout: BlockwiseStateLayout
+
+  /// Lion's defaults: lr 1e-4, betas (0.9, 0.99), blocks of 256.
+  public init(learningRate: Schedule = 1e-4, betas: (Double, Double) = (0.9, 0.99), weightDecay: Double = 0,
+              maximize: Bool = false, layout: BlockwiseStateLayout? = nil) throws {
+    lion = try Lion(learningRate: learningRate, betas: betas, weightDecay: weightDecay, maximize: maximize)
+    self.layout = try layout ?? BlockwiseStateLayout()
+  }
+
+  public func initialState(count: Int) -> OptimizerState<Float> {
+    layout.quantizes(count) ? layout.initialState(count: count, stateCount: 1) : lion.initialState(count: count)
+  }
+
+  public func _step(params: UnsafeMutableBufferPointer<Float>, grads: UnsafeMutableBufferPointer<Float>,
+                    state: inout OptimizerState<Float>) throws {
+    guard state.codes.count == 1 else { return try lion._step(params: params, grads: grads, state: &state) }
+    let lr = try _LearningRate.at(state.step, lion.learningRate)
+    var q1 = state.codes[0], s1 = state.scales[0]
+    state.codes = []
+    state.scales = []
+    _withTables(.signed) { c1, l1, m1 in
+      hone_lion8bit_f32(params.baseAddress, grads.baseAddress, &q1, &s1, params.count, layout.blockSize, c1, l1, m1,
+                        Float(lr), Float(lion.beta1), Float(1 - lion.beta1), Float(lion.beta2), Float(1 - lion.beta2),
+                        Float(1 - lr * lion.weightDecay), lion.maximize ? 1 : 0)
+    }
+    state.codes = [q1]
+    state.scales = [s1]
+    state.step += 1
+  }
+}
+
+/// SGD with an 8-bit block-wise momentum buffer, the update of `SGD` (momentum required).
+public struct SGD8bit: Optimizer {
+  public typealias Scalar = Float
+  /// The 32-bit configuration.
+  public let sgd: SGD<Float>
+  /// Block size and the size below which states stay 32-bit.
+  public let layout: BlockwiseStateLayout
+
+  /// SGD with momentum μ > 0 (8-bit states need a momentum buffer).
+  public init(learningRate: Schedule = 1e-3, momentum: Double, dampening: Double = 0, weightDecay: Double = 0,
+              nesterov: Bool = false, maximize: Bool = false, layout: BlockwiseStateLayout? = nil) throws {
+    guard momentum > 0 else { throw OptimError.invalidHyperparameter("SGD8bit needs a momentum > 0 (plain SGD keeps no state)") }
+    sgd = try SGD(learningRate: learningRate, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
+                  nesterov: nesterov, maximize: maximize)
+    self.layout = try layout ?? BlockwiseStateLayout()
+  }
+
+  public func initialState(count: Int) -> OptimizerState<Float> {
+    layout.quantizes(count) ? layout.initialState(count: count, stateCount: 1) : sgd.initialState(count: count)
+  }
+
+  public func _step(params: UnsafeMutableBufferPointer<Float>, grads: UnsafeMutableBufferPointer<Float>,
+                    state: inout OptimizerState<Float>) throws {
+    guard state.codes.count == 1 else { return try sgd._step(params: params, grads: grads, state: &state) }
+    let lr = try _LearningRate.at(state.step, sgd.learningRate)
+    var q1 = state.codes[0], s1 = state.scales[0]
+    state.codes = []
+    state.scales = []
+    _withTables(.signed) { c1, l1, m1 in
+      hone_sgd8bit_f32(params.baseAddress, grads.baseAddress, &q1, &s1, params.count, layout.blockSize, c1, l1, m1, Float(lr),
+                       Float(sgd.momentum), Float(sgd.dampening), Float(sgd.weightDecay), sgd.nesterov ? 1 : 0,
+                       sgd.maximize ? 1 : 0, state.step == 0 ? 1 : 0)
+    }
+    state.codes = [q1]
+    state.scales = [s1]
+    state.step += 1
+  }
+}
