@@ -20,6 +20,7 @@ public struct Lion<Scalar: OptimizerScalar>: Optimizer {
     try _Check.beta(betas.0, "beta1")
     try _Check.beta(betas.1, "beta2")
     try _Check.nonNegative(weightDecay, "weight decay")
+    _ = try _LearningRate.at(0, learningRate)
     self.learningRate = learningRate
     self.beta1 = betas.0
     self.beta2 = betas.1

@@ -28,6 +28,7 @@ public struct SGD<Scalar: OptimizerScalar>: Optimizer {
     if nesterov, momentum <= 0 || dampening != 0 {
       throw OptimError.invalidHyperparameter("Nesterov momentum requires a momentum and zero dampening")
     }
+    _ = try _LearningRate.at(0, learningRate)
     self.learningRate = learningRate
     self.momentum = momentum
     self.dampening = dampening
