@@ -32,6 +32,10 @@ let package = Package(
       name: "HoneCLI",
       dependencies: ["Hone", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(
+      name: "OptimizerBenchmark",
+      dependencies: ["HoneOptim", "HoneMath", "CHoneKernels"],
+      path: "Benchmarks/OptimizerBenchmark"),
+    .executableTarget(
       name: "StorageBenchmark",
       dependencies: ["Hone"],
       path: "Benchmarks/StorageBenchmark"),

@@ -22,3 +22,12 @@ for config in "${configs[@]}"; do
   results+=("$("$python" "$peer" --mode "$mode" --processes "$processes" --trials "$optuna_trials" --json)")
 done
 printf '%s\n' "${results[@]}" | python3 "$root/Benchmarks/table.py"
+
+# Optimizer steps on 10M float32 parameters, 1 and 2 threads, beside torch and bitsandbytes.
+for threads in 1 2; do
+  echo
+  {
+    "$root/.build/release/OptimizerBenchmark" --threads "$threads" --json
+    "$python" "$root/Benchmarks/peers/optim_step.py" --threads "$threads" --json
+  } | python3 "$root/Benchmarks/optimizer_table.py"
+done

@@ -30,6 +30,24 @@ import Testing
     #expect(worst <= entry.chainUlps, "\(entry.name): \(worst) ulps apart")
   }
 
+  /// Every instruction-set level of the fused kernels gives the same bits.
+  @Test(arguments: Optimizers.all)
+  func everyInstructionSetGivesTheSameBits(entry: Optimizers.Entry) throws {
+    let optimizer = try entry.make(.constant(entry.learningRate))
+    let n = 5003  // 8-bit states, and a tail that is not a multiple of the vector width
+    var results: [[UInt32]] = []
+    for level in [KernelInstructionSet.baseline, .avx2, .avx512] {
+      guard KernelInstructionSet.use(level) == level else { continue }
+      var p = Self.randomVector(n, seed: 11)
+      var state = optimizer.initialState(count: n)
+      for step in 0..<5 { try optimizer.step(params: &p, grads: Self.randomVector(n, seed: UInt64(20 + step)), state: &state) }
+      results.append(p.map(\.bitPattern))
+    }
+    KernelInstructionSet.useBest()
+    #expect(results.count >= 1)
+    for r in results.dropFirst() { #expect(r == results[0], "\(entry.name): levels differ") }
+  }
+
   /// Each optimizer converges on an ill-conditioned quadratic ½Σ aᵢxᵢ² (aᵢ ∈ [1, 10]) from a
   /// random start (to 1e-3 of the initial loss in 600 steps) and on the Rosenbrock function
   /// summed over pairs from 0 (mean loss 1 → below 0.05 in 2,000 steps), in 4,096 dimensions

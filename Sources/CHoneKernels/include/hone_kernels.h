@@ -1,7 +1,7 @@
 // Fused single-pass optimizer kernels over flat buffers (float and double).
-// Each kernel reads and writes every buffer once per step. On x86-64 Linux each is built
-// for AVX-512, AVX2+FMA and baseline x86-64 and picked at load time (target_clones);
-// elsewhere it is built once for the compiler's target.
+// Each kernel reads and writes every buffer once per step. On x86-64 each is built for
+// AVX-512, AVX2+FMA and the baseline target (function target attributes, no compiler flags)
+// and picked at run time by CPU features; elsewhere it is built once for the target.
 #ifndef HONE_KERNELS_H
 #define HONE_KERNELS_H
 
@@ -22,7 +22,8 @@ void hone_sgd_f64(double *p, const double *g, double *buf, size_t n, double lr, 
 // Adam / AdamW / AMSGrad as torch.optim.Adam(W) (single-tensor order of operations):
 // g = ±g (+ wd·p when coupled); p ← p·decay (decoupled); m ← m + (1−β1)(g − m);
 // v ← β2·v + (1−β2)·g²; v̂max ← max(v̂max, v) (AMSGrad, `vmax` non-NULL);
-// p ← p − step_size · m / (√v / bc2_sqrt + ε), step_size = lr / (1 − β1^t), bc2_sqrt = √(1 − β2^t).
+// p ← p − step_size · m / (√v · (1/bc2_sqrt) + ε), step_size = lr / (1 − β1^t), bc2_sqrt = √(1 − β2^t)
+// (torch divides by bc2_sqrt; the reciprocal saves a division and stays within one ulp).
 // w1 = 1 − β1 and w2 = 1 − β2 are passed rounded once from double, as torch's Python scalars are.
 void hone_adam_f32(float *p, const float *g, float *m, float *v, float *vmax, size_t n,
                    float w1, float beta2, float w2, float eps, float coupled_decay, float decay_factor,
@@ -50,23 +51,28 @@ void hone_exadam_f64(double *p, const double *g, double *m, double *v, size_t n,
 
 // 8-bit block-wise states (Dettmers et al. 2021): per block of `block` ≤ HONE_MAX_BLOCK elements,
 // dequantize (code value × absmax), update, write p, then requantize the block's new states to
-// the nearest code with the new absmax. `lut`/`mid` are a codebook's lookup table (2^16 entries,
-// by the top 16 bits of a float) and its 255 midpoints.
+// the nearest code with the new absmax. `code` is a codebook's 256 values and `lut` its
+// nearest-code table (2^16 entries by the top 16 bits of a float; see Codebook.swift).
 #define HONE_MAX_BLOCK 4096
 void hone_adam8bit_f32(float *p, const float *g, uint8_t *q1, uint8_t *q2, float *absmax1, float *absmax2,
-                       size_t n, size_t block, const float *code1, const uint8_t *lut1, const float *mid1,
-                       const float *code2, const uint8_t *lut2, const float *mid2, float beta1, float w1,
-                       float beta2, float w2, float eps, float neg_step_size, float bc2_sqrt, float decay_factor,
-                       int maximize);
+                       size_t n, size_t block, const float *code1, const uint32_t *lut1, const float *code2,
+                       const uint32_t *lut2, float beta1, float w1, float beta2, float w2, float eps,
+                       float neg_step_size, float bc2_sqrt, float decay_factor, int maximize);
 void hone_lion8bit_f32(float *p, const float *g, uint8_t *q1, float *absmax1, size_t n, size_t block,
-                       const float *code1, const uint8_t *lut1, const float *mid1, float lr, float beta1,
-                       float w1, float beta2, float w2, float decay_factor, int maximize);
+                       const float *code1, const uint32_t *lut1, float lr, float beta1, float w1, float beta2,
+                       float w2, float decay_factor, int maximize);
 void hone_sgd8bit_f32(float *p, const float *g, uint8_t *q1, float *absmax1, size_t n, size_t block,
-                      const float *code1, const uint8_t *lut1, const float *mid1, float lr, float momentum,
-                      float dampening, float weight_decay, int nesterov, int maximize, int first_step);
+                      const float *code1, const uint32_t *lut1, float lr, float momentum, float dampening,
+                      float weight_decay, int nesterov, int maximize, int first_step);
 // Block-wise quantization of x to the nearest codes (absmax per block).
 void hone_quantize_blockwise_f32(const float *x, uint8_t *q, float *absmax, size_t n, size_t block,
-                                 const uint8_t *lut, const float *mid);
+                                 const uint32_t *lut);
+
+// The instruction set the kernels use: 2 AVX-512, 1 AVX2+FMA, 0 the baseline target. Detected
+// once; hone_set_cpu_level lowers it (for comparing paths; a negative value restores the
+// best) and returns the level in force. Every level computes bit-identical results.
+int hone_cpu_level(void);
+int hone_set_cpu_level(int level);
 
 // Copies n floats (the memory-bandwidth yardstick of the benchmarks).
 void hone_copy_f32(float *dst, const float *src, size_t n);

@@ -14,8 +14,13 @@ public struct Codebook: Sendable, Equatable {
   public let values: [Float]
   /// The 255 midpoints between consecutive values (a value equal to a midpoint takes the lower code).
   let midpoints: [Float]
-  /// For each top-16-bit prefix of a float, the number of midpoints below its most negative float.
-  let lookup: [UInt8]
+  /// The nearest-code table, one 32-bit entry per top-16-bit prefix of a float: bits 0–7 hold
+  /// the number of midpoints below the most negative float with that prefix, bit 8 says
+  /// whether the next midpoint has the same prefix, bits 16–31 hold that midpoint's low 16
+  /// bits. The codebook's values are spaced further apart than a prefix range (2^-7 relative),
+  /// so a range holds at most one midpoint, and one integer comparison of the low bits finishes
+  /// an exact nearest-code search — a single table read per value.
+  let lookup: [UInt32]
 
   /// A codebook of 256 ascending values in [−1, 1].
   public init(values: [Float]) throws {
@@ -26,14 +31,19 @@ public struct Codebook: Sendable, Equatable {
     self.values = values
     let mids = (0..<255).map { Float(0.5) * (values[$0] + values[$0 + 1]) }
     self.midpoints = mids
-    self.lookup = (0..<65536).map { prefix -> UInt8 in
+    self.lookup = (0..<65536).map { prefix -> UInt32 in
       // The most negative float with this prefix: the low bits all 0 for positive, all 1 for negative.
       let bits = UInt32(prefix) << 16 | (prefix & 0x8000 != 0 ? 0xFFFF : 0)
       let x = Float(bitPattern: bits)
       guard !x.isNaN else { return prefix & 0x8000 != 0 ? 0 : 255 }
       var count = 0
       while count < 255, mids[count] < x { count += 1 }
-      return UInt8(count)
+      var entry = UInt32(count)
+      if count < 255, mids[count].bitPattern >> 16 == UInt32(prefix) {
+        precondition(count == 254 || mids[count + 1].bitPattern >> 16 != UInt32(prefix), "two midpoints share a prefix")
+        entry |= 0x100 | (mids[count].bitPattern & 0xFFFF) << 16
+      }
+      return entry
     }
   }
 
@@ -69,10 +79,10 @@ public struct Codebook: Sendable, Equatable {
 
   /// The index of the value nearest to `x` (x in [−1, 1]; ties take the lower index).
   public func nearestCode(_ x: Float) -> UInt8 {
-    var c = Int(lookup[Int(x.bitPattern >> 16)])
-    while c < 255, midpoints[c] < x { c += 1 }
-    while c > 0, !(midpoints[c - 1] < x) { c -= 1 }
-    return UInt8(c)
+    let entry = lookup[Int(x.bitPattern >> 16)]
+    let low = x.bitPattern & 0xFFFF, midLow = entry >> 16
+    let above = x.sign == .minus ? midLow > low : midLow < low
+    return UInt8(entry & 0xFF) + (entry & 0x100 != 0 && above ? 1 : 0)
   }
 }
 
@@ -85,9 +95,7 @@ public enum BlockwiseQuantization {
     var codes = [UInt8](repeating: 0, count: x.count)
     var absmax = [Float](repeating: 0, count: (x.count + blockSize - 1) / blockSize)
     codebook.lookup.withUnsafeBufferPointer { lut in
-      codebook.midpoints.withUnsafeBufferPointer { mid in
-        hone_quantize_blockwise_f32(x, &codes, &absmax, x.count, blockSize, lut.baseAddress, mid.baseAddress)
-      }
+      hone_quantize_blockwise_f32(x, &codes, &absmax, x.count, blockSize, lut.baseAddress)
     }
     return (codes, absmax)
   }

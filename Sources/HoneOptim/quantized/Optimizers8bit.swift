@@ -30,10 +30,8 @@ public struct BlockwiseStateLayout: Sendable, Equatable {
 }
 
 /// Calls `body` with the codebooks' raw tables.
-func _withTables<R>(_ a: Codebook, _ body: (UnsafePointer<Float>, UnsafePointer<UInt8>, UnsafePointer<Float>) -> R) -> R {
-  a.values.withUnsafeBufferPointer { v in
-    a.lookup.withUnsafeBufferPointer { l in a.midpoints.withUnsafeBufferPointer { m in body(v.baseAddress!, l.baseAddress!, m.baseAddress!) } }
-  }
+func _withTables<R>(_ a: Codebook, _ body: (UnsafePointer<Float>, UnsafePointer<UInt32>) -> R) -> R {
+  a.values.withUnsafeBufferPointer { v in a.lookup.withUnsafeBufferPointer { l in body(v.baseAddress!, l.baseAddress!) } }
 }
 
 /// Adam with 8-bit block-wise states (bitsandbytes `Adam8bit`): the first moment in the
@@ -77,10 +75,10 @@ public struct Adam8bit: Optimizer {
     var q1 = state.codes[0], q2 = state.codes[1], s1 = state.scales[0], s2 = state.scales[1]
     state.codes = []
     state.scales = []
-    _withTables(.signed) { c1, l1, m1 in
-      _withTables(.unsigned) { c2, l2, m2 in
+    _withTables(.signed) { c1, l1 in
+      _withTables(.unsigned) { c2, l2 in
         hone_adam8bit_f32(params.baseAddress, grads.baseAddress, &q1, &q2, &s1, &s2, params.count, layout.blockSize,
-                          c1, l1, m1, c2, l2, m2, Float(a.beta1), Float(1 - a.beta1), Float(a.beta2), Float(1 - a.beta2), Float(a.eps), negStep, bc2Sqrt, factor,
+                          c1, l1, c2, l2, Float(a.beta1), Float(1 - a.beta1), Float(a.beta2), Float(1 - a.beta2), Float(a.eps), negStep, bc2Sqrt, factor,
                           a.maximize ? 1 : 0)
       }
     }
@@ -116,8 +114,8 @@ public struct Lion8bit: Optimizer {
     var q1 = state.codes[0], s1 = state.scales[0]
     state.codes = []
     state.scales = []
-    _withTables(.signed) { c1, l1, m1 in
-      hone_lion8bit_f32(params.baseAddress, grads.baseAddress, &q1, &s1, params.count, layout.blockSize, c1, l1, m1,
+    _withTables(.signed) { c1, l1 in
+      hone_lion8bit_f32(params.baseAddress, grads.baseAddress, &q1, &s1, params.count, layout.blockSize, c1, l1,
                         Float(lr), Float(lion.beta1), Float(1 - lion.beta1), Float(lion.beta2), Float(1 - lion.beta2),
                         Float(1 - lr * lion.weightDecay), lion.maximize ? 1 : 0)
     }
@@ -155,8 +153,8 @@ public struct SGD8bit: Optimizer {
     var q1 = state.codes[0], s1 = state.scales[0]
     state.codes = []
     state.scales = []
-    _withTables(.signed) { c1, l1, m1 in
-      hone_sgd8bit_f32(params.baseAddress, grads.baseAddress, &q1, &s1, params.count, layout.blockSize, c1, l1, m1, Float(lr),
+    _withTables(.signed) { c1, l1 in
+      hone_sgd8bit_f32(params.baseAddress, grads.baseAddress, &q1, &s1, params.count, layout.blockSize, c1, l1, Float(lr),
                        Float(sgd.momentum), Float(sgd.dampening), Float(sgd.weightDecay), sgd.nesterov ? 1 : 0,
                        sgd.maximize ? 1 : 0, state.step == 0 ? 1 : 0)
     }
