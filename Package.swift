@@ -22,7 +22,7 @@ let package = Package(
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
     .target(name: "HoneMath", dependencies: ["CLAPACK"]),
     .target(name: "CHoneKernels"),
-    .target(name: "HoneOptim", dependencies: ["HoneMath", "CHoneKernels"]),
+    .target(name: "HoneOptim", dependencies: ["CHoneKernels"]),
     .target(name: "HoneTune", dependencies: ["HoneMath"]),
     .target(
       name: "HoneSQLite",
@@ -41,7 +41,7 @@ let package = Package(
       path: "Benchmarks/StorageBenchmark"),
     .testTarget(name: "HoneMathTests", dependencies: ["HoneMath"]),
     .testTarget(name: "HoneTuneTests", dependencies: ["HoneTune"]),
-    .testTarget(name: "HoneOptimTests", dependencies: ["HoneOptim"]),
+    .testTarget(name: "HoneOptimTests", dependencies: ["HoneOptim", "HoneMath"], exclude: ["Fixtures"]),
     .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune"]),
     .testTarget(name: "HoneCLITests", dependencies: ["Hone", .product(name: "GRDB", package: "GRDB.swift")]),
   ],

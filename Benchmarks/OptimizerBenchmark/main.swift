@@ -3,7 +3,9 @@
 // parameters are two tensors of N/2, each stepped on its own thread (as a training loop
 // steps its layers in parallel).
 //
-//   OptimizerBenchmark [--n N] [--threads T] [--repeats R] [--json]
+//   OptimizerBenchmark [--n N] [--threads T] [--repeats R] [--isa baseline|avx2|avx512] [--json]
+//
+// --isa lowers the kernels' instruction set, to show what a CPU without AVX2 gets.
 import CHoneKernels
 import Dispatch
 import Foundation
@@ -11,7 +13,7 @@ import HoneMath
 import HoneOptim
 
 struct Options: Sendable {
-  var n = 10_000_000, threads = 1, repeats = 10, json = false
+  var n = 10_000_000, threads = 1, repeats = 10, json = false, isa: KernelInstructionSet?
 
   static func parse() -> Options {
     var o = Options()
@@ -23,6 +25,7 @@ struct Options: Sendable {
       case "--threads": o.threads = Int(args.removeFirst())!
       case "--repeats": o.repeats = Int(args.removeFirst())!
       case "--json": o.json = true
+      case "--isa": o.isa = ["baseline": .baseline, "avx2": .avx2, "avx512": .avx512][args.removeFirst()]!
       default: fatalError("unknown argument \(flag)")
       }
     }
@@ -32,6 +35,8 @@ struct Options: Sendable {
 
 let options = Options.parse()
 let n = options.n, threads = options.threads, repeats = options.repeats, json = options.json
+if let isa = options.isa { KernelInstructionSet.use(isa) }
+let isaName = ["baseline", "avx2", "avx512"][KernelInstructionSet.current.rawValue]
 
 /// Bytes moved per parameter and step: reads and writes of every buffer.
 let bytesPerParam: [String: Double] = ["copy": 8, "SGD momentum": 20, "Adam": 28, "Lion": 20, "EXAdam": 28, "Adam8bit": 16]
@@ -104,7 +109,7 @@ for (name, seconds) in results {
   let bytes = bytesPerParam[name]!
   let mps = Double(n) / seconds / 1e6, gbps = bytes * Double(n) / seconds / 1e9
   if json {
-    print("{\"peer\": \"hone.\(name)\", \"n\": \(n), \"threads\": \(threads), \"seconds\": \(seconds), \"mparams_per_s\": \(mps), \"bytes_per_param\": \(bytes), \"gb_per_s\": \(gbps)}")
+    print("{\"peer\": \"hone.\(name)\", \"isa\": \"\(isaName)\", \"n\": \(n), \"threads\": \(threads), \"seconds\": \(seconds), \"mparams_per_s\": \(mps), \"bytes_per_param\": \(bytes), \"gb_per_s\": \(gbps)}")
   } else {
     print(String(format: "%-14@ %8.2f ms  %8.1f Mparam/s  %6.1f GB/s", name as NSString, seconds * 1e3, mps, gbps))
   }
