@@ -5,16 +5,29 @@
 // No implicit a·b + c fusion: every path (scalar, AVX2, debug, release) rounds the same way.
 #pragma STDC FP_CONTRACT OFF
 
-// Nearest code of v ∈ [-1, 1] from the codebook's 32-bit table (see Codebook.lookup):
-// entry = count | has_midpoint << 8 | midpoint_low16 << 16 for v's top 16 bits; one more
-// code when the range's midpoint lies below v (compared on the low bits, reversed for
-// negative floats; equality keeps the lower code).
+// Nearest code of v ∈ [-1, 1] from the codebook's table (see Codebook.lookup): the entry of
+// v's sign, clamped exponent and top 7 mantissa bits holds the count of midpoints below that
+// range and the low 16 bits of the midpoint inside it (or a value no float passes); one more
+// code when that midpoint lies below v (compared on the low bits, reversed for negative
+// floats; equality keeps the lower code).
+#define HONE_LOWEST_EXPONENT 103u
+#define HONE_ENTRIES_PER_SIGN (25u * 128u)
+
+static inline uint32_t table_index(uint32_t bits) {
+  const uint32_t exponent = (bits >> 23) & 0xFF;
+  uint32_t mantissa = (bits >> 16) & 0x7F;
+  if (exponent < HONE_LOWEST_EXPONENT) mantissa = 0;
+  if (exponent > 127) mantissa = 0x7F;
+  uint32_t clamped = exponent < HONE_LOWEST_EXPONENT ? HONE_LOWEST_EXPONENT : (exponent > 127 ? 127 : exponent);
+  return (bits >> 31) * HONE_ENTRIES_PER_SIGN + ((clamped - HONE_LOWEST_EXPONENT) << 7 | mantissa);
+}
+
 static inline uint8_t nearest_code(float v, const uint32_t *lut) {
   uint32_t bits;
   memcpy(&bits, &v, sizeof bits);
-  const uint32_t entry = lut[bits >> 16], low = bits & 0xFFFF, mid = entry >> 16;
-  const int above = (bits & 0x80000000u) ? mid > low : mid < low;
-  return (uint8_t)((entry & 0xFF) + ((entry >> 8) & 1 & (uint32_t)above));
+  const uint32_t entry = lut[table_index(bits)], low = bits & 0xFFFF, mid = entry >> 16;
+  const uint32_t above = (bits & 0x80000000u) ? mid > low : mid < low;
+  return (uint8_t)((entry & 0xFF) + above);
 }
 
 static inline float absf(float x) { return x < 0 ? -x : x; }
@@ -52,14 +65,22 @@ __attribute__((target("avx2,fma"))) static void requantize_avx2(const float *s, 
   const float inv = top > 0 ? 1.0f / top : 0.0f;
   const __m256 vinv = _mm256_set1_ps(inv);
   const __m256i low_mask = _mm256_set1_epi32(0xFFFF), byte = _mm256_set1_epi32(0xFF), one = _mm256_set1_epi32(1);
+  const __m256i lowest = _mm256_set1_epi32((int)HONE_LOWEST_EXPONENT), highest = _mm256_set1_epi32(127);
+  const __m256i per_sign = _mm256_set1_epi32((int)HONE_ENTRIES_PER_SIGN), seven = _mm256_set1_epi32(0x7F);
   for (j = 0; j + 8 <= len; j += 8) {
     const __m256i bits = _mm256_castps_si256(_mm256_mul_ps(_mm256_loadu_ps(s + j), vinv));
-    const __m256i entry = _mm256_i32gather_epi32((const int *)lut, _mm256_srli_epi32(bits, 16), 4);
+    const __m256i exponent = _mm256_and_si256(_mm256_srli_epi32(bits, 23), byte);
+    const __m256i below = _mm256_cmpgt_epi32(lowest, exponent), above_range = _mm256_cmpgt_epi32(exponent, highest);
+    __m256i mantissa = _mm256_and_si256(_mm256_srli_epi32(bits, 16), seven);
+    mantissa = _mm256_or_si256(_mm256_andnot_si256(below, mantissa), _mm256_and_si256(above_range, seven));
+    const __m256i clamped = _mm256_sub_epi32(_mm256_min_epi32(_mm256_max_epi32(exponent, lowest), highest), lowest);
+    const __m256i index = _mm256_add_epi32(_mm256_mullo_epi32(_mm256_srli_epi32(bits, 31), per_sign),
+                                           _mm256_or_si256(_mm256_slli_epi32(clamped, 7), mantissa));
+    const __m256i entry = _mm256_i32gather_epi32((const int *)lut, index, 4);
     const __m256i low = _mm256_and_si256(bits, low_mask), mid = _mm256_srli_epi32(entry, 16);
     const __m256i negative = _mm256_srai_epi32(bits, 31);
     const __m256i above = _mm256_blendv_epi8(_mm256_cmpgt_epi32(low, mid), _mm256_cmpgt_epi32(mid, low), negative);
-    const __m256i has = _mm256_and_si256(_mm256_srli_epi32(entry, 8), one);
-    const __m256i c = _mm256_add_epi32(_mm256_and_si256(entry, byte), _mm256_and_si256(has, above));
+    const __m256i c = _mm256_add_epi32(_mm256_and_si256(entry, byte), _mm256_and_si256(above, one));
     const __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
     _mm_storel_epi64((__m128i *)(q + j), _mm_packus_epi16(words, words));
   }

@@ -14,13 +14,20 @@ public struct Codebook: Sendable, Equatable {
   public let values: [Float]
   /// The 255 midpoints between consecutive values (a value equal to a midpoint takes the lower code).
   let midpoints: [Float]
-  /// The nearest-code table, one 32-bit entry per top-16-bit prefix of a float: bits 0–7 hold
-  /// the number of midpoints below the most negative float with that prefix, bit 8 says
-  /// whether the next midpoint has the same prefix, bits 16–31 hold that midpoint's low 16
-  /// bits. The codebook's values are spaced further apart than a prefix range (2^-7 relative),
-  /// so a range holds at most one midpoint, and one integer comparison of the low bits finishes
-  /// an exact nearest-code search — a single table read per value.
+  /// The nearest-code table. A float's top 16 bits (sign, exponent, 7 mantissa bits) name a
+  /// range of relative width 2^-7; the codebook's values lie further apart than that, so a
+  /// range holds at most one midpoint. One 32-bit entry per range: bits 0–7 count the
+  /// midpoints below the range's most negative float, bits 16–31 hold the low 16 bits of the
+  /// midpoint inside the range, or a value no float in the range passes (0xFFFF when positive,
+  /// 0 when negative) when there is none. Only exponents 2^-24…2^0 are kept (2 × 25 × 128
+  /// entries, 25.6 KB): every midpoint magnitude is above 2^-24, so smaller values clamp to
+  /// the lowest range without changing their code. One table read and one integer compare
+  /// give the exact nearest code.
   let lookup: [UInt32]
+
+  /// The lowest exponent (biased) the table keeps, and the entries per sign.
+  static let lowestExponent: UInt32 = 103
+  static let entriesPerSign = 25 * 128
 
   /// A codebook of 256 ascending values in [−1, 1].
   public init(values: [Float]) throws {
@@ -31,20 +38,32 @@ public struct Codebook: Sendable, Equatable {
     self.values = values
     let mids = (0..<255).map { Float(0.5) * (values[$0] + values[$0 + 1]) }
     self.midpoints = mids
-    self.lookup = (0..<65536).map { prefix -> UInt32 in
+    precondition(mids.allSatisfy { $0 == 0 || abs($0) > 0x1p-24 }, "a midpoint below the table's range")
+    self.lookup = (0..<(2 * Codebook.entriesPerSign)).map { index -> UInt32 in
+      let negative = index >= Codebook.entriesPerSign
+      let local = UInt32(index % Codebook.entriesPerSign)
+      let prefix = (negative ? 0x8000 : 0) | (local >> 7 + Codebook.lowestExponent) << 7 | local & 0x7F
       // The most negative float with this prefix: the low bits all 0 for positive, all 1 for negative.
-      let bits = UInt32(prefix) << 16 | (prefix & 0x8000 != 0 ? 0xFFFF : 0)
-      let x = Float(bitPattern: bits)
-      guard !x.isNaN else { return prefix & 0x8000 != 0 ? 0 : 255 }
+      let x = Float(bitPattern: prefix << 16 | (negative ? 0xFFFF : 0))
       var count = 0
       while count < 255, mids[count] < x { count += 1 }
-      var entry = UInt32(count)
-      if count < 255, mids[count].bitPattern >> 16 == UInt32(prefix) {
-        precondition(count == 254 || mids[count + 1].bitPattern >> 16 != UInt32(prefix), "two midpoints share a prefix")
-        entry |= 0x100 | (mids[count].bitPattern & 0xFFFF) << 16
+      var midLow: UInt32 = negative ? 0 : 0xFFFF
+      if count < 255, mids[count].bitPattern >> 16 == prefix {
+        precondition(count == 254 || mids[count + 1].bitPattern >> 16 != prefix, "two midpoints share a prefix")
+        midLow = mids[count].bitPattern & 0xFFFF
       }
-      return entry
+      return UInt32(count) | midLow << 16
     }
+  }
+
+  /// The table index of a float: sign, then the exponent clamped to 2^-24…2^0 (the mantissa
+  /// bits zeroed below, set above), then 7 mantissa bits.
+  static func tableIndex(_ bits: UInt32) -> Int {
+    let exponent = (bits >> 23) & 0xFF
+    var mantissa = (bits >> 16) & 0x7F
+    if exponent < lowestExponent { mantissa = 0 } else if exponent > 127 { mantissa = 0x7F }
+    let clamped = min(max(exponent, lowestExponent), 127) - lowestExponent
+    return Int((bits >> 31) * UInt32(entriesPerSign) + (clamped << 7 | mantissa))
   }
 
   /// The signed dynamic map (first moments, Lion and momentum states).
@@ -79,10 +98,10 @@ public struct Codebook: Sendable, Equatable {
 
   /// The index of the value nearest to `x` (x in [−1, 1]; ties take the lower index).
   public func nearestCode(_ x: Float) -> UInt8 {
-    let entry = lookup[Int(x.bitPattern >> 16)]
+    let entry = lookup[Codebook.tableIndex(x.bitPattern)]
     let low = x.bitPattern & 0xFFFF, midLow = entry >> 16
     let above = x.sign == .minus ? midLow > low : midLow < low
-    return UInt8(entry & 0xFF) + (entry & 0x100 != 0 && above ? 1 : 0)
+    return UInt8(entry & 0xFF) + (above ? 1 : 0)
   }
 }
 
