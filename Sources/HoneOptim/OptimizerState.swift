@@ -29,7 +29,13 @@ public struct OptimizerState<Scalar: OptimizerScalar>: Equatable, Sendable {
 
   /// `count` zero buffers of `length` elements.
   public static func zeros(_ count: Int, length: Int) -> OptimizerState {
-    OptimizerState(buffers: Array(repeating: [Scalar](repeating: 0, count: length), count: count))
+    // Zero bytes are 0.0 for Float and Double; filling raw memory avoids an element-by-element
+    // initialization when this generic code is not specialized.
+    let zero = [Scalar](unsafeUninitializedCapacity: length) { buffer, initialized in
+      UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
+      initialized = length
+    }
+    return OptimizerState(buffers: Array(repeating: zero, count: count))
   }
 
   /// Bytes held by the buffers, codes and scales (the state's memory, without overhead).
