@@ -29,6 +29,38 @@ public struct BlockwiseStateLayout: Sendable, Equatable {
   }
 }
 
+extension OptimizerState {
+  /// Gives `body` the codes and per-block scales of quantized buffers `i` and (if given) `j`,
+  /// moved out of the state for the call as `withBuffer` does.
+  mutating func withQuantized<R>(_ i: Int, _ j: Int? = nil,
+                                 _ body: (UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<Float>,
+                                          UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Float>?) -> R) -> R {
+    var (q1, s1) = (codes[i], scales[i])
+    var (q2, s2) = j.map { (codes[$0], scales[$0]) } ?? ([], [])
+    codes[i] = []
+    scales[i] = []
+    if let j {
+      codes[j] = []
+      scales[j] = []
+    }
+    defer {
+      codes[i] = q1
+      scales[i] = s1
+      if let j {
+        codes[j] = q2
+        scales[j] = s2
+      }
+    }
+    return q1.withUnsafeMutableBufferPointer { c1 in
+      s1.withUnsafeMutableBufferPointer { a1 in
+        q2.withUnsafeMutableBufferPointer { c2 in
+          s2.withUnsafeMutableBufferPointer { a2 in body(c1.baseAddress!, a1.baseAddress!, c2.baseAddress, a2.baseAddress) }
+        }
+      }
+    }
+  }
+}
+
 /// Calls `body` with the codebooks' raw tables.
 func _withTables<R>(_ a: Codebook, _ body: (UnsafePointer<Float>, UnsafePointer<UInt32>) -> R) -> R {
   a.values.withUnsafeBufferPointer { v in a.lookup.withUnsafeBufferPointer { l in body(v.baseAddress!, l.baseAddress!) } }
@@ -72,18 +104,15 @@ public struct Adam8bit: Optimizer {
     let negStep = Float(-lr / (1 - pow(a.beta1, t)))
     let bc2Sqrt = Float((1 - pow(a.beta2, t)).squareRoot())
     let factor = Float(1 - lr * a.weightDecay)
-    var q1 = state.codes[0], q2 = state.codes[1], s1 = state.scales[0], s2 = state.scales[1]
-    state.codes = []
-    state.scales = []
-    _withTables(.signed) { c1, l1 in
-      _withTables(.unsigned) { c2, l2 in
-        hone_adam8bit_f32(params.baseAddress, grads.baseAddress, &q1, &q2, &s1, &s2, params.count, layout.blockSize,
-                          c1, l1, c2, l2, Float(a.beta1), Float(1 - a.beta1), Float(a.beta2), Float(1 - a.beta2), Float(a.eps), negStep, bc2Sqrt, factor,
-                          a.maximize ? 1 : 0)
+    state.withQuantized(0, 1) { q1, s1, q2, s2 in
+      _withTables(.signed) { c1, l1 in
+        _withTables(.unsigned) { c2, l2 in
+          hone_adam8bit_f32(params.baseAddress, grads.baseAddress, q1, q2, s1, s2, params.count, layout.blockSize,
+                            c1, l1, c2, l2, Float(a.beta1), Float(1 - a.beta1), Float(a.beta2), Float(1 - a.beta2), Float(a.eps),
+                            negStep, bc2Sqrt, factor, a.maximize ? 1 : 0)
+        }
       }
     }
-    state.codes = [q1, q2]
-    state.scales = [s1, s2]
     state.step += 1
   }
 }
@@ -111,16 +140,13 @@ public struct Lion8bit: Optimizer {
                     state: inout OptimizerState<Float>) throws {
     guard state.codes.count == 1 else { return try lion._step(params: params, grads: grads, state: &state) }
     let lr = try _LearningRate.at(state.step, lion.learningRate)
-    var q1 = state.codes[0], s1 = state.scales[0]
-    state.codes = []
-    state.scales = []
-    _withTables(.signed) { c1, l1 in
-      hone_lion8bit_f32(params.baseAddress, grads.baseAddress, &q1, &s1, params.count, layout.blockSize, c1, l1,
-                        Float(lr), Float(lion.beta1), Float(1 - lion.beta1), Float(lion.beta2), Float(1 - lion.beta2),
-                        Float(1 - lr * lion.weightDecay), lion.maximize ? 1 : 0)
+    state.withQuantized(0) { q1, s1, _, _ in
+      _withTables(.signed) { c1, l1 in
+        hone_lion8bit_f32(params.baseAddress, grads.baseAddress, q1, s1, params.count, layout.blockSize, c1, l1,
+                          Float(lr), Float(lion.beta1), Float(1 - lion.beta1), Float(lion.beta2), Float(1 - lion.beta2),
+                          Float(1 - lr * lion.weightDecay), lion.maximize ? 1 : 0)
+      }
     }
-    state.codes = [q1]
-    state.scales = [s1]
     state.step += 1
   }
 }
@@ -150,16 +176,14 @@ public struct SGD8bit: Optimizer {
                     state: inout OptimizerState<Float>) throws {
     guard state.codes.count == 1 else { return try sgd._step(params: params, grads: grads, state: &state) }
     let lr = try _LearningRate.at(state.step, sgd.learningRate)
-    var q1 = state.codes[0], s1 = state.scales[0]
-    state.codes = []
-    state.scales = []
-    _withTables(.signed) { c1, l1 in
-      hone_sgd8bit_f32(params.baseAddress, grads.baseAddress, &q1, &s1, params.count, layout.blockSize, c1, l1, Float(lr),
-                       Float(sgd.momentum), Float(sgd.dampening), Float(sgd.weightDecay), sgd.nesterov ? 1 : 0,
-                       sgd.maximize ? 1 : 0, state.step == 0 ? 1 : 0)
+    let first: Int32 = state.step == 0 ? 1 : 0
+    state.withQuantized(0) { q1, s1, _, _ in
+      _withTables(.signed) { c1, l1 in
+        hone_sgd8bit_f32(params.baseAddress, grads.baseAddress, q1, s1, params.count, layout.blockSize, c1, l1, Float(lr),
+                         Float(sgd.momentum), Float(sgd.dampening), Float(sgd.weightDecay), sgd.nesterov ? 1 : 0,
+                         sgd.maximize ? 1 : 0, first)
+      }
     }
-    state.codes = [q1]
-    state.scales = [s1]
     state.step += 1
   }
 }
