@@ -8,8 +8,10 @@ public struct ApplyIfFinite<Base: Optimizer>: Optimizer {
   /// Wraps `base`.
   public init(_ base: Base) { self.base = base }
 
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Base.Scalar> { base.initialState(count: count) }
 
+  /// Implements `Optimizer._step`.
   public func _step(params: UnsafeMutableBufferPointer<Base.Scalar>, grads: UnsafeMutableBufferPointer<Base.Scalar>,
                     state: inout OptimizerState<Base.Scalar>) throws {
     var finite = true

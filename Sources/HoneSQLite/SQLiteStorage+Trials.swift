@@ -3,6 +3,7 @@ import GRDB
 import HoneTune
 
 extension SQLiteStorage {
+  /// Implements `Storage.createTrial`.
   public func createTrial(studyID: Int, template: TrialTemplate?) throws -> FrozenTrial {
     try write { db in
       let directions = try Self.directions(db, studyID)
@@ -44,6 +45,7 @@ extension SQLiteStorage {
     try db.run("INSERT INTO trial_params (trial_id, name, value, distribution) VALUES (?, ?, ?, ?)", [trialID, name, internalValue, distribution.json.description])
   }
 
+  /// Implements `Storage.claimWaitingTrial`.
   public func claimWaitingTrial(studyID: Int) throws -> FrozenTrial? {
     // A read first: most asks find no waiting trial and then need no write transaction.
     let anyWaiting = try read { db in
@@ -57,6 +59,7 @@ extension SQLiteStorage {
     }
   }
 
+  /// Implements `Storage.setParams`.
   public func setParams(trialID: Int, _ params: [(name: String, value: ParamValue, distribution: Distribution)]) throws {
     try write { db in
       let (number, _) = try Self.requireRunning(db, trialID)
@@ -74,6 +77,7 @@ extension SQLiteStorage {
     }
   }
 
+  /// Implements `Storage.setIntermediateValue`.
   public func setIntermediateValue(trialID: Int, step: Int, value: Double) throws {
     try write { db in
       try Self.requireRunning(db, trialID)
@@ -81,6 +85,7 @@ extension SQLiteStorage {
     }
   }
 
+  /// Implements `Storage.finishTrial`.
   public func finishTrial(trialID: Int, state: TrialState, values: [Double]?, systemAttrs: [String: JSONValue]) throws {
     try write { db in
       let (number, studyID) = try Self.requireRunning(db, trialID)
@@ -99,14 +104,17 @@ extension SQLiteStorage {
     }
   }
 
+  /// Implements `Storage.setTrialUserAttr`.
   public func setTrialUserAttr(trialID: Int, key: String, value: JSONValue) throws {
     try updateAttrs(table: "trials", column: "user_attrs", id: trialID, key: key, value: value)
   }
 
+  /// Implements `Storage.setTrialSystemAttr`.
   public func setTrialSystemAttr(trialID: Int, key: String, value: JSONValue) throws {
     try updateAttrs(table: "trials", column: "system_attrs", id: trialID, key: key, value: value)
   }
 
+  /// Implements `Storage.recordHeartbeat`.
   public func recordHeartbeat(trialID: Int) throws {
     try write { db in
       try Self.requireRunning(db, trialID)
@@ -114,6 +122,7 @@ extension SQLiteStorage {
     }
   }
 
+  /// Implements `Storage.failStaleTrials`.
   public func failStaleTrials(studyID: Int, cutoff: Date, retry: Bool) throws -> [FrozenTrial] {
     let anyStale = try read { db in
       try db.value(Int.self, "SELECT 1 FROM trials WHERE study_id = ? AND state = 'running' AND heartbeat < ? LIMIT 1", [studyID, cutoff.timeIntervalSince1970]) != nil
@@ -138,6 +147,7 @@ extension SQLiteStorage {
     }
   }
 
+  /// Implements `Storage.trial`.
   public func trial(id: Int) throws -> FrozenTrial {
     try read { db in
       guard let trial = try Self.fetchTrials(db, where: "t.id = ?", [id]).first else {
@@ -147,6 +157,7 @@ extension SQLiteStorage {
     }
   }
 
+  /// Implements `Storage.trial`.
   public func trial(studyID: Int, number: Int) throws -> FrozenTrial {
     try read { db in
       guard let trial = try Self.fetchTrials(db, where: "t.study_id = ? AND t.number = ?", [studyID, number]).first else {
@@ -157,6 +168,7 @@ extension SQLiteStorage {
     }
   }
 
+  /// Implements `Storage.trials`.
   public func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial] {
     try read { db in
       try Self.requireStudy(db, studyID)

@@ -102,6 +102,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
 
   // MARK: studies
 
+  /// Implements `Storage.createStudy`.
   public func createStudy(name: String, directions: [StudyDirection]) throws -> Int {
     try StorageRules.checkStudy(name: name, directions: directions)
     return try write { db in
@@ -113,6 +114,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.studyID`.
   public func studyID(name: String) throws -> Int {
     try read { db in
       guard let id = try db.value(Int.self, "SELECT id FROM studies WHERE name = ?", [name]) else {
@@ -122,6 +124,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.studies`.
   public func studies() throws -> [StudySummary] {
     try read { db in
       let counts = try Row.fetchAll(db, sql: "SELECT study_id, state, COUNT(*) AS n, MIN(datetime_start) AS start FROM trials GROUP BY study_id, state")
@@ -139,6 +142,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.deleteStudy`.
   public func deleteStudy(id: Int) throws {
     try write { db in
       try Self.requireStudy(db, id)
@@ -146,22 +150,27 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.directions`.
   public func directions(studyID: Int) throws -> [StudyDirection] {
     try read { db in try Self.directions(db, studyID) }
   }
 
+  /// Implements `Storage.setStudyUserAttr`.
   public func setStudyUserAttr(studyID: Int, key: String, value: JSONValue) throws {
     try updateAttrs(table: "studies", column: "user_attrs", id: studyID, key: key, value: value)
   }
 
+  /// Implements `Storage.studyUserAttrs`.
   public func studyUserAttrs(studyID: Int) throws -> [String: JSONValue] {
     try readAttrs(table: "studies", column: "user_attrs", id: studyID)
   }
 
+  /// Implements `Storage.setStudySystemAttr`.
   public func setStudySystemAttr(studyID: Int, key: String, value: JSONValue) throws {
     try updateAttrs(table: "studies", column: "system_attrs", id: studyID, key: key, value: value)
   }
 
+  /// Implements `Storage.studySystemAttrs`.
   public func studySystemAttrs(studyID: Int) throws -> [String: JSONValue] {
     try readAttrs(table: "studies", column: "system_attrs", id: studyID)
   }

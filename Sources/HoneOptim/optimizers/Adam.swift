@@ -58,8 +58,10 @@ public struct Adam<Scalar: OptimizerScalar>: Optimizer {
     return Chain(parts)
   }
 
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(amsgrad ? 3 : 2, length: count) }
 
+  /// Implements `Optimizer._step`.
   public func _step(params: UnsafeMutableBufferPointer<Scalar>, grads: UnsafeMutableBufferPointer<Scalar>,
                     state: inout OptimizerState<Scalar>) throws {
     let lr = try _LearningRate.at(state.step, learningRate)
@@ -99,7 +101,9 @@ public struct AdamW<Scalar: OptimizerScalar>: Optimizer {
 
   /// The same optimizer as a chain.
   public var chained: Chain<Scalar> { adam.chained }
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { adam.initialState(count: count) }
+  /// Implements `Optimizer._step`.
   public func _step(params: UnsafeMutableBufferPointer<Scalar>, grads: UnsafeMutableBufferPointer<Scalar>,
                     state: inout OptimizerState<Scalar>) throws {
     try adam._step(params: params, grads: grads, state: &state)

@@ -52,8 +52,10 @@ public struct EXAdam<Scalar: OptimizerScalar>: Optimizer {
     return Chain(parts)
   }
 
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(2, length: count) }
 
+  /// Implements `Optimizer._step`.
   public func _step(params: UnsafeMutableBufferPointer<Scalar>, grads: UnsafeMutableBufferPointer<Scalar>,
                     state: inout OptimizerState<Scalar>) throws {
     let lr = try _LearningRate.at(state.step, learningRate)
@@ -100,7 +102,9 @@ public struct ScaleByEXAdam<Scalar: OptimizerScalar>: GradientTransformation {
     self.eps = eps
     self.dynamicStepSize = dynamicStepSize
   }
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(2, length: count) }
+  /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
     let terms = _EXAdamTerms(beta1: beta1, beta2: beta2, t: state.step + 1, dynamic: dynamicStepSize)

@@ -38,8 +38,10 @@ public struct Lion<Scalar: OptimizerScalar>: Optimizer {
     return Chain(parts)
   }
 
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(1, length: count) }
 
+  /// Implements `Optimizer._step`.
   public func _step(params: UnsafeMutableBufferPointer<Scalar>, grads: UnsafeMutableBufferPointer<Scalar>,
                     state: inout OptimizerState<Scalar>) throws {
     let lr = try _LearningRate.at(state.step, learningRate)

@@ -47,8 +47,10 @@ public struct SGD<Scalar: OptimizerScalar>: Optimizer {
     return Chain(parts)
   }
 
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(momentum > 0 ? 1 : 0, length: count) }
 
+  /// Implements `Optimizer._step`.
   public func _step(params: UnsafeMutableBufferPointer<Scalar>, grads: UnsafeMutableBufferPointer<Scalar>,
                     state: inout OptimizerState<Scalar>) throws {
     let lr = Scalar(try _LearningRate.at(state.step, learningRate))

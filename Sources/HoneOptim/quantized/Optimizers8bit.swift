@@ -72,6 +72,7 @@ func _withTables<R>(_ a: Codebook, _ body: (UnsafePointer<Float>, UnsafePointer<
 /// writes the parameters and requantizes the block to the nearest codes with its new
 /// absolute maximum — one pass over memory. Small tensors use the 32-bit `AdamW` kernel.
 public struct Adam8bit: Optimizer {
+  /// 8-bit states exist for float32 parameters only.
   public typealias Scalar = Float
   /// The 32-bit configuration (learning rate, betas, ε, λ).
   public let adam: AdamW<Float>
@@ -91,10 +92,12 @@ public struct Adam8bit: Optimizer {
     try Adam8bit(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay, maximize: maximize, layout: layout)
   }
 
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Float> {
     layout.quantizes(count) ? layout.initialState(count: count, stateCount: 2) : adam.initialState(count: count)
   }
 
+  /// Implements `Optimizer._step`.
   public func _step(params: UnsafeMutableBufferPointer<Float>, grads: UnsafeMutableBufferPointer<Float>,
                     state: inout OptimizerState<Float>) throws {
     guard state.codes.count == 2 else { return try adam._step(params: params, grads: grads, state: &state) }
@@ -119,6 +122,7 @@ public struct Adam8bit: Optimizer {
 
 /// Lion with an 8-bit block-wise momentum (bitsandbytes `Lion8bit`), the update of `Lion`.
 public struct Lion8bit: Optimizer {
+  /// 8-bit states exist for float32 parameters only.
   public typealias Scalar = Float
   /// The 32-bit configuration.
   public let lion: Lion<Float>
@@ -132,10 +136,12 @@ public struct Lion8bit: Optimizer {
     self.layout = try layout ?? BlockwiseStateLayout()
   }
 
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Float> {
     layout.quantizes(count) ? layout.initialState(count: count, stateCount: 1) : lion.initialState(count: count)
   }
 
+  /// Implements `Optimizer._step`.
   public func _step(params: UnsafeMutableBufferPointer<Float>, grads: UnsafeMutableBufferPointer<Float>,
                     state: inout OptimizerState<Float>) throws {
     guard state.codes.count == 1 else { return try lion._step(params: params, grads: grads, state: &state) }
@@ -153,6 +159,7 @@ public struct Lion8bit: Optimizer {
 
 /// SGD with an 8-bit block-wise momentum buffer, the update of `SGD` (momentum required).
 public struct SGD8bit: Optimizer {
+  /// 8-bit states exist for float32 parameters only.
   public typealias Scalar = Float
   /// The 32-bit configuration.
   public let sgd: SGD<Float>
@@ -168,10 +175,12 @@ public struct SGD8bit: Optimizer {
     self.layout = try layout ?? BlockwiseStateLayout()
   }
 
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Float> {
     layout.quantizes(count) ? layout.initialState(count: count, stateCount: 1) : sgd.initialState(count: count)
   }
 
+  /// Implements `Optimizer._step`.
   public func _step(params: UnsafeMutableBufferPointer<Float>, grads: UnsafeMutableBufferPointer<Float>,
                     state: inout OptimizerState<Float>) throws {
     guard state.codes.count == 1 else { return try sgd._step(params: params, grads: grads, state: &state) }

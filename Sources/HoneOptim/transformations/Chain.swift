@@ -7,10 +7,12 @@ public struct Chain<Scalar: OptimizerScalar>: GradientTransformation {
   /// A chain of `parts`.
   public init(_ parts: [any GradientTransformation<Scalar>]) { self.parts = parts }
 
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> {
     OptimizerState(children: parts.map { $0.initialState(count: count) })
   }
 
+  /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
     guard state.children.count == parts.count else {

@@ -6,7 +6,9 @@ public struct Scale<Scalar: OptimizerScalar>: GradientTransformation {
   public let factor: Double
   /// Scales by `factor`.
   public init(_ factor: Double) { self.factor = factor }
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { OptimizerState() }
+  /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
     let f = Scalar(factor)
@@ -22,7 +24,9 @@ public struct ScaleByLearningRate<Scalar: OptimizerScalar>: GradientTransformati
   public let learningRate: Schedule
   /// Scales by minus the schedule's rate.
   public init(_ learningRate: Schedule) { self.learningRate = learningRate }
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { OptimizerState() }
+  /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
     let lr = try _LearningRate.at(state.step, learningRate)
@@ -52,7 +56,9 @@ public struct AddDecayedWeights<Scalar: OptimizerScalar>: GradientTransformation
     try _Check.nonNegative(weightDecay, "weight decay")
     self.weightDecay = weightDecay
   }
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { OptimizerState() }
+  /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
     let wd = Scalar(weightDecay)
@@ -78,7 +84,9 @@ public struct Trace<Scalar: OptimizerScalar>: GradientTransformation {
     self.dampening = dampening
     self.nesterov = nesterov
   }
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(1, length: count) }
+  /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
     let mu = Scalar(momentum), keep = Scalar(1 - dampening)
@@ -115,7 +123,9 @@ public struct ScaleByAdam<Scalar: OptimizerScalar>: GradientTransformation {
     self.eps = eps
     self.amsgrad = amsgrad
   }
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(amsgrad ? 3 : 2, length: count) }
+  /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
     let t = Double(state.step + 1)
@@ -152,7 +162,9 @@ public struct ScaleByLion<Scalar: OptimizerScalar>: GradientTransformation {
     self.beta1 = beta1
     self.beta2 = beta2
   }
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(1, length: count) }
+  /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
     let b1 = Scalar(beta1), b2 = Scalar(beta2), w1 = Scalar(1 - beta1), w2 = Scalar(1 - beta2)
@@ -178,7 +190,9 @@ public struct ClipByGlobalNorm<Scalar: OptimizerScalar>: GradientTransformation 
     try _Check.positive(maxNorm, "maxNorm")
     self.maxNorm = maxNorm
   }
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { OptimizerState() }
+  /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
     var sum = 0.0
@@ -201,7 +215,9 @@ public struct ClipByValue<Scalar: OptimizerScalar>: GradientTransformation {
     try _Check.positive(maxAbs, "maxAbs")
     self.maxAbs = maxAbs
   }
+  /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Scalar> { OptimizerState() }
+  /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
     let c = Scalar(maxAbs)

@@ -37,6 +37,7 @@ public struct PercentilePruner: Pruner {
     self.minTrials = minTrials
   }
 
+  /// Implements `Pruner.shouldPrune`.
   public func shouldPrune(study: StudySnapshot, trial: FrozenTrial) throws -> Bool {
     guard study.directions.count == 1 else {
       throw TuneError.unsupported("the percentile and median pruners need a study with one objective")

@@ -64,10 +64,12 @@ public struct GridSampler: Sampler {
   /// The number of grid points.
   public var gridSize: Int { order.count }
 
+  /// Implements `Sampler.relativeSearchSpace`.
   public func relativeSearchSpace(study: StudySnapshot, trial: FrozenTrial) throws -> [String: Distribution] {
     searchSpace.mapValues { .categorical($0) }
   }
 
+  /// Implements `Sampler.sampleRelative`.
   public func sampleRelative(study: StudySnapshot, trial: FrozenTrial,
                              space: [String: Distribution]) throws -> [String: ParamValue] {
     let visited = try visitedPoints(study, excluding: trial.number)
@@ -75,11 +77,13 @@ public struct GridSampler: Sampler {
     return point(index)
   }
 
+  /// Implements `Sampler.sampleIndependent`.
   public func sampleIndependent(study: StudySnapshot, trial: FrozenTrial, name: String,
                                 distribution: Distribution) throws -> ParamValue {
     throw TuneError.unsupported("the grid has no parameter '\(name)'; add it to the grid's search space")
   }
 
+  /// Implements `Sampler.afterTrial`.
   public func afterTrial(study: StudySnapshot, trial: FrozenTrial) throws {
     if try visitedPoints(study, excluding: nil).count >= order.count { study.requestStop() }
   }

@@ -25,11 +25,13 @@ public struct QMCSampler: Sampler {
     self.fallback = RandomSampler(seed: self.seed)
   }
 
+  /// Implements `Sampler.relativeSearchSpace`.
   public func relativeSearchSpace(study: StudySnapshot, trial: FrozenTrial) throws -> [String: Distribution] {
     let space = try searchSpace ?? study.completedTrials().first?.distributions ?? [:]
     return space.filter { !$0.value.isSingle }
   }
 
+  /// Implements `Sampler.sampleRelative`.
   public func sampleRelative(study: StudySnapshot, trial: FrozenTrial,
                              space: [String: Distribution]) throws -> [String: ParamValue] {
     guard !space.isEmpty else { return [:] }
@@ -41,6 +43,7 @@ public struct QMCSampler: Sampler {
     return result
   }
 
+  /// Implements `Sampler.sampleIndependent`.
   public func sampleIndependent(study: StudySnapshot, trial: FrozenTrial, name: String,
                                 distribution: Distribution) throws -> ParamValue {
     try fallback.sampleIndependent(study: study, trial: trial, name: name, distribution: distribution)

@@ -14,6 +14,7 @@ public struct RandomSampler: Sampler {
   /// A random sampler; without a seed, a fresh one is drawn.
   public init(seed: UInt64? = nil) { self.seed = seed ?? _randomSeed() }
 
+  /// Implements `Sampler.sampleIndependent`.
   public func sampleIndependent(study: StudySnapshot, trial: FrozenTrial, name: String,
                                 distribution: Distribution) throws -> ParamValue {
     var rng = SeededRNG(seed: seed, stream: UInt64(trial.number), stableHash(name))

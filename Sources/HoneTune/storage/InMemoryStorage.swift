@@ -31,6 +31,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
   /// An empty storage.
   public init() {}
 
+  /// Implements `Storage.createStudy`.
   public func createStudy(name: String, directions: [StudyDirection]) throws -> Int {
     try StorageRules.checkStudy(name: name, directions: directions)
     return try state.withLock { s in
@@ -47,6 +48,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.studyID`.
   public func studyID(name: String) throws -> Int {
     try state.withLock { s in
       guard let study = s.studies.values.first(where: { $0.name == name }) else {
@@ -56,6 +58,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.studies`.
   public func studies() throws -> [StudySummary] {
     state.withLock { s in
       s.studyOrder.compactMap { s.studies[$0] }.map { study in
@@ -67,6 +70,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.deleteStudy`.
   public func deleteStudy(id: Int) throws {
     try state.withLock { s in
       _ = try Self.study(id, in: s)
@@ -82,26 +86,32 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.directions`.
   public func directions(studyID: Int) throws -> [StudyDirection] {
     try state.withLock { try Self.study(studyID, in: $0).directions }
   }
 
+  /// Implements `Storage.setStudyUserAttr`.
   public func setStudyUserAttr(studyID: Int, key: String, value: JSONValue) throws {
     try setStudyAttr(\.userAttrs, of: studyID, key: key, value: value)
   }
 
+  /// Implements `Storage.studyUserAttrs`.
   public func studyUserAttrs(studyID: Int) throws -> [String: JSONValue] {
     try state.withLock { try Self.study(studyID, in: $0).userAttrs }
   }
 
+  /// Implements `Storage.setStudySystemAttr`.
   public func setStudySystemAttr(studyID: Int, key: String, value: JSONValue) throws {
     try setStudyAttr(\.systemAttrs, of: studyID, key: key, value: value)
   }
 
+  /// Implements `Storage.studySystemAttrs`.
   public func studySystemAttrs(studyID: Int) throws -> [String: JSONValue] {
     try state.withLock { try Self.study(studyID, in: $0).systemAttrs }
   }
 
+  /// Implements `Storage.createTrial`.
   public func createTrial(studyID: Int, template: TrialTemplate?) throws -> FrozenTrial {
     try state.withLock { s in
       let study = try Self.study(studyID, in: s)
@@ -130,6 +140,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     return stored
   }
 
+  /// Implements `Storage.claimWaitingTrial`.
   public func claimWaitingTrial(studyID: Int) throws -> FrozenTrial? {
     try state.withLock { s in
       _ = try Self.study(studyID, in: s)
@@ -141,6 +152,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.setParams`.
   public func setParams(trialID: Int, _ params: [(name: String, value: ParamValue, distribution: Distribution)]) throws {
     try state.withLock { s in
       var trial = try Self.runningTrial(trialID, in: s)
@@ -155,6 +167,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.setIntermediateValue`.
   public func setIntermediateValue(trialID: Int, step: Int, value: Double) throws {
     try state.withLock { s in
       _ = try Self.runningTrial(trialID, in: s)
@@ -162,6 +175,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.finishTrial`.
   public func finishTrial(trialID: Int, state newState: TrialState, values: [Double]?, systemAttrs: [String: JSONValue]) throws {
     try state.withLock { s in
       let trial = try Self.runningTrial(trialID, in: s)
@@ -178,6 +192,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.setTrialUserAttr`.
   public func setTrialUserAttr(trialID: Int, key: String, value: JSONValue) throws {
     try state.withLock { s in
       _ = try Self.runningTrial(trialID, in: s)  // a finished trial never changes
@@ -185,6 +200,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.setTrialSystemAttr`.
   public func setTrialSystemAttr(trialID: Int, key: String, value: JSONValue) throws {
     try state.withLock { s in
       _ = try Self.runningTrial(trialID, in: s)
@@ -200,6 +216,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.recordHeartbeat`.
   public func recordHeartbeat(trialID: Int) throws {
     try state.withLock { s in
       _ = try Self.runningTrial(trialID, in: s)
@@ -207,6 +224,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.failStaleTrials`.
   public func failStaleTrials(studyID: Int, cutoff: Date, retry: Bool) throws -> [FrozenTrial] {
     try state.withLock { s in
       _ = try Self.study(studyID, in: s)
@@ -226,10 +244,12 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.trial`.
   public func trial(id: Int) throws -> FrozenTrial {
     try state.withLock { try Self.trial(id, in: $0) }
   }
 
+  /// Implements `Storage.trial`.
   public func trial(studyID: Int, number: Int) throws -> FrozenTrial {
     try state.withLock { s in
       let study = try Self.study(studyID, in: s)
@@ -241,6 +261,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.trials`.
   public func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial] {
     try state.withLock { s in
       _ = try Self.study(studyID, in: s)
