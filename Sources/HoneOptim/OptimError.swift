@@ -23,6 +23,11 @@ enum _Check {
   static func beta(_ beta: Double, _ name: String) throws {
     guard beta >= 0, beta < 1 else { throw OptimError.invalidHyperparameter("\(name) must be in [0, 1), got \(beta)") }
   }
+  /// β1 and β2 in [0, 1).
+  static func betas(_ beta1: Double, _ beta2: Double) throws {
+    try beta(beta1, "beta1")
+    try beta(beta2, "beta2")
+  }
   static func nonNegative(_ value: Double, _ name: String) throws {
     guard value >= 0, value.isFinite else { throw OptimError.invalidHyperparameter("\(name) must be >= 0 and finite, got \(value)") }
   }

@@ -32,8 +32,7 @@ public struct Adam<Scalar: OptimizerScalar>: Optimizer {
 
   init(learningRate: Schedule, betas: (Double, Double), eps: Double, weightDecay: Double, decoupled: Bool,
        amsgrad: Bool, maximize: Bool) throws {
-    try _Check.beta(betas.0, "beta1")
-    try _Check.beta(betas.1, "beta2")
+    try _Check.betas(betas.0, betas.1)
     try _Check.nonNegative(eps, "eps")
     try _Check.nonNegative(weightDecay, "weight decay")
     _ = try _LearningRate.at(0, learningRate)

@@ -28,8 +28,7 @@ public struct EXAdam<Scalar: OptimizerScalar>: Optimizer {
   /// EXAdam with the paper's defaults (lr 1e-3, betas (0.9, 0.999), ε 1e-8).
   public init(learningRate: Schedule = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
               weightDecay: Double = 0, dynamicStepSize: Bool = true, maximize: Bool = false) throws {
-    try _Check.beta(betas.0, "beta1")
-    try _Check.beta(betas.1, "beta2")
+    try _Check.betas(betas.0, betas.1)
     try _Check.nonNegative(eps, "eps")
     try _Check.nonNegative(weightDecay, "weight decay")
     _ = try _LearningRate.at(0, learningRate)
@@ -94,8 +93,7 @@ public struct ScaleByEXAdam<Scalar: OptimizerScalar>: GradientTransformation {
   public let dynamicStepSize: Bool
   /// EXAdam's scaling; β ∈ [0, 1), ε ≥ 0.
   public init(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, dynamicStepSize: Bool = true) throws {
-    try _Check.beta(beta1, "beta1")
-    try _Check.beta(beta2, "beta2")
+    try _Check.betas(beta1, beta2)
     try _Check.nonNegative(eps, "eps")
     self.beta1 = beta1
     self.beta2 = beta2

@@ -17,8 +17,7 @@ public struct Lion<Scalar: OptimizerScalar>: Optimizer {
   /// Lion with the paper's defaults.
   public init(learningRate: Schedule = 1e-4, betas: (Double, Double) = (0.9, 0.99), weightDecay: Double = 0,
               maximize: Bool = false) throws {
-    try _Check.beta(betas.0, "beta1")
-    try _Check.beta(betas.1, "beta2")
+    try _Check.betas(betas.0, betas.1)
     try _Check.nonNegative(weightDecay, "weight decay")
     _ = try _LearningRate.at(0, learningRate)
     self.learningRate = learningRate

@@ -115,8 +115,7 @@ public struct ScaleByAdam<Scalar: OptimizerScalar>: GradientTransformation {
   public let amsgrad: Bool
   /// Adam's scaling; β ∈ [0, 1), ε ≥ 0.
   public init(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, amsgrad: Bool = false) throws {
-    try _Check.beta(beta1, "beta1")
-    try _Check.beta(beta2, "beta2")
+    try _Check.betas(beta1, beta2)
     try _Check.nonNegative(eps, "eps")
     self.beta1 = beta1
     self.beta2 = beta2
@@ -157,8 +156,7 @@ public struct ScaleByLion<Scalar: OptimizerScalar>: GradientTransformation {
   public let beta1: Double, beta2: Double
   /// Lion's direction; β ∈ [0, 1).
   public init(beta1: Double = 0.9, beta2: Double = 0.99) throws {
-    try _Check.beta(beta1, "beta1")
-    try _Check.beta(beta2, "beta2")
+    try _Check.betas(beta1, beta2)
     self.beta1 = beta1
     self.beta2 = beta2
   }
