@@ -36,6 +36,10 @@ let package = Package(
       dependencies: ["HoneOptim", "HoneMath", "CHoneKernels"],
       path: "Benchmarks/OptimizerBenchmark"),
     .executableTarget(
+      name: "PruningBenchmark",
+      dependencies: ["HoneTune", "HoneMath"],
+      path: "Benchmarks/PruningBenchmark"),
+    .executableTarget(
       name: "StorageBenchmark",
       dependencies: ["Hone"],
       path: "Benchmarks/StorageBenchmark"),

@@ -52,6 +52,15 @@ enum _SQLiteSchema {
       PRIMARY KEY (trial_id, step)
     ) WITHOUT ROWID;
     """,
+    """
+    CREATE TABLE trial_intermediate_vectors (
+      trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+      step INTEGER NOT NULL,
+      objective INTEGER NOT NULL,
+      value REAL,
+      PRIMARY KEY (trial_id, step, objective)
+    ) WITHOUT ROWID;
+    """,
   ]
 
   /// The schema version this build writes.

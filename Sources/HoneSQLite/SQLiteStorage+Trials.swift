@@ -85,6 +85,18 @@ extension SQLiteStorage {
     }
   }
 
+  /// Implements `Storage.setIntermediateVector`.
+  public func setIntermediateVector(trialID: Int, step: Int, values: [Double]) throws {
+    try write { db in
+      try Self.requireRunning(db, trialID)
+      try db.run("DELETE FROM trial_intermediate_vectors WHERE trial_id = ? AND step = ?", [trialID, step])
+      for (objective, value) in values.enumerated() {
+        try db.run("INSERT INTO trial_intermediate_vectors (trial_id, step, objective, value) VALUES (?, ?, ?, ?)",
+                   [trialID, step, objective, value.isNaN ? nil : value])
+      }
+    }
+  }
+
   /// Implements `Storage.finishTrial`.
   public func finishTrial(trialID: Int, state: TrialState, values: [Double]?, systemAttrs: [String: JSONValue]) throws {
     try write { db in
@@ -247,6 +259,14 @@ extension SQLiteStorage {
     while let row = try intermediate.next() {
       let value: Double? = row[2]
       trials[position[row[0]]!].intermediateValues[row[1]] = value ?? .nan
+    }
+    let vectors = try db.rows("""
+      SELECT v.trial_id, v.step, v.value FROM trial_intermediate_vectors v JOIN trials t ON t.id = v.trial_id WHERE \(condition)
+      ORDER BY v.trial_id, v.step, v.objective
+      """, arguments)
+    while let row = try vectors.next() {
+      let value: Double? = row[2]
+      trials[position[row[0]]!].intermediateVectors[row[1], default: []].append(value ?? .nan)
     }
     return trials
   }

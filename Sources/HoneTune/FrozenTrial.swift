@@ -18,6 +18,9 @@ public struct FrozenTrial: Hashable, Sendable {
   public var distributions: [String: Distribution]
   /// Intermediate values reported during the trial, by step.
   public var intermediateValues: [Int: Double]
+  /// Intermediate vectors (one value per objective) reported in studies with several
+  /// objectives, by step.
+  public var intermediateVectors: [Int: [Double]] = [:]
   /// Attributes the user set.
   public var userAttrs: [String: JSONValue]
   /// Attributes Hone set (for example `fail_reason`, `fixed_params`, `retry_of`).

@@ -2,7 +2,7 @@ import Foundation
 
 extension FrozenTrial {
   /// The trial as a JSON object: `number`, `state`, `values`, `params`, `distributions`,
-  /// `intermediate_values`, `user_attrs`, `system_attrs`, `datetime_start`,
+  /// `intermediate_values`, `intermediate_vectors`, `user_attrs`, `system_attrs`, `datetime_start`,
   /// `datetime_complete`, `duration` (seconds).
   public var json: JSONValue {
     let dates = ISO8601DateFormatter()
@@ -14,6 +14,7 @@ extension FrozenTrial {
       "params": .object(params.mapValues(\.json)),
       "distributions": .object(distributions.mapValues(\.json)),
       "intermediate_values": .object(Dictionary(uniqueKeysWithValues: intermediateValues.map { (String($0.key), JSONValue.double($0.value)) })),
+      "intermediate_vectors": .object(Dictionary(uniqueKeysWithValues: intermediateVectors.map { (String($0.key), JSONValue.array($0.value.map(JSONValue.double))) })),
       "user_attrs": .object(userAttrs),
       "system_attrs": .object(systemAttrs),
     ]

@@ -172,6 +172,19 @@ public final class Study: @unchecked Sendable {
     try tell(number: trial.number, state: state, failReason: failReason)
   }
 
+  /// Records an intermediate value (or, with several objectives, vector) of running trial
+  /// `number` at `step` and returns the pruner's decision — for trials run outside this
+  /// process (`hone intermediate`). A second report at the same step is ignored.
+  public func report(trialNumber number: Int, step: Int, values: [Double]) throws -> Bool {
+    let stored = try storage.trial(studyID: id, number: number)
+    guard stored.state == .running else {
+      throw TuneError.trialFinished("trial \(number) of study '\(name)' is \(stored.state.rawValue); only a running trial takes intermediate values")
+    }
+    let trial = Trial(study: self, frozen: stored, relativeParams: [:])
+    if directions.count == 1, values.count == 1 { try trial.report(values[0], step: step) } else { try trial.report(values, step: step) }
+    return try trial.shouldPrune()
+  }
+
   // MARK: warm starts
 
   /// Enqueues a trial whose parameters are fixed in advance; the next `ask` takes it, and

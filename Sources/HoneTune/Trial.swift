@@ -111,11 +111,24 @@ public final class Trial: @unchecked Sendable {
   public func report(_ value: Double, step: Int) throws {
     guard step >= 0 else { throw TuneError.invalidArgument("trial \(number): step must be >= 0, got \(step)") }
     guard study.directions.count == 1 else {
-      throw TuneError.unsupported("trial \(number): intermediate values need a study with one objective")
+      throw TuneError.unsupported("trial \(number): a study with several objectives takes intermediate vectors (report([Double], step:))")
     }
     if local.current.intermediateValues[step] != nil { return }
     try study.storage.setIntermediateValue(trialID: id, step: step, value: value)
     local.withLock { $0.intermediateValues[step] = value }
+  }
+
+  /// Reports an intermediate vector, one value per objective, at `step`, for studies with
+  /// several objectives (pruned by `ParetoPruner`). A second report at the same step is ignored.
+  public func report(_ values: [Double], step: Int) throws {
+    guard step >= 0 else { throw TuneError.invalidArgument("trial \(number): step must be >= 0, got \(step)") }
+    guard values.count == study.directions.count else {
+      throw TuneError.invalidArgument("trial \(number): the study has \(study.directions.count) objective(s) but \(values.count) value(s) were reported")
+    }
+    if study.directions.count == 1 { return try report(values[0], step: step) }
+    if local.current.intermediateVectors[step] != nil { return }
+    try study.storage.setIntermediateVector(trialID: id, step: step, values: values)
+    local.withLock { $0.intermediateVectors[step] = values }
   }
 
   /// Whether the study's pruner says this trial should stop now. Throw `TrialPruned()` from

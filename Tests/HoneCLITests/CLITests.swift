@@ -116,6 +116,33 @@ import Hone
     #expect(quarters == [[0, 1, 2, 3], [0, 1, 2, 3]])
   }
 
+  /// `hone intermediate` records the value and prints the pruner's decision (exit 0 either way).
+  @Test func intermediatePrunesExternalPrograms() throws {
+    let hone = try CLIRunner()
+    _ = try hone("study", "create", "--study", "p", "--direction", "maximize")
+    for n in 0..<5 {
+      _ = try hone("ask", "--study", "p")
+      for step in 1...3 {
+        let r = try hone("intermediate", "--study", "p", "--trial", "\(n)", "--step", "\(step)", "--value", "0.\(n + step)")
+        #expect(r.status == 0 && r.stdout == "continue\n", "\(r.stdout) \(r.stderr)")
+      }
+      _ = try hone("tell", "--study", "p", "--trial", "\(n)", "--value", "0.\(n + 3)")
+    }
+    _ = try hone("ask", "--study", "p")
+    let low = try hone("intermediate", "--study", "p", "--trial", "5", "--step", "1", "--value", "0.01")
+    #expect(low.status == 0 && low.stdout == "prune\n")
+    let kept = try hone("intermediate", "--study", "p", "--trial", "5", "--step", "2", "--value", "0.01", "--pruner", "nop")
+    #expect(kept.status == 0 && kept.stdout == "continue\n")
+    let trials = try JSONValue.parse(try hone("trials", "--study", "p").stdout).arrayValue!
+    #expect(trials[5].objectValue!["intermediate_values"] == .object(["1": .double(0.01), "2": .double(0.01)]))
+    for (args, message) in [(["--pruner", "magic"], "unknown pruner"), (["--value", "x"], "not a number")] {
+      let r = try hone.run(["intermediate", "--study", "p", "--trial", "5", "--step", "3"] + (args.contains("--value") ? args : args + ["--value", "1"]))
+      #expect(r.status != 0 && r.stderr.contains(message))
+    }
+    let finished = try hone("intermediate", "--study", "p", "--trial", "0", "--step", "9", "--value", "1")
+    #expect(finished.status != 0 && finished.stderr.contains("only a running trial"))
+  }
+
   @Test func nanValueFailsTheTrialWithANonZeroExit() throws {
     let hone = try CLIRunner()
     _ = try hone("study", "create", "--study", "s")

@@ -51,6 +51,28 @@ import HoneTune
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
   }
 
+  /// A database of schema version 1 (before intermediate vectors) is migrated on open and keeps its trials.
+  @Test func migratesVersion1() throws {
+    let path = try TemporaryFolder.make().appendingPathComponent("v1.db").path
+    do {
+      let s = try SQLiteStorage(path: path)
+      let id = try s.createStudy(name: "old", directions: [.minimize])
+      let t = try s.createTrial(studyID: id, template: nil)
+      try s.finishTrial(trialID: t.id, state: .complete, values: [1])
+    }
+    try DatabaseQueue(path: path).writeWithoutTransaction { db in
+      try db.execute(sql: "DROP TABLE trial_intermediate_vectors; PRAGMA user_version = 1")
+    }
+    let s = try SQLiteStorage(path: path)
+    let version = try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
+    #expect(version == _SQLiteSchema.currentVersion && version == 2)
+    let id = try s.studyID(name: "old")
+    #expect(try s.trials(studyID: id, states: nil).map(\.values) == [[1]])
+    let t = try s.createTrial(studyID: id, template: nil)
+    try s.setIntermediateVector(trialID: t.id, step: 0, values: [1, 2])
+    #expect(try s.trial(id: t.id).intermediateVectors == [0: [1, 2]])
+  }
+
   @Test func lockedPastTheBusyTimeoutIsAClearErrorAndWritesNothing() throws {
     let path = try TemporaryFolder.make().appendingPathComponent("l.db").path
     let storage = try SQLiteStorage(path: path, busyTimeout: 0.2)

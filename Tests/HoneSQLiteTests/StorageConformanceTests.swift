@@ -31,6 +31,7 @@ enum TemporaryFolder {
   static func nanAware(_ trial: FrozenTrial) -> FrozenTrial {
     var t = trial
     t.intermediateValues = t.intermediateValues.mapValues { $0.isNaN ? -123_456.789 : $0 }
+    t.intermediateVectors = t.intermediateVectors.mapValues { $0.map { $0.isNaN ? -123_456.789 : $0 } }
     return t
   }
 
@@ -78,6 +79,9 @@ enum TemporaryFolder {
     #expect(throws: StorageError.self) { try s.setParams(trialID: t.id, [("z", .double(5), .float(low: 0, high: 1))]) }
     try s.setIntermediateValue(trialID: t.id, step: 0, value: 0.9)
     try s.setIntermediateValue(trialID: t.id, step: 7, value: .nan)
+    try s.setIntermediateVector(trialID: t.id, step: 2, values: [0.5, .nan])
+    try s.setIntermediateVector(trialID: t.id, step: 3, values: [1, 2])
+    try s.setIntermediateVector(trialID: t.id, step: 3, values: [3, 4])  // replaces
     try s.setTrialUserAttr(trialID: t.id, key: "note", value: "ok")
     try s.setTrialSystemAttr(trialID: t.id, key: "x", value: .bool(true))
     #expect(throws: StorageError.self) { try s.finishTrial(trialID: t.id, state: .complete, values: [1, 2], systemAttrs: ["y": "no"]) }
@@ -91,11 +95,13 @@ enum TemporaryFolder {
     #expect(done.params == ["lr": .double(1e-3), "n": .int(6), "opt": .string("sgd"), "flag": .bool(false), "mixed": .double(2.5)])
     #expect(done.distributions["n"] == .int(low: 2, high: 10, step: 2))
     #expect(done.intermediateValues[0] == 0.9 && done.intermediateValues[7]!.isNaN)
+    #expect(done.intermediateVectors[3] == [3, 4] && done.intermediateVectors[2]![0] == 0.5 && done.intermediateVectors[2]![1].isNaN)
     #expect(done.userAttrs == ["note": "ok"] && done.systemAttrs == ["x": .bool(true)])
     #expect(Self.nanAware(try s.trial(studyID: study, number: 0)) == Self.nanAware(done))
     // A finished trial never changes again.
     #expect(throws: StorageError.self) { try s.finishTrial(trialID: t.id, state: .failed, values: nil) }
     #expect(throws: StorageError.self) { try s.setIntermediateValue(trialID: t.id, step: 1, value: 1) }
+    #expect(throws: StorageError.self) { try s.setIntermediateVector(trialID: t.id, step: 1, values: [1, 2]) }
     #expect(throws: StorageError.self) { try s.setParams(trialID: t.id, [("q", .double(0.5), .float(low: 0, high: 1))]) }
     #expect(throws: StorageError.self) { try s.recordHeartbeat(trialID: t.id) }
     #expect(throws: StorageError.self) { try s.setTrialUserAttr(trialID: t.id, key: "late", value: "write") }

@@ -45,7 +45,8 @@ public struct PercentilePruner: Pruner {
     guard let (step, _) = trial.lastIntermediateValue else { return false }
     let completed = try study.completedTrials()
     guard completed.count >= startupTrials, step >= warmupSteps else { return false }
-    guard isFirstInInterval(step: step, steps: trial.intermediateValues.keys) else { return false }
+    guard _PrunerSteps.isFirstInInterval(step: step, steps: trial.intermediateValues.keys, warmupSteps: warmupSteps,
+                                         intervalSteps: intervalSteps) else { return false }
     let direction = study.directions[0]
     let values = trial.intermediateValues.values
     if values.contains(where: \.isNaN) && values.allSatisfy(\.isNaN) { return true }
@@ -57,13 +58,6 @@ public struct PercentilePruner: Pruner {
     guard !others.isEmpty else { return false }
     let threshold = Self.percentile(others, direction == .minimize ? percentile : 100 - percentile)
     return direction.isBetter(threshold, than: best)
-  }
-
-  /// True when `step` is the first reported step at or after the start of its interval.
-  private func isFirstInInterval(step: Int, steps: Dictionary<Int, Double>.Keys) -> Bool {
-    guard intervalSteps > 1 else { return true }
-    let intervalStart = warmupSteps + ((step - warmupSteps) / intervalSteps) * intervalSteps
-    return !steps.contains { $0 >= intervalStart && $0 < step }
   }
 
   /// The q-th percentile with linear interpolation between order statistics (numpy's default).

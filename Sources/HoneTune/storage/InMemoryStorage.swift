@@ -175,6 +175,14 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     }
   }
 
+  /// Implements `Storage.setIntermediateVector`.
+  public func setIntermediateVector(trialID: Int, step: Int, values: [Double]) throws {
+    try state.withLock { s in
+      _ = try Self.runningTrial(trialID, in: s)
+      s.trials[trialID]!.intermediateVectors[step] = values
+    }
+  }
+
   /// Implements `Storage.finishTrial`.
   public func finishTrial(trialID: Int, state newState: TrialState, values: [Double]?, systemAttrs: [String: JSONValue]) throws {
     try state.withLock { s in

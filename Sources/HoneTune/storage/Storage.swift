@@ -41,6 +41,9 @@ public protocol Storage: Sendable {
   func setParams(trialID: Int, _ params: [(name: String, value: ParamValue, distribution: Distribution)]) throws
   /// Records an intermediate value of a running trial (a later report at the same step replaces it).
   func setIntermediateValue(trialID: Int, step: Int, value: Double) throws
+  /// Records an intermediate vector (one value per objective) of a running trial; a later
+  /// report at the same step replaces it.
+  func setIntermediateVector(trialID: Int, step: Int, values: [Double]) throws
   /// Finishes a running trial — `complete` with one value per direction, `pruned` with
   /// optional values, `failed` without values — and sets `systemAttrs` (such as
   /// `fail_reason`) in the same transaction.

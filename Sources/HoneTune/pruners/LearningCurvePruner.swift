@@ -1,0 +1,218 @@
+import Foundation
+import HoneMath
+
+/// Early stopping by learning-curve prediction (Baker et al. 2017, "Accelerating Neural
+/// Architecture Search using Performance Prediction"). CLI name `learning-curve`.
+///
+/// For a running trial with t observed values, a ν-SVR (RBF kernel) trained on the complete
+/// trials predicts the final value from: the trial's numeric hyperparameters and numeric user
+/// attributes (a parameter count, say), the t values, their first and second differences,
+/// and their mean and standard deviation. It predicts the change from the last observed
+/// value to the final one, ŷ = y_t + f(features): a model that shrinks towards its average
+/// then shrinks towards the average gain, not towards the average final value, which would
+/// doom every curve better than most. One model per t, its C and γ chosen by k-fold
+/// cross-validation; the spread σ of the cross-validated residuals is the prediction's
+/// uncertainty. With ŷ the prediction and y* the best final value so far, the trial is pruned
+/// when P(final beats y*) = 1 − Φ((y* − ŷ)/σ) (maximizing; mirrored when minimizing) is below
+/// Δ (default 0.05). Nothing is pruned before `startupTrials` trials have completed, before
+/// `warmupSteps` values, at a length no complete trial reached, or while the trial's latest
+/// value beats every complete trial's value at the same length: an RBF model cannot
+/// extrapolate beyond the curves it was trained on, so a leading curve is kept.
+///
+/// Models are refitted as trials complete (when their number has grown by `refitGrowth` since
+/// the last fit, at least by 5), on the most recent `maxTrainingTrials`, so a decision costs a
+/// prediction — O(n_sv · features) — most of the time.
+public final class LearningCurvePruner: Pruner, @unchecked Sendable {
+  /// The probability threshold Δ.
+  public let delta: Double
+  /// Complete trials needed before any pruning.
+  public let startupTrials: Int
+  /// Values a trial must have reported before it can be pruned.
+  public let warmupSteps: Int
+  /// The most complete trials a model trains on (the most recent ones).
+  public let maxTrainingTrials: Int
+  /// Relative growth of the complete trials that triggers a refit (0.2: 20% more).
+  public let refitGrowth: Double
+  /// Folds of the cross-validation.
+  public let folds: Int
+  private let cache = Locked<[Int: _CurveModel]>([:])
+
+  /// A learning-curve pruner.
+  public init(delta: Double = 0.05, startupTrials: Int = 20, warmupSteps: Int = 3, maxTrainingTrials: Int = 100,
+              refitGrowth: Double = 0.2, folds: Int = 3) throws {
+    guard delta > 0, delta < 1 else { throw TuneError.invalidArgument("Δ must be in (0, 1), got \(delta)") }
+    guard startupTrials >= 5, warmupSteps >= 1, maxTrainingTrials >= startupTrials, refitGrowth >= 0, folds >= 2 else {
+      throw TuneError.invalidArgument("the learning-curve pruner needs startupTrials >= 5, warmupSteps >= 1, maxTrainingTrials >= startupTrials, folds >= 2")
+    }
+    self.delta = delta
+    self.startupTrials = startupTrials
+    self.warmupSteps = warmupSteps
+    self.maxTrainingTrials = maxTrainingTrials
+    self.refitGrowth = refitGrowth
+    self.folds = folds
+  }
+
+  /// A prediction for a running trial.
+  public struct Prediction: Sendable {
+    /// The predicted final value ŷ.
+    public let mean: Double
+    /// Its uncertainty σ (the cross-validated residual spread).
+    public let sigma: Double
+    /// The best final value so far y*.
+    public let best: Double
+    /// P(final beats y*).
+    public let probability: Double
+    /// How many complete trials the model was trained on.
+    public let trainedOn: Int
+  }
+
+  /// Implements `Pruner.shouldPrune`.
+  public func shouldPrune(study: StudySnapshot, trial: FrozenTrial) throws -> Bool {
+    try predict(study: study, trial: trial).map { $0.probability < delta } ?? false
+  }
+
+  /// The prediction for `trial`, or nil when no decision is made yet.
+  public func predict(study: StudySnapshot, trial: FrozenTrial) throws -> Prediction? {
+    let direction = try _PrunerSteps.singleDirection(study, "learning-curve")
+    let curve = _CurveFeatures.curve(trial)
+    guard curve.count >= warmupSteps else { return nil }
+    if curve.last!.isNaN { return Prediction(mean: .nan, sigma: .nan, best: .nan, probability: 0, trainedOn: 0) }
+    let complete = try study.completedTrials()
+    guard complete.count >= startupTrials else { return nil }
+    let t = curve.count
+    let usable = complete.filter { _CurveFeatures.curve($0).count >= t + 1 && $0.value != nil }
+    guard usable.count >= startupTrials else { return nil }
+    let best = direction == .maximize ? complete.map { $0.value! }.max()! : complete.map { $0.value! }.min()!
+    let leadingHere = usable.map { _CurveFeatures.curve($0)[t - 1] }
+    if leadingHere.allSatisfy({ direction.isBetter(curve[t - 1], than: $0) }) {
+      return Prediction(mean: .nan, sigma: .nan, best: best, probability: 1, trainedOn: 0)
+    }
+    let model = try model(length: t, usable: usable, current: trial)
+    let (mean, sigma) = model.predict(trial)
+    let z = (best - mean) / max(sigma, 1e-12)
+    return Prediction(mean: mean, sigma: sigma, best: best, probability: direction == .maximize ? Normal.survival(z) : Normal.cdf(z),
+                      trainedOn: model.trainedOn)
+  }
+
+  /// The cached model for length t, refitted when the complete trials have grown enough.
+  private func model(length t: Int, usable: [FrozenTrial], current: FrozenTrial) throws -> _CurveModel {
+    if let cached = cache.withLock({ $0[t] }),
+       usable.count < cached.trainedOn + max(5, Int(Double(cached.trainedOn) * refitGrowth)) {
+      return cached
+    }
+    let training = Array(usable.suffix(maxTrainingTrials))
+    let model = try _CurveModel.fit(length: t, training: training, keys: _CurveFeatures.hyperparameterKeys(current),
+                                    folds: folds, trainedOn: usable.count)
+    cache.withLock { $0[t] = model }
+    return model
+  }
+}
+
+/// The features of Baker et al. for the first t values of a curve.
+enum _CurveFeatures {
+  /// The trial's intermediate values in step order.
+  static func curve(_ trial: FrozenTrial) -> [Double] {
+    trial.intermediateValues.sorted { $0.key < $1.key }.map(\.value)
+  }
+
+  /// Numeric hyperparameters and user attributes of a trial, by name (log-scaled parameters
+  /// by their logarithm).
+  static func hyperparameters(_ trial: FrozenTrial) -> [String: Double] {
+    var out: [String: Double] = [:]
+    for (name, value) in trial.params {
+      guard let x = value.doubleValue else { continue }
+      switch trial.distributions[name] {
+      case .float(_, _, true, _)?, .int(_, _, true, _)?: out["p:" + name] = log(max(x, 1e-300))
+      case .categorical?: continue
+      default: out["p:" + name] = x
+      }
+    }
+    for (key, value) in trial.userAttrs {
+      if let x = value.doubleValue { out["u:" + key] = x }
+    }
+    return out
+  }
+
+  static func hyperparameterKeys(_ trial: FrozenTrial) -> [String] { hyperparameters(trial).keys.sorted() }
+
+  /// [hyperparameters…, y_1…y_t, Δy, Δ²y, mean, std].
+  static func vector(_ trial: FrozenTrial, length t: Int, keys: [String], fill: [String: Double]) -> [Double] {
+    let h = hyperparameters(trial)
+    var row = keys.map { h[$0] ?? fill[$0] ?? 0 }
+    let y = Array(curve(trial).prefix(t))
+    row += y
+    let d1 = zip(y.dropFirst(), y).map { $0 - $1 }
+    row += d1
+    row += zip(d1.dropFirst(), d1).map { $0 - $1 }
+    let mean = y.reduce(0, +) / Double(y.count)
+    row.append(mean)
+    row.append((y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(y.count)).squareRoot())
+    return row
+  }
+}
+
+/// A fitted predictor of final values from curves of length t.
+struct _CurveModel {
+  let length: Int
+  let keys: [String]
+  let fill: [String: Double]
+  let featureMean: [Double], featureScale: [Double]
+  let targetMean: Double, targetScale: Double
+  let svr: NuSVR
+  /// The cross-validated residual spread, in the target's units.
+  let sigma: Double
+  let trainedOn: Int
+
+  static let grid: [(c: Double, gammaFactor: Double)] = [(1, 0.5), (1, 2), (10, 0.5), (10, 2)]
+
+  static func fit(length t: Int, training: [FrozenTrial], keys: [String], folds: Int, trainedOn: Int) throws -> _CurveModel {
+    var fill: [String: Double] = [:]
+    for key in keys {
+      let present = training.compactMap { _CurveFeatures.hyperparameters($0)[key] }
+      fill[key] = present.isEmpty ? 0 : present.reduce(0, +) / Double(present.count)
+    }
+    let raw = training.map { _CurveFeatures.vector($0, length: t, keys: keys, fill: fill) }
+    let targets = training.map { $0.value! - _CurveFeatures.curve($0)[t - 1] }
+    let width = raw[0].count
+    var mean = [Double](repeating: 0, count: width), scale = [Double](repeating: 1, count: width)
+    for k in 0..<width {
+      let column = raw.map { $0[k] }
+      let m = column.reduce(0, +) / Double(column.count)
+      let s = (column.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(column.count)).squareRoot()
+      mean[k] = m
+      scale[k] = s > 1e-12 ? s : 1
+    }
+    let x = raw.map { row in (0..<width).map { (row[$0] - mean[$0]) / scale[$0] } }
+    let tm = targets.reduce(0, +) / Double(targets.count)
+    let ts0 = (targets.reduce(0) { $0 + ($1 - tm) * ($1 - tm) } / Double(targets.count)).squareRoot()
+    let ts = ts0 > 1e-12 ? ts0 : 1
+    let z = targets.map { ($0 - tm) / ts }
+    // k-fold cross-validation over the grid; folds by position (training is in trial order).
+    var bestScore = Double.infinity, bestChoice = grid[0]
+    for choice in grid {
+      var squared = 0.0
+      for fold in 0..<folds {
+        let test = Set(stride(from: fold, to: x.count, by: folds))
+        var svr = try NuSVR(nu: 0.5, c: choice.c, gamma: choice.gammaFactor / Double(width))
+        try svr.fit(x.indices.filter { !test.contains($0) }.map { x[$0] }, x.indices.filter { !test.contains($0) }.map { z[$0] },
+                    tolerance: 1e-4)
+        for i in test {
+          let r = svr.predict(x[i]) - z[i]
+          squared += r * r
+        }
+      }
+      if squared < bestScore { bestScore = squared; bestChoice = choice }
+    }
+    var svr = try NuSVR(nu: 0.5, c: bestChoice.c, gamma: bestChoice.gammaFactor / Double(width))
+    try svr.fit(x, z, tolerance: 1e-4)
+    return _CurveModel(length: t, keys: keys, fill: fill, featureMean: mean, featureScale: scale, targetMean: tm, targetScale: ts,
+                       svr: svr, sigma: (bestScore / Double(x.count)).squareRoot() * ts, trainedOn: trainedOn)
+  }
+
+  /// The predicted final value (last observed value + predicted change) and its uncertainty.
+  func predict(_ trial: FrozenTrial) -> (mean: Double, sigma: Double) {
+    let raw = _CurveFeatures.vector(trial, length: length, keys: keys, fill: fill)
+    let x = raw.indices.map { (raw[$0] - featureMean[$0]) / featureScale[$0] }
+    return (_CurveFeatures.curve(trial)[length - 1] + svr.predict(x) * targetScale + targetMean, sigma)
+  }
+}
