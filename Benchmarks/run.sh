@@ -33,6 +33,23 @@ for threads in 1 2; do
     "$python" "$root/Benchmarks/peers/optim_step.py" --threads "$threads" --json
   done | python3 "$root/Benchmarks/optimizer_table.py"
 done
+# Pruning on the real learning curves of ../shared/data (not on a user's machine: skipped then).
+curves="$root/../shared/data/learning-curves"
+if [ -d "$curves" ]; then
+  echo
+  for file in metaqnn_cifar10 metaqnn_svhn deep_resnets_cifar10; do
+    for pruner in median asha; do
+      "$root/.build/release/PruningBenchmark" --csv "$curves/$file.csv" --pruner "$pruner" --json
+      "$python" "$root/Benchmarks/peers/optuna_pruning.py" --csv "$curves/$file.csv" --pruner "$pruner" --json
+    done
+    "$root/.build/release/PruningBenchmark" --csv "$curves/$file.csv" --pruner hyperband --json
+    # Settings chosen on MetaQNN CIFAR-10 only; the other two files are held out.
+    "$root/.build/release/PruningBenchmark" --csv "$curves/$file.csv" --pruner learning-curve --delta 0.3 --warmup 1 --startup 30 --json
+  done | python3 "$root/Benchmarks/pruning_table.py"
+else
+  echo "(no ../shared/data/learning-curves: pruning benchmark skipped)"
+fi
+
 echo
 echo "Hone's kernels on the baseline instruction set (what a CPU without AVX2 runs), 1 thread:"
 "$root/.build/release/OptimizerBenchmark" --threads 1 --isa baseline
