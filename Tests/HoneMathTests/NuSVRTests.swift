@@ -34,3 +34,11 @@ import Testing
     #expect(throws: MathError.self) { try model.fit([[1], [.nan]], [1, 2]) }
   }
 }
+
+@Suite struct StatisticsTests {
+  @Test func meanAndPopulationStandardDeviation() {
+    let (m, s) = meanAndStandardDeviation([2, 4, 4, 4, 5, 5, 7, 9])
+    #expect(m == 5 && s == 2)
+    #expect(meanAndStandardDeviation([]) == (0, 0))
+  }
+}

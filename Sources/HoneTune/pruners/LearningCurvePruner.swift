@@ -144,9 +144,8 @@ enum _CurveFeatures {
     let d1 = zip(y.dropFirst(), y).map { $0 - $1 }
     row += d1
     row += zip(d1.dropFirst(), d1).map { $0 - $1 }
-    let mean = y.reduce(0, +) / Double(y.count)
-    row.append(mean)
-    row.append((y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(y.count)).squareRoot())
+    let (mean, std) = meanAndStandardDeviation(y)
+    row += [mean, std]
     return row
   }
 }
@@ -176,15 +175,12 @@ struct _CurveModel {
     let width = raw[0].count
     var mean = [Double](repeating: 0, count: width), scale = [Double](repeating: 1, count: width)
     for k in 0..<width {
-      let column = raw.map { $0[k] }
-      let m = column.reduce(0, +) / Double(column.count)
-      let s = (column.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(column.count)).squareRoot()
+      let (m, s) = meanAndStandardDeviation(raw.map { $0[k] })
       mean[k] = m
       scale[k] = s > 1e-12 ? s : 1
     }
     let x = raw.map { row in (0..<width).map { (row[$0] - mean[$0]) / scale[$0] } }
-    let tm = targets.reduce(0, +) / Double(targets.count)
-    let ts0 = (targets.reduce(0) { $0 + ($1 - tm) * ($1 - tm) } / Double(targets.count)).squareRoot()
+    let (tm, ts0) = meanAndStandardDeviation(targets)
     let ts = ts0 > 1e-12 ? ts0 : 1
     let z = targets.map { ($0 - tm) / ts }
     // k-fold cross-validation over the grid; folds by position (training is in trial order).
