@@ -2,8 +2,10 @@
 // in K random orders, with a pruner deciding after each epoch — the work that
 // Benchmarks/peers/optuna_pruning.py gives Optuna's pruners.
 //
-//   PruningBenchmark --csv PATH --pruner none|median|asha|hyperband|learning-curve [--delta D] [--warmup W] [--startup S] [--training T]
-//                    [--orders K] [--json]
+//   PruningBenchmark --csv PATH --pruner none|median|asha|hyperband|learning-curve [--delta D] [--warmup W] [--startup S]
+//                    [--training T] [--orders K] [--trace CURVE] [--json]
+//
+// --trace prints the learning-curve pruner's prediction for one curve (its 0-based row) at each epoch.
 //
 // Per order: speedup = N·E / epochs run; regret = best final accuracy of all curves − best
 // final accuracy among the curves run to the end (in points); best kept = whether the best
