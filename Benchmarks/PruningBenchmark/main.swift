@@ -2,7 +2,7 @@
 // in K random orders, with a pruner deciding after each epoch — the work that
 // Benchmarks/peers/optuna_pruning.py gives Optuna's pruners.
 //
-//   PruningBenchmark --csv PATH --pruner none|median|asha|hyperband|learning-curve [--delta D] [--warmup W] [--startup S]
+//   PruningBenchmark --csv PATH --pruner none|median|asha|hyperband|learning-curve|learning-curve+median [--delta D] [--warmup W] [--startup S]
 //                    [--training T] [--orders K] [--trace CURVE] [--json]
 //
 // --trace prints the learning-curve pruner's prediction for one curve (its 0-based row) at each epoch.
@@ -98,6 +98,9 @@ struct Settings: Sendable {
     case "hyperband": return try HyperbandPruner()
     case "learning-curve":
       return try LearningCurvePruner(delta: delta, startupTrials: startup, warmupSteps: warmup, maxTrainingTrials: training)
+    case "learning-curve+median":
+      return try LearningCurvePruner(delta: delta, startupTrials: startup, warmupSteps: warmup, maxTrainingTrials: training,
+                                     baseline: MedianPruner())
     default: fatalError("unknown pruner \(pruner)")
     }
   }

@@ -36,7 +36,7 @@ struct PrunerOptions: ParsableArguments {
   @Option(help: "Steps without improvement the patient pruner tolerates.") var patience: Int = 3
   @Option(help: "Lower bound of the threshold pruner.") var lower: Double = -.infinity
   @Option(help: "Upper bound of the threshold pruner.") var upper: Double = .infinity
-  @Option(help: "Δ of the learning-curve pruner.") var delta: Double = 0.05
+  @Option(help: "Δ of the learning-curve pruner (which also prunes what the median rule prunes).") var delta: Double = 0.05
 
   func make(directions: [StudyDirection]) throws -> any Pruner {
     switch pruner?.lowercased() ?? (directions.count > 1 ? "pareto" : "median") {
@@ -47,7 +47,7 @@ struct PrunerOptions: ParsableArguments {
     case "threshold": return try ThresholdPruner(lower: lower, upper: upper)
     case "asha": return try SuccessiveHalvingPruner()
     case "hyperband": return try HyperbandPruner()
-    case "learning-curve": return try LearningCurvePruner(delta: delta)
+    case "learning-curve": return try LearningCurvePruner(delta: delta, baseline: MedianPruner())
     case "pareto": return try ParetoPruner()
     default:
       throw ValidationError("unknown pruner '\(pruner!)'; use nop, median, percentile, patient, threshold, asha, hyperband, learning-curve or pareto")

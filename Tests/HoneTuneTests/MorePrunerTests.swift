@@ -109,3 +109,13 @@ import Testing
     #expect(try Self.replay(curves, pruner: make()) == Self.replay(curves, pruner: make()))
   }
 }
+
+@Suite struct LearningCurveBaselineTests {
+  /// With a baseline, a trial the baseline prunes is pruned even before the predictor starts.
+  @Test func baselineDecisionsAreAdded() throws {
+    let pruner = try LearningCurvePruner(startupTrials: 20, warmupSteps: 2, baseline: MedianPruner(startupTrials: 2))
+    let curves: [[Double]] = [[0.5, 0.6, 0.7], [0.5, 0.6, 0.7], [0.1, 0.1, 0.1]]
+    #expect(try MorePrunerTests.replay(curves, pruner: pruner) == [nil, nil, 1])
+    #expect(try MorePrunerTests.replay(curves, pruner: try LearningCurvePruner(startupTrials: 20, warmupSteps: 2)) == [nil, nil, nil])
+  }
+}

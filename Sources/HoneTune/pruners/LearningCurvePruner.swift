@@ -19,6 +19,9 @@ import HoneMath
 /// value beats every complete trial's value at the same length: an RBF model cannot
 /// extrapolate beyond the curves it was trained on, so a leading curve is kept.
 ///
+/// With a `baseline` pruner (for example `MedianPruner()`), a trial is also pruned whenever the
+/// baseline says so: the predictions then add to a proven rule instead of replacing it.
+///
 /// Models are refitted as trials complete (when their number has grown by `refitGrowth` since
 /// the last fit, at least by 5), on the most recent `maxTrainingTrials`, so a decision costs a
 /// prediction — O(n_sv · features) — most of the time.
@@ -35,11 +38,13 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
   public let refitGrowth: Double
   /// Folds of the cross-validation.
   public let folds: Int
+  /// A pruner whose decisions are added to the predictor's (nil: the predictor alone).
+  public let baseline: (any Pruner)?
   private let cache = Locked<[Int: _CurveModel]>([:])
 
   /// A learning-curve pruner.
   public init(delta: Double = 0.05, startupTrials: Int = 20, warmupSteps: Int = 3, maxTrainingTrials: Int = 100,
-              refitGrowth: Double = 0.2, folds: Int = 3) throws {
+              refitGrowth: Double = 0.2, folds: Int = 3, baseline: (any Pruner)? = nil) throws {
     guard delta > 0, delta < 1 else { throw TuneError.invalidArgument("Δ must be in (0, 1), got \(delta)") }
     guard startupTrials >= 5, warmupSteps >= 1, maxTrainingTrials >= startupTrials, refitGrowth >= 0, folds >= 2 else {
       throw TuneError.invalidArgument("the learning-curve pruner needs startupTrials >= 5, warmupSteps >= 1, maxTrainingTrials >= startupTrials, folds >= 2")
@@ -50,6 +55,7 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
     self.maxTrainingTrials = maxTrainingTrials
     self.refitGrowth = refitGrowth
     self.folds = folds
+    self.baseline = baseline
   }
 
   /// A prediction for a running trial.
@@ -68,7 +74,8 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
 
   /// Implements `Pruner.shouldPrune`.
   public func shouldPrune(study: StudySnapshot, trial: FrozenTrial) throws -> Bool {
-    try predict(study: study, trial: trial).map { $0.probability < delta } ?? false
+    if try baseline?.shouldPrune(study: study, trial: trial) == true { return true }
+    return try predict(study: study, trial: trial).map { $0.probability < delta } ?? false
   }
 
   /// The prediction for `trial`, or nil when no decision is made yet.
