@@ -40,7 +40,8 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
   public let folds: Int
   /// A pruner whose decisions are added to the predictor's (nil: the predictor alone).
   public let baseline: (any Pruner)?
-  private let cache = Locked<[Int: _CurveModel]>([:])
+  /// Fitted models by study and curve length.
+  private let cache = Locked<[[Int]: _CurveModel]>([:])
 
   /// A learning-curve pruner.
   public init(delta: Double = 0.05, startupTrials: Int = 20, warmupSteps: Int = 3, maxTrainingTrials: Int = 100,
@@ -94,7 +95,7 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
     if leadingHere.allSatisfy({ direction.isBetter(curve[t - 1], than: $0) }) {
       return Prediction(mean: .nan, sigma: .nan, best: best, probability: 1, trainedOn: 0)
     }
-    let model = try model(length: t, usable: usable, current: trial)
+    let model = try model(study: study.studyID, length: t, usable: usable, current: trial)
     let (mean, sigma) = model.predict(trial)
     let z = (best - mean) / max(sigma, 1e-12)
     return Prediction(mean: mean, sigma: sigma, best: best, probability: direction == .maximize ? Normal.survival(z) : Normal.cdf(z),
@@ -102,15 +103,15 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
   }
 
   /// The cached model for length t, refitted when the complete trials have grown enough.
-  private func model(length t: Int, usable: [FrozenTrial], current: FrozenTrial) throws -> _CurveModel {
-    if let cached = cache.withLock({ $0[t] }),
+  private func model(study: Int, length t: Int, usable: [FrozenTrial], current: FrozenTrial) throws -> _CurveModel {
+    if let cached = cache.withLock({ $0[[study, t]] }),
        usable.count < cached.trainedOn + max(5, Int(Double(cached.trainedOn) * refitGrowth)) {
       return cached
     }
     let training = Array(usable.suffix(maxTrainingTrials))
     let model = try _CurveModel.fit(length: t, training: training, keys: _CurveFeatures.hyperparameterKeys(current),
                                     folds: folds, trainedOn: usable.count)
-    cache.withLock { $0[t] = model }
+    cache.withLock { $0[[study, t]] = model }
     return model
   }
 }
