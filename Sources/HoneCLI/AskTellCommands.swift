@@ -17,16 +17,17 @@ struct AskCommand: ParsableCommand {
     guard space == nil || spaceFile == nil else { throw ValidationError("give --space or --space-file, not both") }
     let text = try space ?? spaceFile.map(readFile)
     let distributions = try text.map(Distribution.space(fromJSON:)) ?? [:]
-    let study = try options.load()
-    let stored = try study.storage.studySystemAttrs(studyID: study.id)["cli_seed"].flatMap { json -> UInt64? in
+    let storage = try StorageURL.open(options.storage, create: false)
+    let studyID = try storage.studyID(name: options.study)
+    let stored = try storage.studySystemAttrs(studyID: studyID)["cli_seed"].flatMap { json -> UInt64? in
       if case .string(let text) = json { return UInt64(text) } else { return nil }
     }
     let chosenSeed = seed ?? stored ?? UInt64.random(in: 0...UInt64.max)
     let chosen = try SamplerName.make(sampler, seed: chosenSeed, space: distributions)
     if seed == nil, stored == nil {
-      try study.storage.setStudySystemAttr(studyID: study.id, key: "cli_seed", value: .string(String(chosenSeed)))
+      try storage.setStudySystemAttr(studyID: studyID, key: "cli_seed", value: .string(String(chosenSeed)))
     }
-    let trial = try Study.load(name: study.name, storage: study.storage, sampler: chosen, pruner: NopPruner()).ask(distributions)
+    let trial = try Study.load(name: options.study, storage: storage, sampler: chosen, pruner: NopPruner()).ask(distributions)
     printJSON(.object(["trial": .int(trial.number), "params": .object(trial.params.mapValues(\.json))]))
   }
 }
@@ -52,11 +53,7 @@ struct TellCommand: ParsableCommand {
       }
       finished = try study.tell(number: trial, state: s)
     } else {
-      let parsed = try (value.map { [$0] } ?? values!.split(separator: ",").map(String.init)).map { text in
-        guard let v = Double(text.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("'\(text)' is not a number") }
-        return v
-      }
-      finished = try study.tell(number: trial, values: parsed)
+      finished = try study.tell(number: trial, values: parseNumbers(value: value, values: values))
     }
     printJSON(.object(["trial": .int(finished.number), "state": .string(finished.state.rawValue),
                        "values": finished.values.map { .array($0.map(JSONValue.double)) } ?? .null]))
@@ -111,6 +108,14 @@ struct TrialsCommand: ParsableCommand {
     case "csv": print(try study.exportCSV(), terminator: "")
     default: throw ValidationError("--format takes json or csv, got '\(format)'")
     }
+  }
+}
+
+/// The numbers of `--value V` or `--values V1,V2,…` (exactly one of them is given).
+func parseNumbers(value: String?, values: String?) throws -> [Double] {
+  try (value.map { [$0] } ?? values!.split(separator: ",").map(String.init)).map { text in
+    guard let v = Double(text.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("'\(text)' is not a number") }
+    return v
   }
 }
 

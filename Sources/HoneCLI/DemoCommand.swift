@@ -33,8 +33,8 @@ struct DemoCommand: AsyncParsableCommand {
     let all = try study.trials
     let best = try study.bestTrial
     let pruned = all.filter { $0.state == .pruned }
-    let savedSteps = pruned.reduce(0) { $0 + 2_000 - ($1.lastIntermediateValue?.step ?? 0) }
-    print("study \(study.name): \(all.count) trials, \(pruned.count) pruned (\(savedSteps) of \(all.count * 2_000) steps saved)")
+    let savedSteps = pruned.reduce(0) { $0 + DemoCommand.steps - ($1.lastIntermediateValue?.step ?? 0) }
+    print("study \(study.name): \(all.count) trials, \(pruned.count) pruned (\(savedSteps) of \(all.count * DemoCommand.steps) steps saved)")
     print("best trial \(best.number): log10 f = \(String(format: "%.3f", best.value!)), lr = \(best.params["lr"]!), momentum = \(best.params["momentum"]!)")
     if json {
       printJSON(.object(["best_trial": .int(best.number), "value": .double(best.value!), "trials": .int(all.count),
@@ -42,11 +42,14 @@ struct DemoCommand: AsyncParsableCommand {
     }
   }
 
+  /// Descent steps per trial.
+  static let steps = 2_000
+
   /// 2,000 steps of heavy-ball descent; reports log₁₀ f every 25 steps and stops if pruned.
   static func descend(lr: Double, momentum: Double, trial: Trial) throws -> Double {
     var (x, y, vx, vy) = (-1.5, 2.0, 0.0, 0.0)
     func f() -> Double { (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x) }
-    for step in 1...2_000 {
+    for step in 1...steps {
       let gx = -2 * (1 - x) - 400 * x * (y - x * x)
       let gy = 200 * (y - x * x)
       vx = momentum * vx - lr * gx

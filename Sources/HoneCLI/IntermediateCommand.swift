@@ -16,10 +16,7 @@ struct IntermediateCommand: ParsableCommand {
 
   func run() throws {
     guard (value == nil) != (values == nil) else { throw ValidationError("give exactly one of --value or --values") }
-    let parsed = try (value.map { [$0] } ?? values!.split(separator: ",").map(String.init)).map { text in
-      guard let v = Double(text.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("'\(text)' is not a number") }
-      return v
-    }
+    let parsed = try parseNumbers(value: value, values: values)
     let storage = try StorageURL.open(options.storage, create: false)
     let directions = try storage.directions(studyID: storage.studyID(name: options.study))
     let study = try Study.load(name: options.study, storage: storage, pruner: pruner.make(directions: directions))

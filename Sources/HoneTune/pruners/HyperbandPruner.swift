@@ -32,7 +32,7 @@ public struct HyperbandPruner: Pruner {
   public func shouldPrune(study: StudySnapshot, trial: FrozenTrial) throws -> Bool {
     let direction = try _PrunerSteps.singleDirection(study, "hyperband")
     let all = try study.allTrials()
-    let resource = maxResource ?? all.filter { $0.state == .complete }.compactMap { $0.lastIntermediateValue?.step }.max()
+    let resource = maxResource ?? _PrunerSteps.longestCompleteStep(all)
     guard let resource else { return false }
     let budgets = Self.budgets(brackets: brackets(maxResource: resource), reductionFactor: reductionFactor)
     let bracket = Self.bracket(of: trial.number, budgets: budgets)

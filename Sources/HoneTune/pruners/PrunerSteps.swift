@@ -8,6 +8,12 @@ enum _PrunerSteps {
     return !steps.contains { $0 >= intervalStart && $0 < step }
   }
 
+  /// The largest last step of the complete trials (nil when none has completed): the
+  /// automatic resource of ASHA and Hyperband.
+  static func longestCompleteStep(_ trials: [FrozenTrial]) -> Int? {
+    trials.filter { $0.state == .complete }.compactMap { $0.lastIntermediateValue?.step }.max()
+  }
+
   /// The only objective's direction, or an error naming the pruner.
   static func singleDirection(_ study: StudySnapshot, _ pruner: String) throws -> StudyDirection {
     guard study.directions.count == 1 else {

@@ -46,8 +46,7 @@ public struct SuccessiveHalvingPruner: Pruner {
     if let minResource {
       resource = minResource
     } else {
-      let longest = candidates.filter { $0.state == .complete }.compactMap { $0.lastIntermediateValue?.step }.max()
-      guard let longest else { return false }
+      guard let longest = _PrunerSteps.longestCompleteStep(candidates) else { return false }
       resource = max(longest / 100, 1)
     }
     while true {
