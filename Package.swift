@@ -40,6 +40,10 @@ let package = Package(
       dependencies: ["HoneTune", "HoneMath"],
       path: "Benchmarks/PruningBenchmark"),
     .executableTarget(
+      name: "SamplerBenchmark",
+      dependencies: ["HoneTune", "HoneMath"],
+      path: "Benchmarks/SamplerBenchmark"),
+    .executableTarget(
       name: "StorageBenchmark",
       dependencies: ["Hone"],
       path: "Benchmarks/StorageBenchmark"),

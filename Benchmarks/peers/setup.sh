@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Creates (idempotently) the Python venv used by the peer benchmarks in this
 # folder, at <project root>/.venv-peers, and installs the pinned Optuna into it,
-# plus numpy, a CPU-only torch and bitsandbytes (for optim_step.py), each only
+# plus numpy, a CPU-only torch and bitsandbytes (for optim_step.py), cmaes (for
+# Optuna's CmaEsSampler) and cma (pycma; both for cmaes_peers.py), each only
 # when it does not already import.
 # The last line printed is the venv's python, so callers can do:
 #   PY="$(Benchmarks/peers/setup.sh | tail -n 1)"
 #   "$PY" Benchmarks/peers/optuna_storage.py --mode sqlite --trials 200 --json
 #   "$PY" Benchmarks/peers/optim_step.py --threads 1 --json
+#   "$PY" Benchmarks/peers/cmaes_peers.py --function rosenbrock --json
 set -euo pipefail
 
 OPTUNA_VERSION="5.0.0"
@@ -50,7 +52,7 @@ pip_q() { "$py" -m pip install --quiet --disable-pip-version-check "$@" >&2; }
 # importing torch (and bitsandbytes on top of it) takes seconds.
 missing="$("$py" - 2>/dev/null <<'PYEOF'
 import importlib
-for m in ("numpy", "torch", "bitsandbytes"):
+for m in ("numpy", "torch", "bitsandbytes", "cmaes", "cma"):
     try:
         importlib.import_module(m)
     except Exception:
@@ -93,6 +95,17 @@ fi
 if want bitsandbytes; then
     log "installing bitsandbytes"
     pip_q --no-deps bitsandbytes packaging
+fi
+
+# cmaes: the CMA-ES package Optuna's CmaEsSampler imports (an optional Optuna
+# dependency); cma: pycma, the reference CMA-ES. Both need only numpy.
+if want cmaes; then
+    log "installing cmaes"
+    pip_q cmaes
+fi
+if want cma; then
+    log "installing cma"
+    pip_q cma
 fi
 
 echo "$py"

@@ -9,7 +9,7 @@ struct AskCommand: ParsableCommand {
   @OptionGroup var options: StudyOptions
   @Option(help: "The search space as inline JSON.") var space: String?
   @Option(help: "A file holding the search space JSON.") var spaceFile: String?
-  @Option(help: "random, qmc or grid (default random).") var sampler = "random"
+  @Option(help: "tpe (default), cmaes, nsga2, random, qmc or grid.") var sampler = "tpe"
   @Option(help: "Seed of the sampler; the same seed gives the same suggestions. Without it, the study's first ask picks one and stores it, so later asks continue the same sequence.")
   var seed: UInt64?
 
@@ -129,12 +129,15 @@ struct CLIError: Error, CustomStringConvertible {
 enum SamplerName {
   static func make(_ name: String, seed: UInt64?, space: [String: Distribution]) throws -> any Sampler {
     switch name.lowercased() {
+    case "tpe": return try TPESampler(seed: seed)
+    case "cmaes": return try CMAESSampler(seed: seed, searchSpace: space.isEmpty ? nil : space)
+    case "nsga2": return try NSGAIISampler(seed: seed)
     case "random": return RandomSampler(seed: seed)
     case "qmc": return QMCSampler(seed: seed, searchSpace: space.isEmpty ? nil : space)
     case "grid":
       guard !space.isEmpty else { throw ValidationError("the grid sampler needs --space or --space-file") }
       return try GridSampler(space: space, seed: seed)
-    default: throw ValidationError("unknown sampler '\(name)'; use random, qmc or grid")
+    default: throw ValidationError("unknown sampler '\(name)'; use tpe, cmaes, nsga2, random, qmc or grid")
     }
   }
 }

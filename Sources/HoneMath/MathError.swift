@@ -4,12 +4,15 @@ public enum MathError: Error, Equatable, CustomStringConvertible, Sendable {
   case invalidArgument(String)
   /// A matrix that stays not positive definite after the largest jitter was added.
   case notPositiveDefinite(String)
+  /// An iterative LAPACK routine that did not converge.
+  case notConverged(String)
 
   /// The message, one line.
   public var description: String {
     switch self {
     case .invalidArgument(let message): return message
     case .notPositiveDefinite(let message): return message
+    case .notConverged(let message): return message
     }
   }
 }

@@ -2,7 +2,7 @@
 ///
 /// Element (i, j) lives at `elements[i * columns + j]`. Products, Cholesky factorization and
 /// triangular solves are in `Matrix+BLAS.swift` and `Cholesky.swift`.
-public struct Matrix: Equatable, Sendable {
+public struct Matrix: Equatable, Sendable, Codable {
   /// Number of rows.
   public let rows: Int
   /// Number of columns.

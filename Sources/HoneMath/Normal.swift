@@ -35,6 +35,26 @@ public enum Normal {
     return logPDF(x) + _log(millsRatio(-x))
   }
 
+  /// log(Φ(b) − Φ(a)) for a ≤ b, the log of the mass of [a, b]: computed as
+  /// log Φ(b) + log1p(−exp(log Φ(a) − log Φ(b))) on the side of zero where Φ keeps full
+  /// relative precision (mirrored when a > 0), so it stays finite far into either tail;
+  /// directly as log(Φ(b) − Φ(a)) when the interval holds 0; −∞ when a = b.
+  public static func logMass(_ a: Double, _ b: Double) -> Double {
+    if a > 0 { return logMass(-b, -a) }
+    if b >= 0 { return _log(cdf(b) - cdf(a)) }  // the interval holds 0: no tail to lose
+    let la = logCDF(a), lb = logCDF(b)
+    return lb + _log1p(-_exp(la - lb))
+  }
+
+  /// The u-quantile, u ∈ [0, 1], of the standard normal truncated to [a, b]:
+  /// Φ⁻¹(Φ(a) + u·(Φ(b) − Φ(a))), mirrored when a > 0 so that Φ is evaluated where it is
+  /// accurate; clipped to [a, b]. Inverse-transform sampling of truncated normals.
+  public static func truncatedQuantile(_ u: Double, _ a: Double, _ b: Double) -> Double {
+    if a > 0 { return -truncatedQuantile(1 - u, -b, -a) }
+    let low = cdf(a)
+    return min(max(inverseCDF(low + u * (cdf(b) - low)), a), b)
+  }
+
   /// The Mills ratio M(t) = (1 − Φ(t)) / φ(t) for t ≥ 20 by its continued fraction,
   /// evaluated from the 60th term backwards (ample: at t = 20 the terms vanish after ~10).
   static func millsRatio(_ t: Double) -> Double {

@@ -60,6 +60,27 @@ public struct FrozenTrial: Hashable, Sendable {
     intermediateValues.max { $0.key < $1.key }.map { (step: $0.key, value: $0.value) }
   }
 
+  /// The system attribute that holds the constraint values set by `Trial.setConstraints`.
+  public static let constraintsKey = "constraints"
+
+  /// The constraint values, when the trial set any (feasible when all are ≤ 0).
+  public var constraints: [Double]? {
+    systemAttrs[Self.constraintsKey]?.arrayValue.map { $0.compactMap(\.doubleValue) }
+  }
+
+  /// The total constraint violation Σ max(cᵢ, 0); 0 for a feasible trial or one without constraints.
+  public var constraintViolation: Double {
+    (constraints ?? []).reduce(0) { $0 + max($1, 0) }
+  }
+
+  /// True unless some constraint value is positive.
+  public var isFeasible: Bool { constraintViolation == 0 }
+
+  /// The objective values as losses to minimize: maximized objectives negated.
+  public func losses(_ directions: [StudyDirection]) -> [Double] {
+    zip(values ?? [], directions).map { $1 == .minimize ? $0 : -$0 }
+  }
+
   /// Seconds from start to completion.
   public var duration: TimeInterval? {
     guard let s = datetimeStart, let c = datetimeComplete else { return nil }

@@ -236,13 +236,14 @@ public final class Study: @unchecked Sendable {
     }
   }
 
-  /// The complete trials no other complete trial dominates (the Pareto set), in number
-  /// order; for one objective, the trials that share the best value.
+  /// The feasible complete trials no other feasible complete trial dominates (the first
+  /// front of the non-dominated sort, Deb et al. 2002), in number order; for one objective,
+  /// the trials that share the best value. Trials whose constraints (`Trial.setConstraints`)
+  /// are violated are left out, as in Optuna.
   public var bestTrials: [FrozenTrial] {
     get throws {
-      let complete = try trials(states: [.complete])
-      let points = complete.map { trial in zip(trial.values!, directions).map { $1 == .minimize ? $0 : -$0 } }
-      return paretoFrontIndices(points).map { complete[$0] }
+      let complete = try trials(states: [.complete]).filter(\.isFeasible)
+      return nondominatedFronts(complete.map { $0.losses(directions) }).first.map { $0.map { complete[$0] } } ?? []
     }
   }
 

@@ -143,6 +143,19 @@ public final class Trial: @unchecked Sendable {
     local.withLock { $0.userAttrs[key] = value }
   }
 
+  /// Records the trial's constraint values, feasible when every one is ≤ 0 (Optuna's
+  /// `constraints_func` convention; Deb et al. 2002 §IV constraint handling). NSGA-II and
+  /// TPE rank infeasible trials behind feasible ones by their total violation Σ max(cᵢ, 0),
+  /// and `Study.bestTrials` keeps feasible trials only. NaN is refused.
+  public func setConstraints(_ values: [Double]) throws {
+    guard !values.contains(where: \.isNaN) else {
+      throw TuneError.invalidArgument("trial \(number): constraint values must not be NaN, got \(values)")
+    }
+    let json = JSONValue.array(values.map { .double($0) })
+    try study.storage.setTrialSystemAttr(trialID: id, key: FrozenTrial.constraintsKey, value: json)
+    local.withLock { $0.systemAttrs[FrozenTrial.constraintsKey] = json }
+  }
+
   /// The user attributes set so far.
   public var userAttrs: [String: JSONValue] { local.current.userAttrs }
 }

@@ -116,6 +116,46 @@ import Hone
     #expect(quarters == [[0, 1, 2, 3], [0, 1, 2, 3]])
   }
 
+  /// The model-based samplers keep their state in the database, so asks from separate
+  /// processes continue one search: CMA-ES (λ = 6 for two parameters) completes two
+  /// generations, NSGA-II (population 50) starts its first from the random one, and TPE
+  /// leaves its random start-up; every suggestion lies in the space.
+  @Test(arguments: ["tpe", "cmaes", "nsga2"])
+  func modelBasedSamplersAcrossProcesses(sampler: String) throws {
+    let hone = try CLIRunner()
+    let directions = sampler == "nsga2" ? ["--direction", "minimize", "--direction", "minimize"] : []
+    _ = try hone.run(["study", "create", "--study", "m"] + directions)
+    let space = #"{"a": {"type": "float", "low": -2, "high": 2}, "k": {"type": "int", "low": 0, "high": 8}}"#
+    for n in 0..<(sampler == "nsga2" ? 52 : 14) {
+      let r = try hone("ask", "--study", "m", "--sampler", sampler, "--seed", "3", "--space", space)
+      #expect(r.status == 0, "\(r.stderr)")
+      let params = try JSONValue.parse(r.stdout).objectValue!["params"]!.objectValue!
+      let a = params["a"]!.doubleValue!, k = params["k"]!.doubleValue!
+      #expect((-2...2).contains(a) && (0...8).contains(k) && k == k.rounded())
+      let values = sampler == "nsga2" ? ["--values", "\(a * a),\(k)"] : ["--value", "\(a * a + k)"]
+      _ = try hone.run(["tell", "--study", "m", "--trial", "\(n)"] + values)
+    }
+    let trials = try JSONValue.parse(try hone("trials", "--study", "m", "--format", "json").stdout).arrayValue!
+    let attrs = trials.map { $0.objectValue!["system_attrs"]!.objectValue! }
+    switch sampler {
+    case "cmaes": #expect(attrs.contains { $0[CMAESSampler.stateKey] != nil })
+    case "nsga2": #expect(attrs.last![NSGAIISampler.generationKey] == .int(1))
+    default: #expect(attrs.last![TPESampler.relativeParamsKey] != nil)
+    }
+  }
+
+  /// CMA-ES on a study with two objectives: one clear error, a non-zero exit, no trial left running.
+  @Test func cmaesRefusesSeveralObjectives() throws {
+    let hone = try CLIRunner()
+    _ = try hone("study", "create", "--study", "mo", "--direction", "minimize", "--direction", "maximize")
+    _ = try hone("ask", "--study", "mo", "--sampler", "random", "--space", #"{"a": {"type": "float", "low": 0, "high": 1}}"#)
+    _ = try hone("tell", "--study", "mo", "--trial", "0", "--values", "1,2")
+    let r = try hone("ask", "--study", "mo", "--sampler", "cmaes", "--space", #"{"a": {"type": "float", "low": 0, "high": 1}}"#)
+    #expect(r.status != 0 && r.stderr.contains("CMA-ES optimizes one objective"))
+    let trials = try JSONValue.parse(try hone("trials", "--study", "mo", "--format", "json").stdout).arrayValue!
+    #expect(!trials.contains { $0.objectValue!["state"] == .string("running") })
+  }
+
   /// `hone intermediate` records the value and prints the pruner's decision (exit 0 either way).
   @Test func intermediatePrunesExternalPrograms() throws {
     let hone = try CLIRunner()

@@ -273,7 +273,8 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
   public func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial] {
     try state.withLock { s in
       _ = try Self.study(studyID, in: s)
-      return s.trialIDs[studyID]!.compactMap { s.trials[$0] }.filter { states?.contains($0.state) ?? true }
+      guard let states else { return s.trialIDs[studyID]!.compactMap { s.trials[$0] } }
+      return s.trialIDs[studyID]!.compactMap { id in s.trials[id].flatMap { states.contains($0.state) ? $0 : nil } }
     }
   }
 

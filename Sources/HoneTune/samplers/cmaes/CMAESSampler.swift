@@ -1,0 +1,147 @@
+import Foundation
+import HoneMath
+
+/// CMA-ES as a sampler (CLI name `cmaes`): the numeric parameters shared by all complete
+/// trials are searched jointly by `CMAESSearch` in the unit cube (log-scaled parameters in
+/// log space, grids relaxed to cells, see `ParamTransform`); categoricals, and parameters
+/// outside that space, are drawn at random. One objective only.
+///
+/// The search state lives in storage, so every process continues the same search: each
+/// trial records the run and generation it was sampled for and its continuous point
+/// (`cmaes:trial`); when λ trials of the current generation are complete, the first λ
+/// (in number order) are told and the new state is stored on the asking trial
+/// (`cmaes:state`). A point is drawn from a stream seeded by (seed, run, generation, trial
+/// number), so it is reproducible and distinct for concurrent workers.
+///
+/// With `margin` (default), grid parameters (ints, stepped floats) use the margin of
+/// Hamano et al. 2022 so the search never freezes on one integer.
+public struct CMAESSampler: Sampler {
+  /// The seed of every draw.
+  public let seed: UInt64
+  /// The start, by parameter name (the middle of each range where absent).
+  public let initialParams: [String: ParamValue]
+  /// The initial step size, as a fraction of each (transformed) range.
+  public let sigma0: Double
+  /// λ; nil for 4 + ⌊3 ln n⌋.
+  public let populationSize: Int?
+  /// How runs are restarted.
+  public let restartStrategy: CMAESSearch.RestartStrategy
+  /// Uses the margin on grid parameters.
+  public let margin: Bool
+  /// The space to search, when fixed in advance (otherwise that of the complete trials,
+  /// so the first trial is random).
+  public let searchSpace: [String: Distribution]?
+  private let fallback: RandomSampler
+
+  /// The trial attribute with a trial's run, generation and point.
+  public static let trialKey = "cmaes:trial"
+  /// The trial attribute with the search state after the last complete generation.
+  public static let stateKey = "cmaes:state"
+
+  /// A CMA-ES sampler; throws for σ₀ ≤ 0 or a population below 2.
+  public init(seed: UInt64? = nil, initialParams: [String: ParamValue] = [:], sigma0: Double = 1.0 / 6,
+              populationSize: Int? = nil, restartStrategy: CMAESSearch.RestartStrategy = .none, margin: Bool = true,
+              searchSpace: [String: Distribution]? = nil) throws {
+    guard sigma0 > 0, sigma0.isFinite else { throw TuneError.invalidArgument("CMA-ES needs sigma0 > 0, got \(sigma0)") }
+    if let populationSize, populationSize < 2 { throw TuneError.invalidArgument("CMA-ES needs a population of at least 2, got \(populationSize)") }
+    self.seed = seed ?? _randomSeed()
+    self.initialParams = initialParams
+    self.sigma0 = sigma0
+    self.populationSize = populationSize
+    self.restartStrategy = restartStrategy
+    self.margin = margin
+    self.searchSpace = searchSpace
+    self.fallback = RandomSampler(seed: self.seed)
+  }
+
+  /// Implements `Sampler.relativeSearchSpace`: the numeric, non-single parameters.
+  public func relativeSearchSpace(study: StudySnapshot, trial: FrozenTrial) throws -> [String: Distribution] {
+    guard study.directions.count == 1 else {
+      throw TuneError.unsupported("CMA-ES optimizes one objective; this study has \(study.directions.count) (use nsga2 or tpe)")
+    }
+    let space = try searchSpace ?? SearchSpace.intersection(of: study.completedTrials())
+    return space.filter { ParamTransform($0.value) != nil && !$0.value.isSingle }
+  }
+
+  /// Implements `Sampler.sampleRelative`.
+  public func sampleRelative(study: StudySnapshot, trial: FrozenTrial,
+                             space: [String: Distribution]) throws -> [String: ParamValue] {
+    guard !space.isEmpty else { return [:] }
+    let names = space.keys.sorted()
+    let transforms = names.map { ParamTransform(space[$0]!)! }
+    let signature = names.map { "\($0)=\(space[$0]!.json)" }.joined(separator: ";")
+    let all = try study.allTrials()
+    // Trials of the current generation come after the trial that stored its state.
+    let restored = try restore(all, signature: signature)
+    let trials = all[(restored?.index ?? 0)...]
+    var search = try restored?.search ?? fresh(names: names, transforms: transforms)
+    var advanced = false
+    while true {
+      let tag = Self.tag(search)
+      let done = trials.filter { $0.state == .complete && Self.record($0, signature: signature)?.tag == tag }
+      guard done.count >= search.current.populationSize else { break }
+      let sign: Double = study.directions[0] == .minimize ? 1 : -1
+      let solutions = done.prefix(search.current.populationSize).map { t in (x: Self.record(t, signature: signature)!.x, value: sign * t.value!) }
+      var rng = SeededRNG(seed: seed, stream: UInt64(search.restarts), UInt64(search.current.generation), stableHash("restart"))
+      try search.tell(solutions, rng: &rng)
+      advanced = true
+    }
+    if advanced {
+      let text = String(decoding: try JSONEncoder().encode(search), as: UTF8.self)
+      try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.stateKey,
+                                           value: .object(["space": .string(signature), "search": .string(text)]))
+    }
+    var rng = SeededRNG(seed: seed, stream: UInt64(search.restarts), UInt64(search.current.generation), UInt64(trial.number))
+    let x = search.ask(rng: &rng)
+    try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.trialKey, value: .object([
+      "space": .string(signature), "tag": .string(Self.tag(search)), "x": .array(x.map { .double($0) }),
+    ]))
+    let encoded = search.current.encode(x)
+    var result: [String: ParamValue] = [:]
+    for (j, name) in names.enumerated() {
+      let (low, high) = transforms[j].relaxedBounds
+      result[name] = transforms[j].decode(low + encoded[j] * (high - low))
+    }
+    return result
+  }
+
+  /// Implements `Sampler.sampleIndependent`: uniform at random.
+  public func sampleIndependent(study: StudySnapshot, trial: FrozenTrial, name: String,
+                                distribution: Distribution) throws -> ParamValue {
+    try fallback.sampleIndependent(study: study, trial: trial, name: name, distribution: distribution)
+  }
+
+  /// The newest stored state for this space, with the index of the trial that holds it.
+  private func restore(_ trials: [FrozenTrial], signature: String) throws -> (search: CMAESSearch, index: Int)? {
+    for index in trials.indices.reversed() {
+      guard let state = trials[index].systemAttrs[Self.stateKey]?.objectValue, state["space"]?.stringValue == signature,
+            let text = state["search"]?.stringValue else { continue }
+      return (try JSONDecoder().decode(CMAESSearch.self, from: Data(text.utf8)), index)
+    }
+    return nil
+  }
+
+  /// A new search in the unit cube from the initial parameters.
+  private func fresh(names: [String], transforms: [ParamTransform]) throws -> CMAESSearch {
+    let mean = zip(names, transforms).map { name, t -> Double in
+      guard let value = initialParams[name], let x = try? t.distribution.internalValue(of: value) else { return 0.5 }
+      let (low, high) = t.relaxedBounds
+      return min(max((t.encode(x) - low) / (high - low), 0), 1)
+    }
+    let steps: [Double?] = transforms.map { t in
+      guard margin, let step = t.step else { return nil }
+      let (low, high) = t.relaxedBounds
+      return step / (high - low)
+    }
+    return try CMAESSearch(mean: mean, sigma: sigma0, bounds: [ClosedRange<Double>](repeating: 0...1, count: names.count),
+                           steps: steps, populationSize: populationSize, strategy: restartStrategy)
+  }
+
+  private static func tag(_ search: CMAESSearch) -> String { "\(search.restarts):\(search.current.generation)" }
+
+  private static func record(_ trial: FrozenTrial, signature: String) -> (tag: String, x: [Double])? {
+    guard let r = trial.systemAttrs[trialKey]?.objectValue, r["space"]?.stringValue == signature,
+          let tag = r["tag"]?.stringValue, let x = r["x"]?.arrayValue?.compactMap(\.doubleValue) else { return nil }
+    return (tag, x)
+  }
+}
