@@ -51,6 +51,27 @@ else
   echo "(no ../shared/data/learning-curves: pruning benchmark skipped)"
 fi
 
+# Samplers: TPE time per suggestion, CMA-ES evaluations to target, NSGA-II hypervolume.
+sampler="$root/.build/release/SamplerBenchmark"
+echo
+for n in 100 500 1000; do
+  for d in 5 20; do
+    "$sampler" tpe --trials "$n" --dims "$d" --json
+    "$python" "$root/Benchmarks/peers/tpe_timing.py" --trials "$n" --dims "$d" --multivariate --json
+    "$python" "$root/Benchmarks/peers/tpe_timing.py" --trials "$n" --dims "$d" --json
+  done
+done | python3 "$root/Benchmarks/sampler_table.py"
+echo
+for f in sphere rosenbrock rastrigin; do
+  "$sampler" cmaes --function "$f" --sampler-budget 8000 --json
+  "$python" "$root/Benchmarks/peers/cmaes_peers.py" --function "$f" --optuna-budget 8000 --json
+done | python3 "$root/Benchmarks/sampler_table.py"
+echo
+for p in zdt1 zdt2 zdt3 dtlz2; do
+  "$sampler" nsga2 --problem "$p" --seeds 10 --json
+  "$python" "$root/Benchmarks/peers/nsga2_peers.py" --problem "$p" --seeds 10 --json
+done | python3 "$root/Benchmarks/sampler_table.py"
+
 echo
 echo "Hone's kernels on the baseline instruction set (what a CPU without AVX2 runs), 1 thread:"
 "$root/.build/release/OptimizerBenchmark" --threads 1 --isa baseline

@@ -69,7 +69,7 @@ func tpeTiming() throws {
     try study.tell(trial, sum)
   }
   emit([("peer", multivariate ? "hone" : "hone-univariate"), ("trials", n), ("dims", d), ("repeats", repeats),
-        ("median_ms", median(times)!), ("mean_ms", times.reduce(0, +) / Double(times.count))])
+        ("median_ms", median(times)!), ("mean_ms", times.reduce(0, +) / Double(times.count)), ("min_ms", times.min()!)])
 }
 
 func benchmarkFunction(_ name: String) -> ([Double]) -> Double {

@@ -16,7 +16,7 @@ import Hone
     let path = folder.appendingPathComponent("hone.db").path
 
     let study = try Study(name: "mlp", storage: SQLiteStorage(path: path), direction: .maximize,
-                          sampler: QMCSampler(seed: 1), pruner: MedianPruner(), loadIfExists: true)
+                          sampler: TPESampler(seed: 1), pruner: MedianPruner(), loadIfExists: true)
     try await study.optimize(trials: 40, concurrency: 2, trialTimeout: .seconds(600)) { trial in
       let lr = try trial.suggestFloat("lr", 1e-5...1e-1, log: true)
       let optimizer = try trial.suggestCategorical("optimizer", ["adamw", "lion", "sgd"])
@@ -41,5 +41,27 @@ import Hone
     try study.addTrial(TrialTemplate(state: .complete, params: ["lr": .double(0.02)],
                                      distributions: ["lr": .float(low: 1e-5, high: 0.1, log: true)], values: [0.91]))
     #expect(try study.trials.count == 43)
+  }
+
+  /// A stand-in model: accuracy grows with width, the parameter count with its square.
+  static func trainAndMeasure(_ width: Int, _ dropout: Double) -> (Double, Double) {
+    (1 - exp(-Double(width) / 64) * (1 - dropout / 2), Double(width) * Double(width) * 10)
+  }
+
+  /// The README's multi-objective example: NSGA-II with a constraint, the Pareto set and its hypervolume.
+  @Test func severalObjectivesRun() async throws {
+    let study = try Study(name: "pareto", directions: [.maximize, .minimize],
+                          sampler: NSGAIISampler(seed: 7, populationSize: 20), pruner: NopPruner())
+    try await study.optimize(trials: 200) { trial -> [Double] in
+      let width = try trial.suggestInt("width", 16...512, log: true)
+      let dropout = try trial.suggestFloat("dropout", 0...0.5)
+      let (accuracy, parameters) = Self.trainAndMeasure(width, dropout)
+      try trial.setConstraints([parameters - 1_000_000])  // feasible when ≤ 1M parameters
+      return [accuracy, parameters]
+    }
+    let front = try study.bestTrials  // feasible, non-dominated
+    let volume = hypervolume(front.map { [-$0.values![0], $0.values![1]] }, reference: [0, 2_000_000])
+    #expect(!front.isEmpty && front.allSatisfy { $0.isFeasible })
+    #expect(volume > 0)
   }
 }

@@ -6,13 +6,24 @@ public enum SearchSpace {
   /// there are no trials.
   public static func intersection<Trials: Sequence<FrozenTrial>>(of trials: Trials) -> [String: Distribution] {
     var iterator = trials.makeIterator()
-    guard var space = iterator.next()?.distributions else { return [:] }
+    guard let first = iterator.next()?.distributions else { return [:] }
+    var names = Array(first.keys), distributions = Array(first.values)
+    // A trial whose space equals one already checked needs no lookups (storage shares equal
+    // spaces, and equal dictionaries sharing storage compare in O(1)).
+    var checked = first
     while let trial = iterator.next() {
-      if space.contains(where: { trial.distributions[$0.key] != $0.value }) {
-        space = space.filter { trial.distributions[$0.key] == $0.value }
+      if trial.distributions == checked { continue }
+      checked = trial.distributions
+      var k = 0
+      while k < names.count {
+        if trial.distributions[names[k]] == distributions[k] { k += 1; continue }
+        names.remove(at: k)
+        distributions.remove(at: k)
       }
     }
-    return space.filter { !$0.value.isSingle }
+    var space: [String: Distribution] = [:]
+    for (name, distribution) in zip(names, distributions) where !distribution.isSingle { space[name] = distribution }
+    return space
   }
 
   /// Group decomposition (Optuna's `_GroupDecomposedSearchSpace`): the parameters split into

@@ -24,6 +24,21 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     var heartbeats: [Int: Date] = [:]
     var nextStudyID = 1
     var nextTrialID = 1
+    /// Recent distinct parameter spaces; trials with an equal one share its storage, so
+    /// comparing two trials' spaces (as samplers do for every trial) is one pointer check.
+    var spaces: [[String: Distribution]] = []
+
+    /// The shared copy of `space`, remembering it when new (the 8 most recent are kept).
+    mutating func intern(_ space: [String: Distribution]) -> [String: Distribution] {
+      if let index = spaces.firstIndex(of: space) {
+        let shared = spaces.remove(at: index)
+        spaces.append(shared)
+        return shared
+      }
+      spaces.append(space)
+      if spaces.count > 8 { spaces.removeFirst() }
+      return space
+    }
   }
 
   private let state = Locked(State())
@@ -133,6 +148,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
       datetimeStart: t.state == .waiting ? nil : now, datetimeComplete: t.state.isFinished ? now : nil)
     var stored = trial
     for (name, value) in t.params { stored.params[name] = t.distributions[name]!.coerce(value)! }
+    stored.distributions = s.intern(stored.distributions)
     s.trials[id] = stored
     s.trialStudy[id] = studyID
     s.trialIDs[studyID]!.append(id)
@@ -163,6 +179,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
           trial.distributions[p.name] = p.distribution
         }
       }
+      trial.distributions = s.intern(trial.distributions)
       s.trials[trialID] = trial
     }
   }

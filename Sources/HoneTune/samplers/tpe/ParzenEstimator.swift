@@ -29,6 +29,9 @@ struct ParzenEstimator {
   }
 
   private let dimensions: [Dimension]
+  /// What each dimension's kernels are, without the transform (for the inner loops).
+  private enum Kind: Equatable { case continuous, grid(Double), categorical }
+  private let kinds: [Kind]
   private let logWeights: [Double]
   private let cumulativeWeights: [Double]
   /// Per dimension, per kernel: centre and bandwidth (numeric) or log probabilities (categorical).
@@ -41,6 +44,12 @@ struct ParzenEstimator {
     precondition(columns.count == dimensions.count && columns.allSatisfy { $0.count == weights.count },
                  "one column per dimension and one weight per observation")
     self.dimensions = dimensions
+    kinds = dimensions.map { d in
+      switch d {
+      case .numeric(let t): return t.step.map { .grid($0) } ?? .continuous
+      case .categorical: return .categorical
+      }
+    }
     let n = weights.count
     var w = n == 0 ? [1.0] : weights + [priorWeight]
     let total = w.reduce(0, +)
@@ -130,46 +139,44 @@ struct ParzenEstimator {
   /// log p(x) for each point: log Σ_k exp(log w_k + Σ_j log K_kj(x_j)).
   func logDensity(_ points: [[Double]]) -> [Double] {
     let kernels = logWeights.count
-    // The parts that do not depend on x: log w_k − Σ_j (log σ_kj + log Z_kj) for continuous j.
+    // The parts that do not depend on x: log w_k − Σ_j (log σ_kj + log Z_kj + ½ log 2π) for continuous j.
     var constant = logWeights
-    for (j, dimension) in dimensions.enumerated() {
-      guard case .numeric(let t) = dimension, t.step == nil else { continue }
+    for j in dimensions.indices where kinds[j] == .continuous {
       for k in 0..<kernels { constant[k] -= Foundation.log(sigmas[j][k]) + logNormalizers[j][k] + 0.918_938_533_204_672_7 }
     }
     var terms = [Double](repeating: 0, count: kernels)
     return points.map { x in
-      for k in 0..<kernels { terms[k] = constant[k] }
-      for (j, dimension) in dimensions.enumerated() {
-        switch dimension {
-        case .numeric(let t):
-          if let s = t.step {
-            for k in 0..<kernels {
-              let inverse = 1 / sigmas[j][k]
-              terms[k] += Normal.logMass((x[j] - s / 2 - mus[j][k]) * inverse, (x[j] + s / 2 - mus[j][k]) * inverse) - logNormalizers[j][k]
-            }
-          } else {
-            let xj = x[j]
+      terms.withUnsafeMutableBufferPointer { term in
+        for k in 0..<kernels { term[k] = constant[k] }
+        for j in dimensions.indices {
+          let xj = x[j]
+          switch kinds[j] {
+          case .continuous:
             mus[j].withUnsafeBufferPointer { mu in
               inverseSigmas[j].withUnsafeBufferPointer { inverse in
-                terms.withUnsafeMutableBufferPointer { term in
-                  for k in 0..<kernels {
-                    let z = (xj - mu[k]) * inverse[k]
-                    term[k] -= 0.5 * z * z
-                  }
+                for k in 0..<kernels {
+                  let z = (xj - mu[k]) * inverse[k]
+                  term[k] -= 0.5 * z * z
                 }
               }
             }
+          case .grid(let s):
+            for k in 0..<kernels {
+              let inverse = inverseSigmas[j][k]
+              term[k] += Normal.logMass((xj - s / 2 - mus[j][k]) * inverse, (xj + s / 2 - mus[j][k]) * inverse) - logNormalizers[j][k]
+            }
+          case .categorical:
+            let c = Int(xj)
+            for k in 0..<kernels { term[k] += logProbabilities[j][k][c] }
           }
-        case .categorical:
-          let c = Int(x[j])
-          for k in 0..<kernels { terms[k] += logProbabilities[j][k][c] }
         }
+        var top = -Double.infinity
+        for k in 0..<kernels { top = max(top, term[k]) }
+        guard top > -.infinity else { return -.infinity }
+        var sum = 0.0
+        for k in 0..<kernels { sum += Foundation.exp(term[k] - top) }
+        return top + Foundation.log(sum)
       }
-      let top = terms.max()!
-      guard top > -.infinity else { return -.infinity }
-      var sum = 0.0
-      for t in terms { sum += Foundation.exp(t - top) }
-      return top + Foundation.log(sum)
     }
   }
 }

@@ -148,10 +148,9 @@ public struct TPESampler: Sampler {
       var columns = [[Double]](repeating: [], count: names.count)
       var row = [Double](repeating: 0, count: names.count)
       trials: for i in indices {
-        let t = all[i]
-        let relative = t.state == .running ? t.systemAttrs[Self.relativeParamsKey]?.objectValue : nil
+        let relative = all[i].state == .running ? all[i].systemAttrs[Self.relativeParamsKey]?.objectValue : nil
         for (j, name) in names.enumerated() {
-          guard let value = t.params[name] ?? relative?[name].flatMap(ParamValue.init(json:)),
+          guard let value = all[i].params[name] ?? relative?[name].flatMap(ParamValue.init(json:)),
                 let x = try? distributions[j].internalValue(of: value) else { continue trials }
           row[j] = transforms[j]?.encode(x) ?? x
         }

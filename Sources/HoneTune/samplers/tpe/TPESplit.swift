@@ -20,10 +20,10 @@ enum TPESplit {
   static func split(_ trials: [FrozenTrial], considered: (Int) -> Bool = { _ in true }, directions: [StudyDirection],
                     below count: Int) -> (below: [Int], above: [Int]) {
     var complete: [Int] = [], pruned: [Int] = [], infeasible: [Int] = []
-    for (i, trial) in trials.enumerated() where trial.state != .running && considered(i) {
-      if !trial.isFeasible { infeasible.append(i) }
-      else if trial.state == .complete { complete.append(i) }
-      else if trial.state == .pruned { pruned.append(i) }
+    for i in trials.indices where trials[i].state != .running && considered(i) {
+      if !trials[i].isFeasible { infeasible.append(i) }
+      else if trials[i].state == .complete { complete.append(i) }
+      else if trials[i].state == .pruned { pruned.append(i) }
     }
     var chosen = Set<Int>()
     var remaining = count
