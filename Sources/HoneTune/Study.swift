@@ -243,7 +243,7 @@ public final class Study: @unchecked Sendable {
   public var bestTrials: [FrozenTrial] {
     get throws {
       let complete = try trials(states: [.complete]).filter(\.isFeasible)
-      return nondominatedFronts(complete.map { $0.losses(directions) }).first.map { $0.map { complete[$0] } } ?? []
+      return paretoFrontIndices(complete.map { $0.losses(directions) }).map { complete[$0] }
     }
   }
 

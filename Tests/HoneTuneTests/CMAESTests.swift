@@ -103,5 +103,8 @@ func minimize(_ f: ([Double]) -> Double, search: inout CMAESSearch, seed: UInt64
     let study = try Study(name: "mo", directions: [.minimize, .minimize], sampler: CMAESSampler(seed: 1), pruner: NopPruner())
     #expect(throws: TuneError.self) { _ = try study.ask() }
     #expect(throws: TuneError.self) { try CMAESSampler(sigma0: 0) }
+    let space: [String: Distribution] = ["a": .float(low: 0, high: 1)]
+    let outside = try Study(name: "x0", sampler: CMAESSampler(seed: 1, initialParams: ["a": .double(7)], searchSpace: space), pruner: NopPruner())
+    #expect(throws: TuneError.self) { _ = try outside.ask(space) }
   }
 }

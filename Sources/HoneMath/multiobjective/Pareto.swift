@@ -10,9 +10,8 @@ public func dominates(_ a: [Double], _ b: [Double]) -> Bool {
 }
 
 /// The indices of the non-dominated points (the Pareto front) under minimization, in input
-/// order; duplicates of a front point are all kept. O(n²·m) for n points of m objectives
-/// (Deb et al. 2002, "A fast and elitist multiobjective genetic algorithm: NSGA-II", the
-/// first front of the non-dominated sort).
+/// order; duplicates of a front point are all kept. The first front of `nondominatedFronts`
+/// (Deb et al. 2002, "A fast and elitist multiobjective genetic algorithm: NSGA-II").
 public func paretoFrontIndices(_ points: [[Double]]) -> [Int] {
-  points.indices.filter { i in !points.indices.contains { j in j != i && dominates(points[j], points[i]) } }
+  nondominatedFronts(points).first ?? []
 }

@@ -123,8 +123,11 @@ public struct CMAESSampler: Sampler {
 
   /// A new search in the unit cube from the initial parameters.
   private func fresh(names: [String], transforms: [ParamTransform]) throws -> CMAESSearch {
-    let mean = zip(names, transforms).map { name, t -> Double in
-      guard let value = initialParams[name], let x = try? t.distribution.internalValue(of: value) else { return 0.5 }
+    let mean = try zip(names, transforms).map { name, t -> Double in
+      guard let value = initialParams[name] else { return 0.5 }
+      guard let x = try? t.distribution.internalValue(of: value) else {
+        throw TuneError.invalidArgument("CMA-ES: the initial value \(value) of '\(name)' is not in \(t.distribution.json)")
+      }
       let (low, high) = t.relaxedBounds
       return min(max((t.encode(x) - low) / (high - low), 0), 1)
     }
