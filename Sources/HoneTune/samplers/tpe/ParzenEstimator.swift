@@ -142,7 +142,11 @@ struct ParzenEstimator {
     // The parts that do not depend on x: log w_k − Σ_j (log σ_kj + log Z_kj + ½ log 2π) for continuous j.
     var constant = logWeights
     for j in dimensions.indices where kinds[j] == .continuous {
-      for k in 0..<kernels { constant[k] -= Foundation.log(sigmas[j][k]) + logNormalizers[j][k] + 0.918_938_533_204_672_7 }
+      var lastSigma = -1.0, lastLog = 0.0  // many kernels share the clipped bandwidth
+      for k in 0..<kernels {
+        if sigmas[j][k] != lastSigma { lastSigma = sigmas[j][k]; lastLog = Foundation.log(lastSigma) }
+        constant[k] -= lastLog + logNormalizers[j][k] + 0.918_938_533_204_672_7
+      }
     }
     var terms = [Double](repeating: 0, count: kernels)
     return points.map { x in
