@@ -42,8 +42,9 @@ public struct TPESampler: Sampler {
   public let group: Bool
   /// Counts running trials as bad.
   public let constantLiar: Bool
-  /// The number of good trials among n.
-  public let gamma: @Sendable (Int) -> Int
+  /// The number of good trials among n; nil for `defaultGamma` (one objective) or
+  /// `defaultMultiObjectiveGamma` (several).
+  public let gamma: (@Sendable (Int) -> Int)?
   /// The weights of n observations in number order (oldest first).
   public let weights: @Sendable (Int) -> [Double]
   private let fallback: RandomSampler
@@ -67,7 +68,7 @@ public struct TPESampler: Sampler {
     self.multivariate = multivariate || group
     self.group = group
     self.constantLiar = constantLiar
-    self.gamma = gamma ?? TPESampler.defaultGamma
+    self.gamma = gamma
     self.weights = weights
     self.fallback = RandomSampler(seed: self.seed)
   }
@@ -140,7 +141,7 @@ public struct TPESampler: Sampler {
     }
     let finishedCount = all.indices.reduce(0) { $0 + (considered[$1] && all[$1].state != .running ? 1 : 0) }
     let multiObjective = study.directions.count > 1
-    let count = multiObjective ? Self.defaultMultiObjectiveGamma(finishedCount) : gamma(finishedCount)
+    let count = (gamma ?? (multiObjective ? Self.defaultMultiObjectiveGamma : Self.defaultGamma))(finishedCount)
     let (below, above) = TPESplit.split(all, considered: { considered[$0] }, directions: study.directions, below: count)
 
     /// The observations of the trials at `indices` that have every parameter, one column per parameter.
