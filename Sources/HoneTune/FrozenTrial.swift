@@ -64,13 +64,20 @@ public struct FrozenTrial: Hashable, Sendable {
   public static let constraintsKey = "constraints"
 
   /// The constraint values, when the trial set any (feasible when all are ≤ 0).
-  public var constraints: [Double]? {
-    systemAttrs[Self.constraintsKey]?.arrayValue.map { $0.compactMap(\.doubleValue) }
-  }
+  public var constraints: [Double]? { Self.constraints(in: systemAttrs) }
 
   /// The total constraint violation Σ max(cᵢ, 0); 0 for a feasible trial or one without constraints.
-  public var constraintViolation: Double {
-    (constraints ?? []).reduce(0) { $0 + max($1, 0) }
+  public var constraintViolation: Double { Self.violation(in: systemAttrs) }
+
+  /// The constraint values recorded in system attributes.
+  static func constraints(in systemAttrs: [String: JSONValue]) -> [Double]? {
+    systemAttrs[constraintsKey]?.arrayValue.map { $0.compactMap(\.doubleValue) }
+  }
+
+  /// Σ max(cᵢ, 0) of the constraint values recorded in system attributes (callers that hold
+  /// an array of trials pass `trials[i].systemAttrs`, which copies no other field).
+  static func violation(in systemAttrs: [String: JSONValue]) -> Double {
+    (constraints(in: systemAttrs) ?? []).reduce(0) { $0 + max($1, 0) }
   }
 
   /// True unless some constraint value is positive.

@@ -1,22 +1,24 @@
 /// Search spaces that model-based samplers infer from the history of a define-by-run study,
 /// where each trial may have suggested different parameters.
 public enum SearchSpace {
-  /// The parameters that every given trial has, each with one distribution shared by all of
-  /// them, minus those with a single value (Optuna's `IntersectionSearchSpace`). Empty when
-  /// there are no trials.
-  public static func intersection<Trials: Sequence<FrozenTrial>>(of trials: Trials) -> [String: Distribution] {
-    var iterator = trials.makeIterator()
-    guard let first = iterator.next()?.distributions else { return [:] }
+  /// The parameters that every given trial (whose state `includes` accepts) has, each with
+  /// one distribution shared by all of them, minus those with a single value (Optuna's
+  /// `IntersectionSearchSpace`). Empty when there are no trials.
+  public static func intersection(of trials: [FrozenTrial], includes: (TrialState) -> Bool = { _ in true }) -> [String: Distribution] {
+    // Indices and stored fields only: passing `trials[i]` on would copy the whole trial.
+    func included(_ i: Int) -> Bool { includes(trials[i].state) }
+    guard let start = trials.indices.first(where: included) else { return [:] }
+    let first = trials[start].distributions
     var names = Array(first.keys), distributions = Array(first.values)
     // A trial whose space equals one already checked needs no lookups (storage shares equal
     // spaces, and equal dictionaries sharing storage compare in O(1)).
     var checked = first
-    while let trial = iterator.next() {
-      if trial.distributions == checked { continue }
-      checked = trial.distributions
+    for i in trials.indices.dropFirst(start + 1) where included(i) {
+      if trials[i].distributions == checked { continue }
+      checked = trials[i].distributions
       var k = 0
       while k < names.count {
-        if trial.distributions[names[k]] == distributions[k] { k += 1; continue }
+        if checked[names[k]] == distributions[k] { k += 1; continue }
         names.remove(at: k)
         distributions.remove(at: k)
       }

@@ -80,7 +80,7 @@ public struct NSGAIISampler: Sampler {
   /// Implements `Sampler.relativeSearchSpace`: the parameters that the complete trials of
   /// the newest generation share.
   public func relativeSearchSpace(study: StudySnapshot, trial: FrozenTrial) throws -> [String: Distribution] {
-    let complete = try study.allTrials().lazy.filter { $0.state == .complete }
+    let complete = try study.completedTrials()
     let newest = complete.map(Self.generation).max() ?? 0
     return SearchSpace.intersection(of: complete.filter { Self.generation(of: $0) == newest })
   }

@@ -92,11 +92,14 @@ public struct TPESampler: Sampler {
   /// finished trials, when multivariate.
   public func relativeSearchSpace(study: StudySnapshot, trial: FrozenTrial) throws -> [String: Distribution] {
     guard multivariate else { return [:] }
-    let finished = try study.allTrials().lazy.filter { $0.state == .complete || $0.state == .pruned }
-    guard finished.count >= startupTrials else { return [:] }
-    if group { return SearchSpace.groups(of: Array(finished)).reduce(into: [:]) { $0.merge($1) { a, _ in a } } }
-    return SearchSpace.intersection(of: finished)
+    let all = try study.allTrials()
+    guard all.indices.reduce(0, { $0 + (Self.isFinished(all[$1].state) ? 1 : 0) }) >= startupTrials else { return [:] }
+    if group { return SearchSpace.groups(of: all.filter { Self.isFinished($0.state) }).reduce(into: [:]) { $0.merge($1) { a, _ in a } } }
+    return SearchSpace.intersection(of: all, includes: Self.isFinished)
   }
+
+  /// Complete or pruned: the trials the model learns from.
+  private static func isFinished(_ state: TrialState) -> Bool { state == .complete || state == .pruned }
 
   /// Implements `Sampler.sampleRelative`.
   public func sampleRelative(study: StudySnapshot, trial: FrozenTrial,
@@ -136,8 +139,8 @@ public struct TPESampler: Sampler {
       transforms[j].map { .numeric($0) } ?? .categorical(count: space[names[j]]!.valueCount!)
     }
     let all = try study.allTrials()
-    let considered = all.map {
-      $0.number != trial.number && ($0.state == .complete || $0.state == .pruned || (constantLiar && $0.state == .running))
+    let considered = all.indices.map { i in
+      all[i].number != trial.number && (Self.isFinished(all[i].state) || (constantLiar && all[i].state == .running))
     }
     let finishedCount = all.indices.reduce(0) { $0 + (considered[$1] && all[$1].state != .running ? 1 : 0) }
     let multiObjective = study.directions.count > 1

@@ -21,7 +21,7 @@ enum TPESplit {
                     below count: Int) -> (below: [Int], above: [Int]) {
     var complete: [Int] = [], pruned: [Int] = [], infeasible: [Int] = []
     for i in trials.indices where trials[i].state != .running && considered(i) {
-      if !trials[i].isFeasible { infeasible.append(i) }
+      if FrozenTrial.violation(in: trials[i].systemAttrs) > 0 { infeasible.append(i) }
       else if trials[i].state == .complete { complete.append(i) }
       else if trials[i].state == .pruned { pruned.append(i) }
     }
@@ -29,9 +29,7 @@ enum TPESplit {
     var remaining = count
     if directions.count == 1 {
       let sign = directions[0] == .minimize ? 1.0 : -1.0
-      let keys = complete.map { sign * trials[$0].values![0] }
-      let order = complete.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
-      chosen.formUnion(order.prefix(remaining).map { complete[$0] })
+      chosen.formUnion(smallest(remaining, of: complete) { sign * trials[$0].values![0] })
     } else {
       chosen.formUnion(multiObjectiveBelow(complete.map { trials[$0].losses(directions) }, count: remaining).map { complete[$0] })
     }
@@ -44,7 +42,8 @@ enum TPESplit {
       remaining -= taken.count
     }
     if remaining > 0 {
-      let order = infeasible.sorted { (trials[$0].constraintViolation, $0) < (trials[$1].constraintViolation, $1) }
+      let violation = Dictionary(uniqueKeysWithValues: infeasible.map { ($0, FrozenTrial.violation(in: trials[$0].systemAttrs)) })
+      let order = infeasible.sorted { (violation[$0]!, $0) < (violation[$1]!, $1) }
       chosen.formUnion(order.prefix(remaining))
     }
     var below: [Int] = [], above: [Int] = []
@@ -52,6 +51,22 @@ enum TPESplit {
       if chosen.contains(i) { below.append(i) } else { above.append(i) }
     }
     return (below, above)
+  }
+
+  /// The `count` elements of `items` with the smallest keys (the earlier on ties), in one
+  /// pass keeping a sorted shortlist — O(n·count) at worst, about O(n) when count ≪ n.
+  static func smallest(_ count: Int, of items: [Int], key: (Int) -> Double) -> [Int] {
+    guard count > 0 else { return [] }
+    var shortlist: [(key: Double, item: Int)] = []
+    shortlist.reserveCapacity(count + 1)
+    for item in items {
+      let k = key(item)
+      if shortlist.count == count, k >= shortlist[count - 1].key { continue }
+      let at = shortlist.firstIndex { k < $0.key } ?? shortlist.count
+      shortlist.insert((k, item), at: at)
+      if shortlist.count > count { shortlist.removeLast() }
+    }
+    return shortlist.map(\.item)
   }
 
   /// A pruned trial's rank key: (−last step, last value as a loss); no report ranks last.
