@@ -118,7 +118,9 @@ import Testing
     }
     let ran = try study.trials.count - before
     #expect(ran >= 1 && ran <= 11)  // no trial starts after the timeout
-    #expect(Date().timeIntervalSince(started) < 3)
+    // Unbounded trials, so only the timeout ends the run; the bound leaves room for CPU-bound
+    // suites occupying the cooperative pool's threads meanwhile.
+    #expect(Date().timeIntervalSince(started) < 10)
   }
 
   @Test func concurrentTrialsAreDenseAndDistinct() async throws {
