@@ -76,12 +76,15 @@ public struct CMAESSampler: Sampler {
     let trials = all[(restored?.index ?? 0)...]
     var search = try restored?.search ?? fresh(names: names, transforms: transforms)
     var advanced = false
+    let sign: Double = study.directions[0] == .minimize ? 1 : -1
     while true {
       let tag = Self.tag(search)
-      let done = trials.filter { $0.state == .complete && Self.record($0, signature: signature)?.tag == tag }
+      let done = trials.compactMap { t -> (x: [Double], value: Double)? in
+        guard t.state == .complete, let r = Self.record(t, signature: signature), r.tag == tag else { return nil }
+        return (r.x, sign * t.value!)
+      }
       guard done.count >= search.current.populationSize else { break }
-      let sign: Double = study.directions[0] == .minimize ? 1 : -1
-      let solutions = done.prefix(search.current.populationSize).map { t in (x: Self.record(t, signature: signature)!.x, value: sign * t.value!) }
+      let solutions = Array(done.prefix(search.current.populationSize))
       var rng = SeededRNG(seed: seed, stream: UInt64(search.restarts), UInt64(search.current.generation), stableHash("restart"))
       try search.tell(solutions, rng: &rng)
       advanced = true

@@ -93,7 +93,7 @@ public struct TPESampler: Sampler {
   public func relativeSearchSpace(study: StudySnapshot, trial: FrozenTrial) throws -> [String: Distribution] {
     guard multivariate else { return [:] }
     let all = try study.allTrials()
-    guard all.indices.reduce(0, { $0 + (Self.isFinished(all[$1].state) ? 1 : 0) }) >= startupTrials else { return [:] }
+    guard pastStartup(all) else { return [:] }
     if group { return SearchSpace.groups(of: all.filter { Self.isFinished($0.state) }).reduce(into: [:]) { $0.merge($1) { a, _ in a } } }
     return SearchSpace.intersection(of: all, includes: Self.isFinished)
   }
@@ -101,14 +101,18 @@ public struct TPESampler: Sampler {
   /// Complete or pruned: the trials the model learns from.
   private static func isFinished(_ state: TrialState) -> Bool { state == .complete || state == .pruned }
 
+  /// Whether `startupTrials` trials are finished, so the model takes over from random draws.
+  private func pastStartup(_ all: [FrozenTrial]) -> Bool {
+    all.indices.reduce(0) { $0 + (Self.isFinished(all[$1].state) ? 1 : 0) } >= startupTrials
+  }
+
   /// Implements `Sampler.sampleRelative`.
   public func sampleRelative(study: StudySnapshot, trial: FrozenTrial,
                              space: [String: Distribution]) throws -> [String: ParamValue] {
     guard !space.isEmpty else { return [:] }
     var result: [String: ParamValue] = [:]
     if group {
-      let finished = try study.trials(states: [.complete, .pruned])
-      for part in SearchSpace.groups(of: finished) {
+      for part in SearchSpace.groups(of: try study.allTrials().filter { Self.isFinished($0.state) }) {
         let restricted = part.filter { space[$0.key] == $0.value }
         if !restricted.isEmpty { result.merge(try sample(restricted, study: study, trial: trial)) { a, _ in a } }
       }
@@ -124,7 +128,7 @@ public struct TPESampler: Sampler {
   /// Implements `Sampler.sampleIndependent`: random during start-up, then univariate TPE.
   public func sampleIndependent(study: StudySnapshot, trial: FrozenTrial, name: String,
                                 distribution: Distribution) throws -> ParamValue {
-    guard try study.trials(states: [.complete, .pruned]).count >= startupTrials else {
+    guard pastStartup(try study.allTrials()) else {
       return try fallback.sampleIndependent(study: study, trial: trial, name: name, distribution: distribution)
     }
     return try sample([name: distribution], study: study, trial: trial)[name]!
