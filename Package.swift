@@ -10,6 +10,8 @@ let package = Package(
     .library(name: "HoneTune", targets: ["HoneTune"]),
     .library(name: "HoneSQLite", targets: ["HoneSQLite"]),
     .library(name: "HoneOptim", targets: ["HoneOptim"]),
+    .library(name: "HoneTensor", targets: ["HoneTensor"]),
+    .library(name: "HoneNN", targets: ["HoneNN"]),
     .executable(name: "hone", targets: ["HoneCLI"]),
   ],
   dependencies: [
@@ -24,10 +26,15 @@ let package = Package(
     .target(name: "CHoneKernels"),
     .target(name: "HoneOptim", dependencies: ["CHoneKernels"]),
     .target(name: "HoneTune", dependencies: ["HoneMath"]),
+    .target(name: "HoneTensor", dependencies: ["HoneMath", "CLAPACK"]),
+    .target(
+      name: "HoneNN",
+      dependencies: ["HoneTensor", "HoneOptim", "HoneMath"],
+      resources: [.copy("Resources/digits.csv"), .copy("Resources/breast_cancer.csv")]),
     .target(
       name: "HoneSQLite",
       dependencies: ["HoneTune", .product(name: "GRDB", package: "GRDB.swift")]),
-    .target(name: "Hone", dependencies: ["HoneMath", "HoneTune", "HoneSQLite", "HoneOptim"]),
+    .target(name: "Hone", dependencies: ["HoneMath", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN"]),
     .executableTarget(
       name: "HoneCLI",
       dependencies: ["Hone", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -49,6 +56,8 @@ let package = Package(
       path: "Benchmarks/StorageBenchmark"),
     .testTarget(name: "HoneMathTests", dependencies: ["HoneMath"]),
     .testTarget(name: "HoneTuneTests", dependencies: ["HoneTune"]),
+    .testTarget(name: "HoneTensorTests", dependencies: ["HoneTensor", "HoneMath"]),
+    .testTarget(name: "HoneNNTests", dependencies: ["HoneNN", "HoneTensor", "HoneOptim"], exclude: ["Fixtures"]),
     .testTarget(name: "HoneOptimTests", dependencies: ["HoneOptim", "HoneMath"], exclude: ["Fixtures"]),
     .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune"]),
     .testTarget(name: "HoneCLITests", dependencies: ["Hone", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,8 +1,12 @@
 /// Hone: optimizing neural networks, inside the training loop and around it.
 ///
 /// `import Hone` brings every public module: the numerics (`HoneMath`), the study engine
-/// (`HoneTune`), the SQLite storage (`HoneSQLite`) and the optimizers (`HoneOptim`).
+/// (`HoneTune`), the SQLite storage (`HoneSQLite`), the optimizers (`HoneOptim`), the tensor
+/// engine with automatic differentiation (`HoneTensor`) and the layers, losses, data and
+/// training loop (`HoneNN`).
 @_exported import HoneMath
 @_exported import HoneTune
 @_exported import HoneSQLite
 @_exported import HoneOptim
+@_exported import HoneTensor
+@_exported import HoneNN

@@ -1,0 +1,88 @@
+import Foundation
+import HoneTensor
+
+/// Saving and loading a module's parameters and buffers in the safetensors layout
+/// (Hugging Face): an 8-byte little-endian header length, a JSON header mapping each name to
+/// {"dtype": "F32", "shape": […], "data_offsets": [begin, end]}, then the raw little-endian
+/// float32 data. Files written here open in PyTorch with `safetensors.torch.load_file`.
+extension Module {
+  /// Writes every parameter and buffer to `url`, atomically (a failed write leaves any
+  /// previous file intact).
+  public func save(to url: URL) throws {
+    try Data(safetensors: namedParameters().map { ($0.name, $0.parameter.value) }).write(to: url, options: .atomic)
+  }
+
+  /// Reads parameters saved by `save(to:)` (or any safetensors file with F32 entries of the
+  /// same names and shapes). Checks everything before changing anything: a missing name, an
+  /// extra name or a wrong shape throws and leaves the module as it was.
+  public func load(from url: URL) throws {
+    let data: Data
+    do { data = try Data(contentsOf: url) } catch { throw NNError.badFile("\(url.path): \(error.localizedDescription)") }
+    let tensors = try Data.safetensors(data, name: url.path)
+    let parameters = namedParameters()
+    let expected = Set(parameters.map(\.name))
+    if let extra = tensors.keys.first(where: { !expected.contains($0) }) {
+      throw NNError.checkpointMismatch("the file has \(extra), which the model does not")
+    }
+    for (name, parameter) in parameters {
+      guard let tensor = tensors[name] else { throw NNError.checkpointMismatch("the file has no \(name)") }
+      guard tensor.shape == parameter.value.shape else {
+        throw NNError.checkpointMismatch("\(name) has shape \(tensor.shape) in the file, \(parameter.value.shape) in the model")
+      }
+    }
+    for (name, parameter) in parameters { parameter.value = tensors[name]! }
+  }
+}
+
+extension Data {
+  /// The safetensors encoding of named float32 tensors.
+  init(safetensors entries: [(String, Tensor<Float>)]) throws {
+    var header: [String: Any] = ["__metadata__": ["format": "pt"]]
+    var offset = 0
+    for (name, tensor) in entries {
+      header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + 4 * tensor.count]]
+      offset += 4 * tensor.count
+    }
+    var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+    while json.count % 8 != 0 { json.append(0x20) }
+    self.init()
+    reserveCapacity(8 + json.count + offset)
+    Swift.withUnsafeBytes(of: UInt64(json.count).littleEndian) { append(contentsOf: $0) }
+    append(json)
+    for (_, tensor) in entries {
+      tensor.withUnsafeBufferPointer { buffer in
+        for value in buffer { Swift.withUnsafeBytes(of: value.bitPattern.littleEndian) { append(contentsOf: $0) } }
+      }
+    }
+  }
+
+  /// The float32 tensors of a safetensors file.
+  static func safetensors(_ data: Data, name: String) throws -> [String: Tensor<Float>] {
+    let bytes = [UInt8](data)
+    guard bytes.count >= 8 else { throw NNError.badFile("\(name) is too short to be a safetensors file") }
+    let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+    guard headerLength >= 2, 8 + headerLength <= bytes.count,
+          let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: Any]
+    else { throw NNError.badFile("\(name) has no valid safetensors header") }
+    let base = 8 + headerLength
+    var tensors: [String: Tensor<Float>] = [:]
+    for (key, value) in header where key != "__metadata__" {
+      guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
+            let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
+      else { throw NNError.badFile("\(name): entry \(key) is malformed") }
+      guard dtype == "F32" else { throw NNError.badFile("\(name): \(key) is \(dtype); only F32 is supported") }
+      let count = shape.reduce(1, *)
+      guard offsets[1] - offsets[0] == 4 * count, offsets[0] >= 0, base + offsets[1] <= bytes.count else {
+        throw NNError.badFile("\(name): \(key) has offsets \(offsets) that do not fit shape \(shape) and the file")
+      }
+      tensors[key] = Tensor(shape: shape) { out in
+        for i in 0..<count {
+          let p = base + offsets[0] + 4 * i
+          let bits = UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24
+          out[i] = Float(bitPattern: bits)
+        }
+      }
+    }
+    return tensors
+  }
+}

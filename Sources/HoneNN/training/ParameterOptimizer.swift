@@ -1,0 +1,88 @@
+import HoneOptim
+import HoneTensor
+
+/// An optimizer bound to a module's trainable parameters (PyTorch's `optimizer(model.parameters())`):
+/// one optimizer state per parameter, keyed by its dotted name; parameters that ask for a
+/// full-precision state get the 32-bit counterpart of an 8-bit optimizer.
+public struct ParameterOptimizer {
+  /// The parameters in traversal order, with their names.
+  public let parameters: [(name: String, parameter: Parameter)]
+  /// The optimizer for each parameter.
+  private let optimizers: [any Optimizer<Float>]
+  /// The optimizer state of each parameter, by name.
+  public private(set) var states: [String: OptimizerState<Float>]
+
+  /// Binds `spec` to the trainable parameters of `model`.
+  public init(_ spec: OptimizerSpec, model: some Module) throws {
+    parameters = model.trainableParameters()
+    let regular = try spec.make()
+    let full = try spec.make(fullPrecision: true)
+    optimizers = parameters.map { $0.parameter.keepsFullPrecisionState ? full : regular }
+    var states: [String: OptimizerState<Float>] = [:]
+    for ((name, p), optimizer) in zip(parameters, optimizers) { states[name] = optimizer.initialState(count: p.value.count) }
+    self.states = states
+  }
+
+  /// The bytes held by the optimizer states.
+  public var stateBytes: Int { states.values.reduce(0) { $0 + $1.byteCount } }
+
+  /// One step of every parameter from its gradient (missing gradients count as zero). The
+  /// gradients are consumed: their buffers serve as the optimizers' scratch space.
+  public mutating func step(_ gradients: consuming ModuleGradients) throws {
+    for ((name, parameter), optimizer) in zip(parameters, optimizers) {
+      var g = gradients.removeValue(forKey: name) ?? Tensor(repeating: 0, shape: parameter.value.shape)
+      try parameter.value.withUnsafeMutableBufferPointer { p in
+        try g.withUnsafeMutableBufferPointer { gp in try optimizer.step(params: p, grads: gp, state: &states[name]!) }
+      }
+    }
+  }
+
+  /// One sharpness-aware step (SAM, Foret et al. 2021; ASAM, Kwon et al. 2021 with
+  /// `adaptive`): with g the gradient at w over all parameters, move to w + e where
+  /// e = ρ·g/(‖g‖ + 10⁻¹²) (ASAM: e = ρ·w²·g/(‖|w|·g‖ + 10⁻¹²)), take the gradient there with
+  /// `recompute` (which re-evaluates the loss), restore w and step with that gradient.
+  public mutating func sharpnessAwareStep(rho: Double, adaptive: Bool = false, gradients: ModuleGradients,
+                                          recompute: () throws -> ModuleGradients) throws {
+    var squares = 0.0
+    for (name, parameter) in parameters {
+      guard let g = gradients[name] else { continue }
+      let s = adaptive ? parameter.value.abs() * g : g
+      squares += Double(s.squared().sum().scalar)
+    }
+    let scale = Float(rho / (squares.squareRoot() + 1e-12))
+    let saved = parameters.map(\.parameter.value)
+    for (name, parameter) in parameters {
+      guard let g = gradients[name] else { continue }
+      let w = parameter.value
+      parameter.value = w + (adaptive ? w * w * g : g) * scale
+    }
+    let perturbed = try recompute()
+    for ((_, parameter), value) in zip(parameters, saved) { parameter.value = value }
+    try step(perturbed)
+  }
+}
+
+/// The gradients of a module's trainable parameters, by dotted name.
+public typealias ModuleGradients = [String: Tensor<Float>]
+
+/// The loss computed by `body` and its gradient with respect to every trainable parameter of
+/// `model` (reverse mode). The parameters are tracked only while `body` runs; no graph is
+/// kept afterwards.
+public func valueWithGradient<M: Module>(of model: M, _ body: (M) throws -> Tensor<Float>) rethrows
+  -> (value: Float, gradients: ModuleGradients) {
+  let parameters = model.trainableParameters()
+  for (_, p) in parameters { p.value = p.value.tracked() }
+  let loss: Tensor<Float>
+  do { loss = try body(model) } catch {
+    for (_, p) in parameters { p.value = p.value.detached }
+    throw error
+  }
+  precondition(loss.count == 1, "valueWithGradient: the loss has shape \(loss.shape); it must be a scalar")
+  loss.backward()
+  var gradients: ModuleGradients = [:]
+  for (name, p) in parameters {
+    gradients[name] = p.value.gradient ?? Tensor(repeating: 0, shape: p.value.shape)
+    p.value = p.value.detached
+  }
+  return (loss.scalar, gradients)
+}

@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLAPACK
+
+/// The element types a `Tensor` can hold: `Float` (training) and `Double` (reference
+/// computations and finite-difference gradient checks).
+///
+/// The requirements are the scalar functions and the matrix product. Every kernel of the
+/// engine is written once, generically, and pre-specialized for `Float` and `Double`, so its
+/// loops run compiled for the type (no generic dispatch per element).
+public protocol TensorScalar: BinaryFloatingPoint, Sendable, Codable, LosslessStringConvertible
+where RawSignificand: FixedWidthInteger {
+  /// eˣ.
+  static func _exp(_ x: Self) -> Self
+  /// ln x.
+  static func _log(_ x: Self) -> Self
+  /// tanh x.
+  static func _tanh(_ x: Self) -> Self
+  /// The error function erf x.
+  static func _erf(_ x: Self) -> Self
+  /// xʸ.
+  static func _pow(_ x: Self, _ y: Self) -> Self
+  /// C ← α·op(A)·op(B) + β·C on row-major matrices (BLAS gemm): op(A) is m×k, op(B) k×n.
+  static func _gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+                    a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                    beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+}
+
+@inline(__always) private func _cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
+
+extension Float: TensorScalar {
+  @inline(__always) public static func _exp(_ x: Float) -> Float { expf(x) }
+  @inline(__always) public static func _log(_ x: Float) -> Float { logf(x) }
+  @inline(__always) public static func _tanh(_ x: Float) -> Float { tanhf(x) }
+  @inline(__always) public static func _erf(_ x: Float) -> Float { erff(x) }
+  @inline(__always) public static func _pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+  public static func _gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                           beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    cblas_sgemm(CblasRowMajor, _cblasTranspose(transposeA), _cblasTranspose(transposeB), Int32(m), Int32(n),
+                Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+}
+
+extension Double: TensorScalar {
+  @inline(__always) public static func _exp(_ x: Double) -> Double { exp(x) }
+  @inline(__always) public static func _log(_ x: Double) -> Double { log(x) }
+  @inline(__always) public static func _tanh(_ x: Double) -> Double { tanh(x) }
+  @inline(__always) public static func _erf(_ x: Double) -> Double { erf(x) }
+  @inline(__always) public static func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+  public static func _gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+                           a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+                           beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+    cblas_dgemm(CblasRowMajor, _cblasTranspose(transposeA), _cblasTranspose(transposeB), Int32(m), Int32(n),
+                Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+}

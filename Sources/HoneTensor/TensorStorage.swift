@@ -1,0 +1,31 @@
+/// The heap buffer behind a tensor. Tensors share it until one of them is written
+/// (copy-on-write, checked with `isKnownUniquelyReferenced`).
+public final class TensorStorage<Scalar: TensorScalar>: @unchecked Sendable {
+  /// The first element.
+  public let base: UnsafeMutablePointer<Scalar>
+  /// The number of elements.
+  public let count: Int
+
+  /// An uninitialized buffer of `count` elements (the caller writes every element).
+  init(uninitializedCount count: Int) {
+    self.count = count
+    base = UnsafeMutablePointer<Scalar>.allocate(capacity: Swift.max(count, 1))
+  }
+
+  /// A buffer of `count` copies of `value`.
+  convenience init(repeating value: Scalar, count: Int) {
+    self.init(uninitializedCount: count)
+    base.initialize(repeating: value, count: count)
+  }
+
+  /// A copy of `source`.
+  convenience init(copying source: UnsafeBufferPointer<Scalar>) {
+    self.init(uninitializedCount: source.count)
+    if let address = source.baseAddress { base.initialize(from: address, count: source.count) }
+  }
+
+  deinit { base.deallocate() }
+
+  /// The elements as a buffer.
+  var buffer: UnsafeMutableBufferPointer<Scalar> { UnsafeMutableBufferPointer(start: base, count: count) }
+}

@@ -1,0 +1,93 @@
+/// The geometry of a 2-D convolution or pooling window over [N, C, H, W] inputs.
+struct _Window2D {
+  let batch, channels, height, width: Int
+  let kernelHeight, kernelWidth, stride, padding: Int
+  var outHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
+  var outWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+  /// Output positions per image.
+  var positions: Int { outHeight * outWidth }
+  /// Values per window (a row of the column matrix).
+  var patch: Int { channels * kernelHeight * kernelWidth }
+}
+
+/// im2col: cols[(n·L + p), (c·kh + i)·kw + j] = x[n, c, y·s − pad + i, x·s − pad + j] (zero
+/// outside the image), one row per output position p = y·outW + x of image n.
+@_specialize(where S == Float) @_specialize(where S == Double)
+func _im2colKernel<S: TensorScalar>(_ x: UnsafePointer<S>, _ cols: UnsafeMutablePointer<S>, _ w: _Window2D) {
+  var row = cols
+  for n in 0..<w.batch {
+    for oy in 0..<w.outHeight {
+      for ox in 0..<w.outWidth {
+        var col = row
+        for c in 0..<w.channels {
+          let plane = x + (n * w.channels + c) * w.height * w.width
+          for i in 0..<w.kernelHeight {
+            let iy = oy * w.stride - w.padding + i
+            for j in 0..<w.kernelWidth {
+              let ix = ox * w.stride - w.padding + j
+              col[j] = (iy >= 0 && iy < w.height && ix >= 0 && ix < w.width) ? plane[iy * w.width + ix] : 0
+            }
+            col += w.kernelWidth
+          }
+        }
+        row += w.patch
+      }
+    }
+  }
+}
+
+/// col2im: the adjoint of im2col, adding every column entry back onto its input pixel.
+@_specialize(where S == Float) @_specialize(where S == Double)
+func _col2imKernel<S: TensorScalar>(_ cols: UnsafePointer<S>, _ x: UnsafeMutablePointer<S>, _ w: _Window2D) {
+  x.initialize(repeating: 0, count: w.batch * w.channels * w.height * w.width)
+  var row = cols
+  for n in 0..<w.batch {
+    for oy in 0..<w.outHeight {
+      for ox in 0..<w.outWidth {
+        var col = row
+        for c in 0..<w.channels {
+          let plane = x + (n * w.channels + c) * w.height * w.width
+          for i in 0..<w.kernelHeight {
+            let iy = oy * w.stride - w.padding + i
+            for j in 0..<w.kernelWidth {
+              let ix = ox * w.stride - w.padding + j
+              if iy >= 0 && iy < w.height && ix >= 0 && ix < w.width { plane[iy * w.width + ix] += col[j] }
+            }
+            col += w.kernelWidth
+          }
+        }
+        row += w.patch
+      }
+    }
+  }
+}
+
+/// Max pooling: out[n, c, p] = the largest value in the window of p; `argmax` gets its flat
+/// input index (for the pullback).
+@_specialize(where S == Float) @_specialize(where S == Double)
+func _maxPoolKernel<S: TensorScalar>(_ x: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>,
+                                    _ argmax: UnsafeMutablePointer<Int>, _ w: _Window2D) {
+  var o = 0
+  for plane in 0..<(w.batch * w.channels) {
+    let base = plane * w.height * w.width
+    for oy in 0..<w.outHeight {
+      for ox in 0..<w.outWidth {
+        var best = -S.infinity
+        var bestIndex = base
+        for i in 0..<w.kernelHeight {
+          let iy = oy * w.stride - w.padding + i
+          guard iy >= 0 && iy < w.height else { continue }
+          for j in 0..<w.kernelWidth {
+            let ix = ox * w.stride - w.padding + j
+            guard ix >= 0 && ix < w.width else { continue }
+            let index = base + iy * w.width + ix
+            if x[index] > best || x[index].isNaN { best = x[index]; bestIndex = index }
+          }
+        }
+        out[o] = best
+        argmax[o] = bestIndex
+        o += 1
+      }
+    }
+  }
+}
