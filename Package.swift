@@ -26,7 +26,7 @@ let package = Package(
     .target(name: "CHoneKernels"),
     .target(name: "HoneOptim", dependencies: ["CHoneKernels"]),
     .target(name: "HoneTune", dependencies: ["HoneMath"]),
-    .target(name: "HoneTensor", dependencies: ["HoneMath", "CLAPACK"]),
+    .target(name: "HoneTensor", dependencies: ["HoneMath", "CLAPACK", "CHoneKernels"]),
     .target(
       name: "HoneNN",
       dependencies: ["HoneTensor", "HoneOptim", "HoneMath"],
@@ -50,6 +50,10 @@ let package = Package(
       name: "SamplerBenchmark",
       dependencies: ["HoneTune", "HoneMath"],
       path: "Benchmarks/SamplerBenchmark"),
+    .executableTarget(
+      name: "TrainingBenchmark",
+      dependencies: ["HoneNN", "HoneTensor", "HoneMath"],
+      path: "Benchmarks/TrainingBenchmark"),
     .executableTarget(
       name: "StorageBenchmark",
       dependencies: ["Hone"],

@@ -13,7 +13,7 @@ struct HoneCommand: AsyncParsableCommand {
       "layers": {"type": "int", "low": 1, "high": 4}, "opt": {"type": "categorical", "choices": ["adam", "sgd"]}}
       """,
     subcommands: [StudyCommand.self, AskCommand.self, TellCommand.self, BestCommand.self, TrialsCommand.self,
-                  EnqueueCommand.self, IntermediateCommand.self, DemoCommand.self])
+                  EnqueueCommand.self, IntermediateCommand.self, DemoCommand.self, TrainCommand.self])
 }
 
 /// The options every command that touches a study takes.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CHoneKernels
 import CLAPACK
 
 /// The element types a `Tensor` can hold: `Float` (training) and `Double` (reference
@@ -27,6 +28,9 @@ where RawSignificand: FixedWidthInteger {
   static func _gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
                     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+  /// out[i] = x[i] > 0 ? v[i] : 0 (ReLU with v = x, its pullback with v = the upstream
+  /// gradient), in a C loop the compiler vectorizes (a Swift loop kept a branch per element).
+  static func _reluSelect(_ x: UnsafePointer<Self>, _ v: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>, _ count: Int)
 }
 
 @inline(__always) private func _cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
@@ -37,6 +41,9 @@ extension Float: TensorScalar {
   @inline(__always) public static func _tanh(_ x: Float) -> Float { tanhf(x) }
   @inline(__always) public static func _erf(_ x: Float) -> Float { erff(x) }
   @inline(__always) public static func _pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+  public static func _reluSelect(_ x: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ count: Int) {
+    hone_relu_select_f32(x, v, out, count)
+  }
   public static func _gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -51,6 +58,9 @@ extension Double: TensorScalar {
   @inline(__always) public static func _tanh(_ x: Double) -> Double { tanh(x) }
   @inline(__always) public static func _erf(_ x: Double) -> Double { erf(x) }
   @inline(__always) public static func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+  public static func _reluSelect(_ x: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ count: Int) {
+    hone_relu_select_f64(x, v, out, count)
+  }
   public static func _gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                            a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {

@@ -9,13 +9,13 @@ public final class TensorStorage<Scalar: TensorScalar>: @unchecked Sendable {
   /// An uninitialized buffer of `count` elements (the caller writes every element).
   init(uninitializedCount count: Int) {
     self.count = count
-    base = UnsafeMutablePointer<Scalar>.allocate(capacity: Swift.max(count, 1))
+    base = _BufferPool.allocate(bytes: count * MemoryLayout<Scalar>.stride).bindMemory(to: Scalar.self, capacity: count)
   }
 
   /// A buffer of `count` copies of `value`.
   convenience init(repeating value: Scalar, count: Int) {
     self.init(uninitializedCount: count)
-    base.initialize(repeating: value, count: count)
+    _fillKernel(base, count, value)
   }
 
   /// A copy of `source`.
@@ -24,7 +24,7 @@ public final class TensorStorage<Scalar: TensorScalar>: @unchecked Sendable {
     if let address = source.baseAddress { base.initialize(from: address, count: source.count) }
   }
 
-  deinit { base.deallocate() }
+  deinit { _BufferPool.release(UnsafeMutableRawPointer(base), bytes: count * MemoryLayout<Scalar>.stride) }
 
   /// The elements as a buffer.
   var buffer: UnsafeMutableBufferPointer<Scalar> { UnsafeMutableBufferPointer(start: base, count: count) }

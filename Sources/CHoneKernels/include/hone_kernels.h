@@ -77,6 +77,11 @@ int hone_set_cpu_level(int level);
 // Copies n floats (the memory-bandwidth yardstick of the benchmarks).
 void hone_copy_f32(float *dst, const float *src, size_t n);
 
+// ReLU and its pullback as one select: out[i] = x[i] > 0 ? v[i] : 0 (v = x forward, v = dy
+// backward). `out` may not overlap `x` or `v`.
+void hone_relu_select_f32(const float *x, const float *v, float *out, size_t n);
+void hone_relu_select_f64(const double *x, const double *v, double *out, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -99,13 +99,15 @@ public struct TrainingResult: Sendable {
 /// the optimizer (or SAM around it); after each epoch the validation metrics and `onEpoch`
 /// (where a tuning trial reports and stops when pruned). Early stopping on validation
 /// accuracy; the best epoch's parameters are restored when `restoreBest`. A non-finite loss
-/// throws `NNError.diverged`.
+/// throws `NNError.diverged`. `onBatch` sees (batches done, batches per epoch) after each step.
 public func fit<M: Layer>(_ model: M, on train: Dataset, validation: Dataset? = nil, options: TrainingOptions = TrainingOptions(),
-                onEpoch: (EpochReport) async throws -> TrainingDecision = { _ in .continue }) async throws -> TrainingResult {
+                onEpoch: (EpochReport) async throws -> TrainingDecision = { _ in .continue },
+                onBatch: (Int, Int) -> Void = { _, _ in }) async throws -> TrainingResult {
   guard options.epochs > 0, options.batchSize > 0 else {
     throw NNError.invalidArgument("epochs (\(options.epochs)) and batch size (\(options.batchSize)) must be positive")
   }
   var optimizer = try ParameterOptimizer(options.optimizer, model: model)
+  let parameters = optimizer.parameters
   var rng = SeededRNG(seed: options.seed)
   var history: [EpochReport] = []
   var best = (epoch: 0, accuracy: -Double.infinity)
@@ -116,22 +118,24 @@ public func fit<M: Layer>(_ model: M, on train: Dataset, validation: Dataset? = 
     let start = clock.now
     model.train()
     var lossSum = 0.0
-    for batch in train.batchIndices(size: options.batchSize, shuffle: &rng) {
+    let batches = train.batchIndices(size: options.batchSize, shuffle: &rng)
+    for (done, batch) in batches.enumerated() {
       let x = train.features.gathering(batch, alongAxis: 0)
       let y = batch.map { train.labels[$0] }
-      func lossAt(_ m: M) -> Tensor<Float> { options.loss(logits: m(x), labels: y) }
-      let (loss, gradients) = valueWithGradient(of: model, lossAt)
+      func lossAt() -> Tensor<Float> { options.loss(logits: model(x), labels: y) }
+      let (loss, gradients) = optimizer.valueWithGradient(lossAt)
       guard loss.isFinite else {
         throw NNError.diverged("the training loss became \(loss) in epoch \(epoch); lower the learning rate")
       }
       lossSum += Double(loss) * Double(batch.count)
       if let sam = options.sharpnessAware {
         try optimizer.sharpnessAwareStep(rho: sam.rho, adaptive: sam.adaptive, gradients: gradients) {
-          valueWithGradient(of: model, lossAt).gradients
+          _valueWithGradient(parameters, lossAt).gradients
         }
       } else {
         try optimizer.step(gradients)
       }
+      onBatch(done + 1, batches.count)
     }
     let evaluation = validation.map { evaluate(model, on: $0, loss: options.loss) }
     let report = EpochReport(epoch: epoch, trainLoss: lossSum / Double(Swift.max(train.count, 1)), validation: evaluation,

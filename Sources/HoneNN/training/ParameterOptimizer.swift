@@ -67,19 +67,33 @@ public typealias ModuleGradients = [String: Tensor<Float>]
 
 /// The loss computed by `body` and its gradient with respect to every trainable parameter of
 /// `model` (reverse mode). The parameters are tracked only while `body` runs; no graph is
-/// kept afterwards.
+/// kept afterwards. (`ParameterOptimizer.valueWithGradient` does the same without finding
+/// the parameters again each step.)
 public func valueWithGradient<M: Module>(of model: M, _ body: (M) throws -> Tensor<Float>) rethrows
   -> (value: Float, gradients: ModuleGradients) {
-  let parameters = model.trainableParameters()
+  try _valueWithGradient(model.trainableParameters()) { try body(model) }
+}
+
+extension ParameterOptimizer {
+  /// The loss computed by `body` and its gradient with respect to the bound parameters.
+  public func valueWithGradient(_ body: () throws -> Tensor<Float>) rethrows -> (value: Float, gradients: ModuleGradients) {
+    try _valueWithGradient(parameters, body)
+  }
+}
+
+/// Tracks `parameters`, runs `body`, back-propagates and untracks them again (also on error).
+func _valueWithGradient(_ parameters: [(name: String, parameter: Parameter)], _ body: () throws -> Tensor<Float>) rethrows
+  -> (value: Float, gradients: ModuleGradients) {
   for (_, p) in parameters { p.value = p.value.tracked() }
   let loss: Tensor<Float>
-  do { loss = try body(model) } catch {
+  do { loss = try body() } catch {
     for (_, p) in parameters { p.value = p.value.detached }
     throw error
   }
   precondition(loss.count == 1, "valueWithGradient: the loss has shape \(loss.shape); it must be a scalar")
   loss.backward()
   var gradients: ModuleGradients = [:]
+  gradients.reserveCapacity(parameters.count)
   for (name, p) in parameters {
     gradients[name] = p.value.gradient ?? Tensor(repeating: 0, shape: p.value.shape)
     p.value = p.value.detached

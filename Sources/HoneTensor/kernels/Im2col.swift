@@ -81,7 +81,8 @@ func _maxPoolKernel<S: TensorScalar>(_ x: UnsafePointer<S>, _ out: UnsafeMutable
             let ix = ox * w.stride - w.padding + j
             guard ix >= 0 && ix < w.width else { continue }
             let index = base + iy * w.width + ix
-            if x[index] > best || x[index].isNaN { best = x[index]; bestIndex = index }
+            let v = x[index]
+            if !(v <= best) { best = v; bestIndex = index }
           }
         }
         out[o] = best

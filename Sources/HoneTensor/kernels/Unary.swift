@@ -17,7 +17,7 @@ func _mapKernel<S: TensorScalar>(_ op: _UnaryOp, _ x: UnsafePointer<S>, _ y: Uns
       let v = x[i]
       if v >= 0 { y[i] = 1 / (1 + S._exp(-v)) } else { let e = S._exp(v); y[i] = e / (1 + e) }
     }
-  case .relu: for i in 0..<count { y[i] = x[i] > 0 ? x[i] : 0 }
+  case .relu: S._reluSelect(x, x, y, count)
   case .leakyRelu: for i in 0..<count { y[i] = x[i] > 0 ? x[i] : parameter * x[i] }
   case .gelu:
     let invSqrt2 = 1 / S(2).squareRoot()
@@ -46,7 +46,7 @@ func _mapBackwardKernel<S: TensorScalar>(_ op: _UnaryOp, _ x: UnsafePointer<S>, 
   case .sqrt: for i in 0..<count { dx[i] = dy[i] / (2 * y[i]) }
   case .tanh: for i in 0..<count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
   case .sigmoid: for i in 0..<count { dx[i] = dy[i] * y[i] * (1 - y[i]) }
-  case .relu: for i in 0..<count { dx[i] = x[i] > 0 ? dy[i] : 0 }
+  case .relu: S._reluSelect(x, dy, dx, count)
   case .leakyRelu: for i in 0..<count { dx[i] = x[i] > 0 ? dy[i] : parameter * dy[i] }
   case .gelu:
     // d/dx [x·Φ(x)] = Φ(x) + x·φ(x)
@@ -70,3 +70,4 @@ func _mapBackwardKernel<S: TensorScalar>(_ op: _UnaryOp, _ x: UnsafePointer<S>, 
   case .sign: for i in 0..<count { dx[i] = 0 }
   }
 }
+

@@ -31,8 +31,7 @@ public func maxPool2d<Scalar>(_ x: Tensor<Scalar>, kernelSize: Int, stride: Int?
   let inputShape = x.shape
   return Tensor.differentiable(value, operands: [x]) { g in
     [Tensor<Scalar>(shape: inputShape) { dx in
-      dx.initialize(repeating: 0)
-      for (o, i) in argmax.enumerated() { dx[i] += g.storage.base[o] }
+      argmax.withUnsafeBufferPointer { _scatterAddKernel(g.storage.base, $0.baseAddress!, $0.count, dx.baseAddress!, dx.count) }
     }]
   }
 }

@@ -17,7 +17,7 @@ public func matmul<Scalar>(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>, transposeA:
     for i in 0..<batch {
       let pa = a.storage.base + i * ar * ac
       let pb = b.storage.base + (b.rank == 3 ? i * br * bc : 0)
-      if k == 0 { (out.baseAddress! + i * m * n).initialize(repeating: 0, count: m * n); continue }
+      if k == 0 { _fillKernel(out.baseAddress! + i * m * n, m * n, 0); continue }
       Scalar._gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
                    a: pa, lda: Swift.max(ac, 1), b: pb, ldb: Swift.max(bc, 1), beta: 0,
                    c: out.baseAddress! + i * m * n, ldc: Swift.max(n, 1))
@@ -71,7 +71,7 @@ public func linear<Scalar>(_ x: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Te
       Scalar._gemm(transposeA: false, transposeB: true, m: n, n: outputs, k: inputs, alpha: 1, a: x.storage.base,
                    lda: inputs, b: weight.storage.base, ldb: inputs, beta: beta, c: c, ldc: outputs)
     } else if bias == nil {
-      out.initialize(repeating: 0)
+      _fillKernel(out.baseAddress!, out.count, 0)
     }
   }
   let (xd, wd) = (x.detached, weight.detached)

@@ -117,25 +117,15 @@ extension Tensor {
     var outShape = shape
     outShape[a] = indices.count
     let value = Tensor(shape: outShape) { out in
-      var p = out.baseAddress!
-      for o in 0..<outer {
-        for i in indices {
-          p.initialize(from: storage.base + (o * n + i) * inner, count: inner)
-          p += inner
-        }
+      indices.withUnsafeBufferPointer {
+        _gatherBlocksKernel(storage.base, out.baseAddress!, outer: outer, n: n, inner: inner, $0.baseAddress!, $0.count)
       }
     }
     let fullShape = shape
     return Tensor.differentiable(value, operands: [self]) { g in
       [Tensor(shape: fullShape) { dx in
-        dx.initialize(repeating: 0)
-        var p = UnsafePointer(g.storage.base)
-        for o in 0..<outer {
-          for i in indices {
-            let target = dx.baseAddress! + (o * n + i) * inner
-            for j in 0..<inner { target[j] += p[j] }
-            p += inner
-          }
+        indices.withUnsafeBufferPointer {
+          _scatterBlocksAddKernel(g.storage.base, dx.baseAddress!, outer: outer, n: n, inner: inner, $0.baseAddress!, $0.count)
         }
       }]
     }
@@ -147,14 +137,14 @@ extension Tensor {
     precondition(rank == 2 && columns.count == shape[0], "picking: \(columns.count) columns for shape \(shape)")
     let n = shape[1]
     for c in columns { precondition(c >= 0 && c < n, "picking: column \(c) out of range for shape \(shape)") }
+    let flat = columns.enumerated().map { $0.offset * n + $0.element }
     let value = Tensor(shape: [columns.count]) { out in
-      for (r, c) in columns.enumerated() { out[r] = storage.base[r * n + c] }
+      flat.withUnsafeBufferPointer { _gatherKernel(storage.base, $0.baseAddress!, $0.count, out.baseAddress!) }
     }
     let fullShape = shape
     return Tensor.differentiable(value, operands: [self]) { g in
       [Tensor(shape: fullShape) { dx in
-        dx.initialize(repeating: 0)
-        for (r, c) in columns.enumerated() { dx[r * n + c] = g.storage.base[r] }
+        flat.withUnsafeBufferPointer { _scatterAddKernel(g.storage.base, $0.baseAddress!, $0.count, dx.baseAddress!, dx.count) }
       }]
     }
   }
@@ -162,7 +152,7 @@ extension Tensor {
   /// One-hot rows: result[i, labels[i]] = 1, zeros elsewhere.
   public static func oneHot(_ labels: [Int], classes: Int) -> Tensor {
     Tensor(shape: [labels.count, classes]) { out in
-      out.initialize(repeating: 0)
+      _fillKernel(out.baseAddress!, out.count, 0)
       for (i, label) in labels.enumerated() {
         precondition(label >= 0 && label < classes, "oneHot: label \(label) outside 0..<\(classes)")
         out[i * classes + label] = 1

@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import Hone
+
+/// `hone train`: trains a classifier on a bundled dataset or a CSV file and reports validation
+/// and test metrics (the split is 60/20/20 train/validation/test; standardization is fitted on
+/// the training part only; the model is chosen by validation accuracy, the test part only read
+/// at the end).
+struct TrainCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train", abstract: "Train a classifier and report validation and test accuracy.")
+
+  @Option(help: "digits, breast-cancer, or a CSV file (header row, numeric columns).") var data: String
+  @Option(help: "The label column of a CSV file (default: \"label\", else the last column).") var label: String?
+  @Option(help: "mlp:W1,W2,… (e.g. mlp:256,256), mlp, linear or cnn (8×8 images).") var model = "mlp:256,256"
+  @Option(help: "Activation: relu, leaky_relu, tanh, sigmoid, gelu, silu.") var activation = "relu"
+  @Option(help: "Dropout after each hidden layer.") var dropout = 0.0
+  @Option(help: "sgd, adam, adamw, lion, exadam, adam8bit, adamw8bit, lion8bit, sgd8bit.") var optimizer = "adamw"
+  @Option(help: "Learning rate (peak rate with a schedule).") var lr = 1e-3
+  @Option(help: "Weight decay (default: the optimizer's own, 1e-2 for AdamW, else 0).") var weightDecay: Double?
+  @Option(help: "Momentum of sgd and sgd8bit.") var momentum = 0.9
+  @Option(help: "constant, cosine (per step, to 0) or cosine-power (per epoch, Hundt et al. 2019).") var schedule = "constant"
+  @Option(help: "Loss: cross-entropy, or for two classes anyloss-accuracy, anyloss-f1, anyloss-balanced-accuracy, anyloss-gmean.")
+  var loss = "cross-entropy"
+  @Option(help: "Label smoothing of the cross-entropy.") var labelSmoothing = 0.0
+  @Option(help: "Sharpness-aware minimization radius ρ (0: off).") var sam = 0.0
+  @Option(help: "Epochs.") var epochs = 30
+  @Option(help: "Examples per step.") var batchSize = 64
+  @Option(help: "Stop after this many epochs without a better validation accuracy.") var patience: Int?
+  @Option(help: "Seed of the split, the initial weights and the batch order.") var seed: UInt64 = 0
+  @Option(help: "Save the trained parameters to this file (safetensors).") var save: String?
+  @Flag(help: "End with one JSON line of the results.") var json = false
+
+  func run() async throws {
+    let started = Date()
+    let dataset = try loadData()
+    let (trainRaw, validationRaw, testRaw) = try dataset.split(train: 0.6, validation: 0.2, seed: seed)
+    let scaler = Standardizer(fitting: trainRaw)
+    let (train, validation, test) = (scaler.transform(trainRaw), scaler.transform(validationRaw), scaler.transform(testRaw))
+    guard let activationFunction = ActivationFunction(rawValue: activation) else {
+      throw ValidationError("unknown activation \"\(activation)\": use \(ActivationFunction.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    let spec = try ModelSpec(parsing: model, activation: activationFunction, dropout: dropout)
+    let classes = Swift.max(dataset.classCount, 2)
+    let network = try spec.make(inputs: dataset.featureCount, classes: classes, seed: seed)
+    let stepsPerEpoch = (train.count + batchSize - 1) / Swift.max(batchSize, 1)
+    let options = try TrainingOptions(
+      epochs: epochs, batchSize: batchSize,
+      optimizer: optimizerSpec(stepsPerEpoch: stepsPerEpoch), loss: trainingLoss(classes: classes),
+      earlyStoppingPatience: patience, sharpnessAware: sam > 0 ? (sam, false) : nil, seed: seed)
+    print("\(dataset.count) examples (\(train.count) train, \(validation.count) validation, \(test.count) test), "
+      + "\(dataset.featureCount) features, \(classes) classes; model \(spec), \(network.parameterCount) parameters")
+    let progress = ProgressBar(enabled: isatty(2) != 0)
+    let result = try await fit(network, on: train, validation: validation, options: options, onEpoch: { report in
+      progress.clear()
+      let v = report.validation!
+      print(String(format: "epoch %3d  train loss %.4f  val loss %.4f  val accuracy %.4f  val f1 %.4f  (%.2f s)",
+                   report.epoch, report.trainLoss, v.loss, v.accuracy, v.f1, report.seconds))
+      return .continue
+    }, onBatch: { done, total in progress.update(done: done, total: total) })
+    let validationResult = evaluate(network, on: validation, loss: options.loss)
+    let testResult = evaluate(network, on: test, loss: options.loss)
+    let seconds = Date().timeIntervalSince(started)
+    print(String(format: "best epoch %d: validation accuracy %.4f, test accuracy %.4f, test f1 %.4f (%.1f s)",
+                 result.bestEpoch, validationResult.accuracy, testResult.accuracy, testResult.f1, seconds))
+    if let save {
+      try network.save(to: URL(fileURLWithPath: save))
+      print("saved the parameters to \(save)")
+    }
+    if json {
+      printJSON(.object(["val_accuracy": .double(validationResult.accuracy), "test_accuracy": .double(testResult.accuracy),
+                         "test_f1": .double(testResult.f1), "epochs": .int(result.history.count), "seconds": .double(seconds)]))
+    }
+  }
+
+  func loadData() throws -> Dataset {
+    switch data {
+    case "digits", "breast-cancer":
+      if label != nil { throw ValidationError("--label is only for CSV files; \(data) has its own label") }
+      return try data == "digits" ? Dataset.digits() : Dataset.breastCancer()
+    default:
+      guard FileManager.default.fileExists(atPath: data) else {
+        throw ValidationError("--data \(data): no such file (use digits, breast-cancer or a CSV file)")
+      }
+      return try Dataset.csv(contentsOf: URL(fileURLWithPath: data), label: label)
+    }
+  }
+
+  func optimizerSpec(stepsPerEpoch: Int) throws -> OptimizerSpec {
+    guard let kind = OptimizerSpec.Kind(rawValue: optimizer) else {
+      throw ValidationError("unknown optimizer \"\(optimizer)\": use \(OptimizerSpec.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
+    let rate: Schedule
+    switch schedule {
+    case "constant": rate = .constant(lr)
+    case "cosine": rate = .cosine(lr, decaySteps: Swift.max(1, epochs * stepsPerEpoch))
+    case "cosine-power":
+      guard epochs >= 2 else { throw ValidationError("cosine-power needs at least 2 epochs") }
+      rate = .perEpoch(try .cosinePowerAnnealing(epochs: epochs, maxLR: lr, minLR: lr / 1000), stepsPerEpoch: stepsPerEpoch)
+    default: throw ValidationError("unknown schedule \"\(schedule)\": use constant, cosine or cosine-power")
+    }
+    return OptimizerSpec(kind, learningRate: rate, weightDecay: weightDecay, momentum: momentum)
+  }
+
+  func trainingLoss(classes: Int) throws -> TrainingLoss {
+    let metric: AnyLoss.Metric
+    switch loss {
+    case "cross-entropy": return .crossEntropy(labelSmoothing: Float(labelSmoothing))
+    case "anyloss-accuracy": metric = .accuracy
+    case "anyloss-f1": metric = .fBeta(1)
+    case "anyloss-balanced-accuracy": metric = .balancedAccuracy
+    case "anyloss-gmean": metric = .geometricMean
+    default:
+      throw ValidationError("unknown loss \"\(loss)\": use cross-entropy, anyloss-accuracy, anyloss-f1, anyloss-balanced-accuracy or anyloss-gmean")
+    }
+    guard classes == 2 else { throw ValidationError("\(loss) is for two classes; the data has \(classes)") }
+    return .anyLoss(AnyLoss(metric))
+  }
+}
+
+/// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+final class ProgressBar: @unchecked Sendable {
+  let enabled: Bool
+  init(enabled: Bool) { self.enabled = enabled }
+
+  /// Redraws the bar for `done` of `total`.
+  func update(done: Int, total: Int) {
+    guard enabled, total > 0 else { return }
+    let width = 30
+    let filled = width * done / total
+    let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+    FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total)".utf8))
+  }
+
+  /// Erases the bar.
+  func clear() {
+    guard enabled else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+  }
+}
