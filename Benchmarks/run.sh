@@ -75,3 +75,14 @@ done | python3 "$root/Benchmarks/sampler_table.py"
 echo
 echo "Hone's kernels on the baseline instruction set (what a CPU without AVX2 runs), 1 thread:"
 "$root/.build/release/OptimizerBenchmark" --threads 1 --isa baseline
+
+# Training throughput on the digits (MLP and small CNN, Adam, one thread each) beside PyTorch;
+# Hone and PyTorch alternate 3 times and the table takes each one's median.
+echo
+for config in "mlp 64 30" "mlp 256 30" "cnn 64 30" "cnn 256 30"; do
+  read -r model batch epochs <<<"$config"
+  for round in 1 2 3; do
+    "$root/.build/release/TrainingBenchmark" --model "$model" --batch "$batch" --epochs "$epochs" --json
+    "$python" "$root/Benchmarks/peers/torch_training.py" --model "$model" --batch "$batch" --epochs "$epochs" --threads 1 --json
+  done
+done | python3 "$root/Benchmarks/training_table.py"

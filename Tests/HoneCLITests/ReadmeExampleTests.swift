@@ -64,4 +64,35 @@ import Hone
     #expect(!front.isEmpty && front.allSatisfy { $0.isFeasible })
     #expect(volume > 0)
   }
+
+  @Test func trainingQuickStartRuns() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hone-readme-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+
+    let (train, validation, test) = try Dataset.digits().split(seed: 0)   // 60/20/20, seeded
+    let scaler = Standardizer(fitting: train)                               // fitted on train only
+    let model = Sequential.mlp(inputs: 64, hidden: [256, 256], outputs: 10, dropout: 0.1, seed: 0)
+    let options = TrainingOptions(epochs: 30, batchSize: 64,
+                                  optimizer: OptimizerSpec(.adamw, learningRate: .cosine(1e-3, decaySteps: 510)),
+                                  earlyStoppingPatience: 5)
+    let result = try await fit(model, on: scaler.transform(train), validation: scaler.transform(validation),
+                               options: options) { report in
+      print(report.epoch, report.validation!.accuracy)
+      return .continue                      // a tuning trial reports here and returns .stop when pruned
+    }
+    print(result.bestEpoch, evaluate(model, on: scaler.transform(test)).accuracy)
+    try model.save(to: folder.appendingPathComponent("digits.safetensors"))  // the README writes to the current folder
+
+    var optimizer = try ParameterOptimizer(OptimizerSpec(.lion, learningRate: 1e-4), model: model)
+    let x = Tensor<Float>.randomNormal([32, 64], seed: 1)
+    let (loss, gradients) = optimizer.valueWithGradient {
+      crossEntropy(logits: model(x), labels: Array(repeating: 3, count: 32), labelSmoothing: 0.1)
+    }
+    try optimizer.step(gradients)          // gradients by name: gradients["layers.0.weight"]
+    let g = gradient(at: Tensor<Double>([1, 2, 3])) { ($0 * $0).sum() }   // [2, 4, 6]
+
+    #expect(evaluate(model, on: scaler.transform(test)).accuracy > 0.95)
+    #expect(loss.isFinite && gradients["layers.0.weight"]?.shape == [256, 64])
+    #expect(g.scalars == [2, 4, 6])
+  }
 }

@@ -53,4 +53,26 @@ struct TrainingTests {
     let f1 = evaluate(model, on: scaler.transform(test)).f1
     #expect(f1 >= 0.93, "F1 \(f1)")
   }
+
+  @Test func eightBitStatesAndEpochSchedulesTrain() async throws {
+    let (train, validation, _) = try Dataset.digits().split(seed: 3)
+    let scaler = Standardizer(fitting: train)
+    // Hidden width 128: the 64×128 weight has 8,192 values, above the 8-bit threshold (4,096).
+    let model = Sequential.mlp(inputs: 64, hidden: [128], outputs: 10, seed: 3)
+    let stepsPerEpoch = (train.count + 63) / 64
+    let schedule = Schedule.perEpoch(try .cosinePowerAnnealing(epochs: 6, maxLR: 3e-3, minLR: 3e-6), stepsPerEpoch: stepsPerEpoch)
+    #expect(schedule(0) == 3e-3 && schedule(stepsPerEpoch - 1) == 3e-3 && schedule(stepsPerEpoch) < 3e-3)
+    #expect(Swift.abs(schedule(6 * stepsPerEpoch - 1) - 3e-6) < 1e-12)
+    let optimizer = try ParameterOptimizer(OptimizerSpec(.adamw8bit, learningRate: schedule), model: model)
+    #expect(!optimizer.states["layers.0.weight"]!.codes.isEmpty)
+    // The 8-bit run ends close to the same run with 32-bit states.
+    var accuracy: [Double] = []
+    for kind in [OptimizerSpec.Kind.adamw8bit, .adamw] {
+      let model = Sequential.mlp(inputs: 64, hidden: [128], outputs: 10, seed: 3)
+      _ = try await fit(model, on: scaler.transform(train), validation: scaler.transform(validation),
+                        options: TrainingOptions(epochs: 6, optimizer: OptimizerSpec(kind, learningRate: schedule)))
+      accuracy.append(evaluate(model, on: scaler.transform(validation)).accuracy)
+    }
+    #expect(accuracy[0] >= 0.9 && Swift.abs(accuracy[0] - accuracy[1]) <= 0.02, "8-bit \(accuracy[0]), 32-bit \(accuracy[1])")
+  }
 }
