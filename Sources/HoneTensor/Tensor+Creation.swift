@@ -1,3 +1,4 @@
+import Foundation
 import HoneMath
 
 extension Tensor {
@@ -21,9 +22,9 @@ extension Tensor {
       while i < out.count {
         let u1 = Double.random(in: Double.ulpOfOne..<1, using: &rng)
         let u2 = Double.random(in: 0..<1, using: &rng)
-        let radius = (-2 * _cLog(u1)).squareRoot()
-        out[i] = mean + standardDeviation * Scalar(radius * _cCos(2 * .pi * u2))
-        if i + 1 < out.count { out[i + 1] = mean + standardDeviation * Scalar(radius * _cSin(2 * .pi * u2)) }
+        let radius = (-2 * Foundation.log(u1)).squareRoot()
+        out[i] = mean + standardDeviation * Scalar(radius * Foundation.cos(2 * .pi * u2))
+        if i + 1 < out.count { out[i + 1] = mean + standardDeviation * Scalar(radius * Foundation.sin(2 * .pi * u2)) }
         i += 2
       }
     }

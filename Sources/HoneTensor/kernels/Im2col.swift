@@ -10,56 +10,43 @@ struct _Window2D {
   var patch: Int { channels * kernelHeight * kernelWidth }
 }
 
-/// im2col: cols[(n·L + p), (c·kh + i)·kw + j] = x[n, c, y·s − pad + i, x·s − pad + j] (zero
-/// outside the image), one row per output position p = y·outW + x of image n.
-@_specialize(where S == Float) @_specialize(where S == Double)
-func _im2colKernel<S: TensorScalar>(_ x: UnsafePointer<S>, _ cols: UnsafeMutablePointer<S>, _ w: _Window2D) {
-  var row = cols
+/// Visits every entry of the im2col matrix in order: `body(column, pixel)` with the entry's
+/// flat index in the column matrix and the flat index of its input pixel, or nil where the
+/// window hangs over the zero padding. Row n·L + p holds the window of output position
+/// p = y·outW + x of image n; column (c·kh + i)·kw + j its pixel x[n, c, y·s − pad + i, x·s − pad + j].
+@inline(__always)
+func _forEachWindowEntry(_ w: _Window2D, _ body: (Int, Int?) -> Void) {
+  var column = 0
   for n in 0..<w.batch {
     for oy in 0..<w.outHeight {
       for ox in 0..<w.outWidth {
-        var col = row
         for c in 0..<w.channels {
-          let plane = x + (n * w.channels + c) * w.height * w.width
+          let plane = (n * w.channels + c) * w.height * w.width
           for i in 0..<w.kernelHeight {
             let iy = oy * w.stride - w.padding + i
             for j in 0..<w.kernelWidth {
               let ix = ox * w.stride - w.padding + j
-              col[j] = (iy >= 0 && iy < w.height && ix >= 0 && ix < w.width) ? plane[iy * w.width + ix] : 0
+              body(column, (iy >= 0 && iy < w.height && ix >= 0 && ix < w.width) ? plane + iy * w.width + ix : nil)
+              column += 1
             }
-            col += w.kernelWidth
           }
         }
-        row += w.patch
       }
     }
   }
+}
+
+/// im2col: the column matrix [N·L, C·kh·kw] of x (zeros over the padding).
+@_specialize(where S == Float) @_specialize(where S == Double)
+func _im2colKernel<S: TensorScalar>(_ x: UnsafePointer<S>, _ cols: UnsafeMutablePointer<S>, _ w: _Window2D) {
+  _forEachWindowEntry(w) { column, pixel in cols[column] = pixel.map { x[$0] } ?? 0 }
 }
 
 /// col2im: the adjoint of im2col, adding every column entry back onto its input pixel.
 @_specialize(where S == Float) @_specialize(where S == Double)
 func _col2imKernel<S: TensorScalar>(_ cols: UnsafePointer<S>, _ x: UnsafeMutablePointer<S>, _ w: _Window2D) {
   x.initialize(repeating: 0, count: w.batch * w.channels * w.height * w.width)
-  var row = cols
-  for n in 0..<w.batch {
-    for oy in 0..<w.outHeight {
-      for ox in 0..<w.outWidth {
-        var col = row
-        for c in 0..<w.channels {
-          let plane = x + (n * w.channels + c) * w.height * w.width
-          for i in 0..<w.kernelHeight {
-            let iy = oy * w.stride - w.padding + i
-            for j in 0..<w.kernelWidth {
-              let ix = ox * w.stride - w.padding + j
-              if iy >= 0 && iy < w.height && ix >= 0 && ix < w.width { plane[iy * w.width + ix] += col[j] }
-            }
-            col += w.kernelWidth
-          }
-        }
-        row += w.patch
-      }
-    }
-  }
+  _forEachWindowEntry(w) { column, pixel in if let pixel { x[pixel] += cols[column] } }
 }
 
 /// Max pooling: out[n, c, p] = the largest value in the window of p; `argmax` gets its flat
