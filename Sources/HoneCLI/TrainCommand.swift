@@ -31,6 +31,18 @@ struct TrainCommand: AsyncParsableCommand {
   @Option(help: "Save the trained parameters to this file (safetensors).") var save: String?
   @Flag(help: "End with one JSON line of the results.") var json = false
 
+  func validate() throws {
+    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+    guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
+    guard labelSmoothing >= 0, labelSmoothing <= 1 else { throw ValidationError("--label-smoothing must be in [0, 1], got \(labelSmoothing)") }
+    guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
+    guard sam >= 0, sam.isFinite else { throw ValidationError("--sam must be a radius ≥ 0, got \(sam)") }
+    guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
+    if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must be ≥ 0, got \(weightDecay)") }
+    if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
+  }
+
   func run() async throws {
     let started = Date()
     let dataset = try loadData()
@@ -43,7 +55,7 @@ struct TrainCommand: AsyncParsableCommand {
     let spec = try ModelSpec(parsing: model, activation: activationFunction, dropout: dropout)
     let classes = Swift.max(dataset.classCount, 2)
     let network = try spec.make(inputs: dataset.featureCount, classes: classes, seed: seed)
-    let stepsPerEpoch = (train.count + batchSize - 1) / Swift.max(batchSize, 1)
+    let stepsPerEpoch = (train.count + batchSize - 1) / batchSize
     let options = try TrainingOptions(
       epochs: epochs, batchSize: batchSize,
       optimizer: optimizerSpec(stepsPerEpoch: stepsPerEpoch), loss: trainingLoss(classes: classes),
@@ -90,7 +102,6 @@ struct TrainCommand: AsyncParsableCommand {
     guard let kind = OptimizerSpec.Kind(rawValue: optimizer) else {
       throw ValidationError("unknown optimizer \"\(optimizer)\": use \(OptimizerSpec.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
     }
-    guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
     let rate: Schedule
     switch schedule {
     case "constant": rate = .constant(lr)

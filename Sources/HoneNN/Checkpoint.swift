@@ -60,8 +60,10 @@ extension Data {
   static func safetensors(_ data: Data, name: String) throws -> [String: Tensor<Float>] {
     let bytes = [UInt8](data)
     guard bytes.count >= 8 else { throw NNError.badFile("\(name) is too short to be a safetensors file") }
-    let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-    guard headerLength >= 2, 8 + headerLength <= bytes.count,
+    let rawLength = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+    guard rawLength >= 2, rawLength <= UInt64(bytes.count - 8) else { throw NNError.badFile("\(name) has no valid safetensors header") }
+    let headerLength = Int(rawLength)
+    guard
           let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: Any]
     else { throw NNError.badFile("\(name) has no valid safetensors header") }
     let base = 8 + headerLength
@@ -71,8 +73,13 @@ extension Data {
             let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
       else { throw NNError.badFile("\(name): entry \(key) is malformed") }
       guard dtype == "F32" else { throw NNError.badFile("\(name): \(key) is \(dtype); only F32 is supported") }
-      let count = shape.reduce(1, *)
-      guard offsets[1] - offsets[0] == 4 * count, offsets[0] >= 0, base + offsets[1] <= bytes.count else {
+      var count = 1
+      for dimension in shape {
+        let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+        guard dimension >= 0, !overflow, product <= bytes.count else { throw NNError.badFile("\(name): \(key) has an impossible shape \(shape)") }
+        count = product
+      }
+      guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= bytes.count - base, offsets[1] - offsets[0] == 4 * count else {
         throw NNError.badFile("\(name): \(key) has offsets \(offsets) that do not fit shape \(shape) and the file")
       }
       tensors[key] = Tensor(shape: shape) { out in

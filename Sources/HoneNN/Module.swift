@@ -21,8 +21,8 @@ public final class Parameter {
 }
 
 /// A piece of a model: the parameters, buffers and submodules stored in its properties are
-/// found by reflection, named by the property path as PyTorch names them (`layers.0.weight`,
-/// array elements by index).
+/// found by reflection and named by their property path in PyTorch's style: dotted, array
+/// elements by index, camel case turned to snake case (`layers.0.weight`, `running_mean`).
 public protocol Module: AnyObject {}
 
 /// A module that behaves differently while training (Dropout, BatchNorm).
@@ -77,7 +77,7 @@ private struct _ModuleWalker {
 
   mutating func visitChildren(of value: Any, prefix: String) {
     for (index, child) in Mirror(reflecting: value).children.enumerated() {
-      let label = child.label.map { $0.hasPrefix("_") ? String($0.dropFirst()) : $0 } ?? String(index)
+      let label = child.label.map { _snakeCase($0.hasPrefix("_") ? String($0.dropFirst()) : $0) } ?? String(index)
       visit(child.value, name: prefix.isEmpty ? label : "\(prefix).\(label)")
     }
   }
@@ -99,4 +99,13 @@ private struct _ModuleWalker {
       }
     }
   }
+}
+
+/// `runningMean` → `running_mean`.
+func _snakeCase(_ name: String) -> String {
+  var out = ""
+  for c in name {
+    if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+  }
+  return out
 }

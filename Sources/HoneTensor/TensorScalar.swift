@@ -36,14 +36,21 @@ where RawSignificand: FixedWidthInteger {
 @inline(__always) private func _cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
 
 extension Float: TensorScalar {
+  /// Implements `TensorScalar._exp`.
   @inline(__always) public static func _exp(_ x: Float) -> Float { expf(x) }
+  /// Implements `TensorScalar._log`.
   @inline(__always) public static func _log(_ x: Float) -> Float { logf(x) }
+  /// Implements `TensorScalar._tanh`.
   @inline(__always) public static func _tanh(_ x: Float) -> Float { tanhf(x) }
+  /// Implements `TensorScalar._erf`.
   @inline(__always) public static func _erf(_ x: Float) -> Float { erff(x) }
+  /// Implements `TensorScalar._pow`.
   @inline(__always) public static func _pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+  /// Implements `TensorScalar._reluSelect`.
   public static func _reluSelect(_ x: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ count: Int) {
     hone_relu_select_f32(x, v, out, count)
   }
+  /// Implements `TensorScalar._gemm`.
   public static func _gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -53,14 +60,21 @@ extension Float: TensorScalar {
 }
 
 extension Double: TensorScalar {
+  /// Implements `TensorScalar._exp`.
   @inline(__always) public static func _exp(_ x: Double) -> Double { exp(x) }
+  /// Implements `TensorScalar._log`.
   @inline(__always) public static func _log(_ x: Double) -> Double { log(x) }
+  /// Implements `TensorScalar._tanh`.
   @inline(__always) public static func _tanh(_ x: Double) -> Double { tanh(x) }
+  /// Implements `TensorScalar._erf`.
   @inline(__always) public static func _erf(_ x: Double) -> Double { erf(x) }
+  /// Implements `TensorScalar._pow`.
   @inline(__always) public static func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+  /// Implements `TensorScalar._reluSelect`.
   public static func _reluSelect(_ x: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ count: Int) {
     hone_relu_select_f64(x, v, out, count)
   }
+  /// Implements `TensorScalar._gemm`.
   public static func _gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                            a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {

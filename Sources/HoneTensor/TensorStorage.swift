@@ -1,10 +1,10 @@
 /// The heap buffer behind a tensor. Tensors share it until one of them is written
 /// (copy-on-write, checked with `isKnownUniquelyReferenced`).
-public final class TensorStorage<Scalar: TensorScalar>: @unchecked Sendable {
+final class TensorStorage<Scalar: TensorScalar>: @unchecked Sendable {
   /// The first element.
-  public let base: UnsafeMutablePointer<Scalar>
+  let base: UnsafeMutablePointer<Scalar>
   /// The number of elements.
-  public let count: Int
+  let count: Int
 
   /// An uninitialized buffer of `count` elements (the caller writes every element).
   init(uninitializedCount count: Int) {

@@ -57,7 +57,10 @@ struct LossTests {
       direct -= (positive + negative) / 5
     }
     #expect(Swift.abs(binaryCrossEntropy(logits: z, targets: t).scalar - direct) < 1e-9)
-    expectGradientMatches(at: Tensor<Double>([-1.5, 0.3, 2])) { binaryCrossEntropy(logits: $0, targets: Tensor([0, 1, 1])) }
+    expectGradientMatches(at: Tensor<Double>([-1.5, 0, 0.3, 2])) { binaryCrossEntropy(logits: $0, targets: Tensor([0, 1, 1, 0.5])) }
+    // A batch of one class: the G-mean loss keeps a finite gradient.
+    let oneClass = gradient(at: Tensor<Double>([0.4, 0.6])) { AnyLoss(.geometricMean)(probabilities: $0, labels: Tensor([1, 1])) }
+    #expect(oneClass.scalars.allSatisfy { $0.isFinite })
     #expect(mseLoss(Tensor<Double>([1, 2]), Tensor([0, 4])).scalar == 2.5)
     expectGradientMatches(at: Tensor<Double>([1, 2, 3])) { mseLoss($0, Tensor([0, 4, 1])) }
   }

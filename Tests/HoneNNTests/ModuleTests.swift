@@ -55,7 +55,7 @@ struct ModuleTests {
     #expect(bn.runningMean.value.scalars == [0.25, 0.4, 0.55])
     let runningVar0: Float = bn.runningVar.value.scalars[0]
     #expect(Swift.abs(runningVar0 - 1.35) < 1e-5)
-    #expect(bn.namedParameters().map(\.name) == ["weight", "bias", "runningMean", "runningVar"])
+    #expect(bn.namedParameters().map(\.name) == ["weight", "bias", "running_mean", "running_var"])
     #expect(bn.trainableParameters().count == 2)
     bn.eval()
     let z = bn(x).scalars
@@ -120,6 +120,12 @@ struct ModuleTests {
     #expect(throws: NNError.self) { try c.load(from: file) }
     #expect(c.namedParameters().map(\.parameter.value) == before)
     try Data("not a checkpoint".utf8).write(to: file)
+    #expect(throws: NNError.self) { try b.load(from: file) }
+    // A header length near 2⁶⁴ and a negative shape are errors, not crashes.
+    try Data([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF] + Array("{}".utf8)).write(to: file)
+    #expect(throws: NNError.self) { try b.load(from: file) }
+    let badHeader = Array(#"{"x":{"dtype":"F32","shape":[-1],"data_offsets":[4,0]}}"#.utf8)
+    try Data([UInt8(badHeader.count)] + [UInt8](repeating: 0, count: 7) + badHeader).write(to: file)
     #expect(throws: NNError.self) { try b.load(from: file) }
   }
 }

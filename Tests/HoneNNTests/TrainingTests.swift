@@ -21,7 +21,7 @@ struct TrainingTests {
     #expect(accuracy >= 0.93, "test accuracy \(accuracy)")
   }
 
-  @Test func callbackStopsAndEarlyStoppingRestoresTheBest() async throws {
+  @Test func callbackStopsAndEarlyStoppingStops() async throws {
     let (train, validation, _) = try Dataset.digits().split(seed: 1)
     let model = Sequential.mlp(inputs: 64, hidden: [16], outputs: 10, seed: 1)
     let stopped = try await fit(model, on: train, validation: validation, options: TrainingOptions(epochs: 5)) { report in

@@ -121,5 +121,9 @@ struct TensorTests {
     await #expect(processExitsWith: .failure) {
       _ = matmul(Tensor<Float>.zeros([2, 3]), Tensor<Float>.zeros([2, 3]))
     }
+    // A window larger than the padded input is refused for any stride (PyTorch does too).
+    await #expect(processExitsWith: .failure) {
+      _ = maxPool2d(Tensor<Float>.zeros([1, 1, 1, 1]), kernelSize: 2)
+    }
   }
 }

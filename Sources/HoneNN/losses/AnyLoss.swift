@@ -10,8 +10,9 @@ import HoneTensor
 /// - accuracy: (TP + TN)/N
 /// - F-β: (1 + β²)·TP/(β²·y₁ + ΣA + s)
 /// - balanced accuracy: (y₀·TP + y₁·TN)/(2·y₁·y₀ + s)
-/// - geometric mean: √(TP·TN/(y₁·y₀ + s)) (the square-root form: the geometric mean of the
-///   true-positive and true-negative rates).
+/// - geometric mean: √(max(TP·TN/(y₁·y₀ + s), s)) (the square-root form: the geometric mean
+///   of the true-positive and true-negative rates; the floor keeps the gradient finite on a
+///   batch of one class).
 public struct AnyLoss: Sendable {
   /// The metric made into a loss.
   public enum Metric: Sendable, Equatable {
@@ -66,7 +67,8 @@ public struct AnyLoss: Sendable {
     case .balancedAccuracy:
       return 1 - (y0 * tp + y1 * tn) / (2 * y1 * y0 + s)
     case .geometricMean:
-      return 1 - (tp * tn / (y1 * y0 + s)).sqrt()
+      // Floored at s so that a batch of one class (TP·TN = 0) has a finite gradient.
+      return 1 - Tensor.maximum(tp * tn / (y1 * y0 + s), Tensor(s)).sqrt()
     }
   }
 }

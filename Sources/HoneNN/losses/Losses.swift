@@ -44,7 +44,13 @@ public func crossEntropy<S>(logits: Tensor<S>, labels: [Int], labelSmoothing: S 
 /// Binary cross-entropy with logits, averaged: mean of max(z, 0) − z·y + log(1 + e^(−|z|)),
 /// the stable form of −[y·log σ(z) + (1 − y)·log(1 − σ(z))] (PyTorch's
 /// `binary_cross_entropy_with_logits`).
+/// The pullback is (σ(z) − y)/N, also at z = 0.
 public func binaryCrossEntropy<S>(logits: Tensor<S>, targets: Tensor<S>) -> Tensor<S> {
   precondition(logits.shape == targets.shape, "binaryCrossEntropy: logits \(logits.shape) and targets \(targets.shape) differ")
-  return (logits.relu() - logits * targets + ((-logits.abs()).exp() + 1).log()).mean()
+  let z = logits.detached, y = targets.detached
+  let value = (z.relu() - z * y + ((-z.abs()).exp() + 1).log()).mean()
+  return Tensor.differentiable(value, operands: [logits, targets]) { g in
+    let scale = g / S(Swift.max(z.count, 1))
+    return [(z.sigmoid() - y) * scale, targets.isTracked ? -z * scale : nil]
+  }
 }

@@ -26,11 +26,12 @@ public struct ParameterOptimizer {
   /// The bytes held by the optimizer states.
   public var stateBytes: Int { states.values.reduce(0) { $0 + $1.byteCount } }
 
-  /// One step of every parameter from its gradient (missing gradients count as zero). The
-  /// gradients are consumed: their buffers serve as the optimizers' scratch space.
+  /// One step of every parameter that has a gradient (parameters without one are left alone,
+  /// as PyTorch skips a parameter whose `grad` is None). The gradients are consumed: their
+  /// buffers serve as the optimizers' scratch space.
   public mutating func step(_ gradients: consuming ModuleGradients) throws {
     for ((name, parameter), optimizer) in zip(parameters, optimizers) {
-      var g = gradients.removeValue(forKey: name) ?? Tensor(repeating: 0, shape: parameter.value.shape)
+      guard var g = gradients.removeValue(forKey: name) else { continue }
       try parameter.value.withUnsafeMutableBufferPointer { p in
         try g.withUnsafeMutableBufferPointer { gp in try optimizer.step(params: p, grads: gp, state: &states[name]!) }
       }

@@ -8,8 +8,8 @@ enum _BinaryOp {
     case .subtract: a - b
     case .multiply: a * b
     case .divide: a / b
-    case .maximum: a >= b ? a : b
-    case .minimum: a <= b ? a : b
+    case .maximum: a.isNaN || a >= b ? a : b
+    case .minimum: a.isNaN || a <= b ? a : b
     case .greater: a > b ? 1 : 0
     case .greaterOrEqual: a >= b ? 1 : 0
     case .less: a < b ? 1 : 0

@@ -4,6 +4,8 @@ struct _Window2D {
   let kernelHeight, kernelWidth, stride, padding: Int
   var outHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
   var outWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+  /// True when the kernel fits inside the padded input.
+  var fits: Bool { height + 2 * padding >= kernelHeight && width + 2 * padding >= kernelWidth }
   /// Output positions per image.
   var positions: Int { outHeight * outWidth }
   /// Values per window (a row of the column matrix).
@@ -60,7 +62,7 @@ func _maxPoolKernel<S: TensorScalar>(_ x: UnsafePointer<S>, _ out: UnsafeMutable
     for oy in 0..<w.outHeight {
       for ox in 0..<w.outWidth {
         var best = -S.infinity
-        var bestIndex = base
+        var bestIndex = -1
         for i in 0..<w.kernelHeight {
           let iy = oy * w.stride - w.padding + i
           guard iy >= 0 && iy < w.height else { continue }
@@ -69,7 +71,7 @@ func _maxPoolKernel<S: TensorScalar>(_ x: UnsafePointer<S>, _ out: UnsafeMutable
             guard ix >= 0 && ix < w.width else { continue }
             let index = base + iy * w.width + ix
             let v = x[index]
-            if !(v <= best) { best = v; bestIndex = index }
+            if bestIndex < 0 || !(v <= best) { best = v; bestIndex = index }
           }
         }
         out[o] = best

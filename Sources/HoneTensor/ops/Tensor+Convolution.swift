@@ -9,7 +9,7 @@ public func conv2d<Scalar>(_ x: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Te
   precondition(stride >= 1 && padding >= 0, "conv2d: stride \(stride) and padding \(padding) must be ≥ 1 and ≥ 0")
   let window = _Window2D(batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
                          kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding)
-  precondition(window.outHeight > 0 && window.outWidth > 0, "conv2d: kernel \(weight.shape) is larger than the padded input \(x.shape)")
+  precondition(window.fits, "conv2d: kernel \(weight.shape) is larger than the padded input \(x.shape)")
   let outputs = weight.shape[0]
   if let bias { precondition(bias.shape == [outputs], "conv2d: bias \(bias.shape) does not match weight \(weight.shape)") }
   let cols = x._im2col(window)
@@ -54,7 +54,7 @@ extension Tensor {
                  "\(op): kernel \(kernel), stride \(stride), padding \(padding) are not valid")
     let window = _Window2D(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
                            kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: padding)
-    precondition(window.outHeight > 0 && window.outWidth > 0, "\(op): window \(kernel) is larger than the input \(shape)")
+    precondition(window.fits, "\(op): window \(kernel) is larger than the padded input \(shape)")
     return window
   }
 
