@@ -32,7 +32,7 @@ test: deps
 	$(SWIFT) test --skip-build
 
 bench: deps
-	$(SWIFT) build -c release --product hone --product StorageBenchmark --product OptimizerBenchmark --product PruningBenchmark --product SamplerBenchmark --product TrainingBenchmark
+	$(SWIFT) build -c release --product hone --product StorageBenchmark --product OptimizerBenchmark --product PruningBenchmark --product SamplerBenchmark --product TrainingBenchmark --product BayesBenchmark
 	Benchmarks/run.sh
 
 clean:

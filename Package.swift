@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "HoneSQLite", targets: ["HoneSQLite"]),
     .library(name: "HoneOptim", targets: ["HoneOptim"]),
     .library(name: "HoneTensor", targets: ["HoneTensor"]),
+    .library(name: "HoneBayes", targets: ["HoneBayes"]),
     .library(name: "HoneNN", targets: ["HoneNN"]),
     .executable(name: "hone", targets: ["HoneCLI"]),
   ],
@@ -25,7 +26,8 @@ let package = Package(
     .target(name: "HoneMath", dependencies: ["CLAPACK"]),
     .target(name: "CHoneKernels"),
     .target(name: "HoneOptim", dependencies: ["CHoneKernels"]),
-    .target(name: "HoneTune", dependencies: ["HoneMath"]),
+    .target(name: "HoneBayes", dependencies: ["HoneMath", "CLAPACK"]),
+    .target(name: "HoneTune", dependencies: ["HoneMath", "HoneBayes"]),
     .target(name: "HoneTensor", dependencies: ["HoneMath", "CLAPACK", "CHoneKernels"]),
     .target(
       name: "HoneNN",
@@ -34,7 +36,7 @@ let package = Package(
     .target(
       name: "HoneSQLite",
       dependencies: ["HoneTune", .product(name: "GRDB", package: "GRDB.swift")]),
-    .target(name: "Hone", dependencies: ["HoneMath", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN"]),
+    .target(name: "Hone", dependencies: ["HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN"]),
     .executableTarget(
       name: "HoneCLI",
       dependencies: ["Hone", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -51,6 +53,10 @@ let package = Package(
       dependencies: ["HoneTune", "HoneMath"],
       path: "Benchmarks/SamplerBenchmark"),
     .executableTarget(
+      name: "BayesBenchmark",
+      dependencies: ["HoneTune", "HoneBayes", "HoneMath"],
+      path: "Benchmarks/BayesBenchmark"),
+    .executableTarget(
       name: "TrainingBenchmark",
       dependencies: ["HoneNN", "HoneTensor", "HoneMath"],
       path: "Benchmarks/TrainingBenchmark"),
@@ -61,6 +67,7 @@ let package = Package(
     .testTarget(name: "HoneMathTests", dependencies: ["HoneMath"]),
     .testTarget(name: "HoneTuneTests", dependencies: ["HoneTune"]),
     .testTarget(name: "HoneTensorTests", dependencies: ["HoneTensor", "HoneMath"]),
+    .testTarget(name: "HoneBayesTests", dependencies: ["HoneBayes", "HoneMath"]),
     .testTarget(name: "HoneNNTests", dependencies: ["HoneNN", "HoneTensor", "HoneOptim"], exclude: ["Fixtures"]),
     .testTarget(name: "HoneOptimTests", dependencies: ["HoneOptim", "HoneMath"], exclude: ["Fixtures"]),
     .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune"]),

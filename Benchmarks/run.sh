@@ -86,3 +86,24 @@ for config in "mlp 64 30" "mlp 256 30" "cnn 64 30" "cnn 256 30"; do
     "$python" "$root/Benchmarks/peers/torch_training.py" --model "$model" --batch "$batch" --epochs "$epochs" --threads 1 --json
   done
 done | python3 "$root/Benchmarks/training_table.py"
+
+# Bayesian optimization: median final simple regret on the test functions (10 seeds, 20·d
+# evaluations; Optuna's GP gets 3 seeds in 20-D, where one run takes many minutes) beside
+# Optuna's GPSampler, TPESampler and random search, then time per suggestion by history.
+echo
+bayes="$root/.build/release/BayesBenchmark"
+peer="$root/Benchmarks/peers/optuna_bo.py"
+{
+  for cell in branin-2 hartmann6-6 ackley-2 ackley-5 ackley-10 levy-5 levy-10 rosenbrock-5 rosenbrock-10 \
+              rastrigin-5 rastrigin-10 styblinski_tang-5 styblinski_tang-10 rosenbrock-20 styblinski_tang-20; do
+    f=${cell%-*}; d=${cell##*-}
+    "$bayes" regret --function "$f" --dims "$d" --seeds 10 --json
+    for sampler in random tpe; do "$python" "$peer" --function "$f" --dims "$d" --sampler "$sampler" --seeds 10 --json; done
+    "$python" "$peer" --function "$f" --dims "$d" --sampler gp --seeds "$([ "$d" = 20 ] && echo 3 || echo 10)" --json
+  done
+} | python3 "$root/Benchmarks/bo_table.py"
+echo
+for history in 50 100 200 500; do
+  "$bayes" timing --function ackley --dims 5 --history "$history" --json
+  "$python" "$peer" --function ackley --dims 5 --sampler gp --timing --history "$history" --json
+done | python3 "$root/Benchmarks/bo_table.py"

@@ -2,8 +2,8 @@
 # Creates (idempotently) the Python venv used by the peer benchmarks in this
 # folder, at <project root>/.venv-peers, and installs the pinned Optuna into it,
 # plus numpy, a CPU-only torch and bitsandbytes (for optim_step.py), cmaes (for
-# Optuna's CmaEsSampler) and cma (pycma; both for cmaes_peers.py), each only
-# when it does not already import.
+# Optuna's CmaEsSampler) and cma (pycma; both for cmaes_peers.py), scipy and greenlet
+# (Optuna's GPSampler, for optuna_bo.py), each only when it does not already import.
 # The last line printed is the venv's python, so callers can do:
 #   PY="$(Benchmarks/peers/setup.sh | tail -n 1)"
 #   "$PY" Benchmarks/peers/optuna_storage.py --mode sqlite --trials 200 --json
@@ -52,7 +52,7 @@ pip_q() { "$py" -m pip install --quiet --disable-pip-version-check "$@" >&2; }
 # importing torch (and bitsandbytes on top of it) takes seconds.
 missing="$("$py" - 2>/dev/null <<'PYEOF'
 import importlib
-for m in ("numpy", "torch", "bitsandbytes", "cmaes", "cma"):
+for m in ("numpy", "torch", "bitsandbytes", "cmaes", "cma", "scipy", "greenlet"):
     try:
         importlib.import_module(m)
     except Exception:
@@ -106,6 +106,18 @@ fi
 if want cma; then
     log "installing cma"
     pip_q cma
+fi
+
+# scipy and greenlet: Optuna's GPSampler (optuna_bo.py) needs scipy and runs its L-BFGS-B
+# restarts in parallel with greenlet (both in Optuna's "optional" extra); without greenlet
+# it falls back to a sequential loop about 2× slower, which would understate it.
+if want scipy; then
+    log "installing scipy"
+    pip_q scipy
+fi
+if want greenlet; then
+    log "installing greenlet"
+    pip_q greenlet
 fi
 
 echo "$py"

@@ -8,5 +8,6 @@
 @_exported import HoneTune
 @_exported import HoneSQLite
 @_exported import HoneOptim
+@_exported import HoneBayes
 @_exported import HoneTensor
 @_exported import HoneNN

@@ -9,7 +9,8 @@ struct AskCommand: ParsableCommand {
   @OptionGroup var options: StudyOptions
   @Option(help: "The search space as inline JSON.") var space: String?
   @Option(help: "A file holding the search space JSON.") var spaceFile: String?
-  @Option(help: "tpe (default), cmaes, nsga2, random, qmc or grid.") var sampler = "tpe"
+  @Option(help: "tpe (default), gp, cmaes, nsga2, random, qmc or grid.") var sampler = "tpe"
+  @Option(help: "The GP sampler's acquisition: logei (default), nei, kg, mes, ucb or pi.") var acquisition = "logei"
   @Option(help: "Seed of the sampler; the same seed gives the same suggestions. Without it, the study's first ask picks one and stores it, so later asks continue the same sequence.")
   var seed: UInt64?
 
@@ -23,7 +24,7 @@ struct AskCommand: ParsableCommand {
       if case .string(let text) = json { return UInt64(text) } else { return nil }
     }
     let chosenSeed = seed ?? stored ?? UInt64.random(in: 0...UInt64.max)
-    let chosen = try SamplerName.make(sampler, seed: chosenSeed, space: distributions)
+    let chosen = try SamplerName.make(sampler, seed: chosenSeed, space: distributions, acquisition: acquisition)
     if seed == nil, stored == nil {
       try storage.setStudySystemAttr(studyID: studyID, key: "cli_seed", value: .string(String(chosenSeed)))
     }
@@ -127,9 +128,14 @@ struct CLIError: Error, CustomStringConvertible {
 
 /// The samplers the CLI knows by name.
 enum SamplerName {
-  static func make(_ name: String, seed: UInt64?, space: [String: Distribution]) throws -> any Sampler {
+  static func make(_ name: String, seed: UInt64?, space: [String: Distribution], acquisition: String = "logei") throws -> any Sampler {
     switch name.lowercased() {
     case "tpe": return try TPESampler(seed: seed)
+    case "gp":
+      guard let kind = AcquisitionKind(rawValue: acquisition.lowercased()) else {
+        throw ValidationError("unknown acquisition '\(acquisition)'; use \(AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      return try GPSampler(seed: seed, acquisition: kind)
     case "cmaes": return try CMAESSampler(seed: seed, searchSpace: space.isEmpty ? nil : space)
     case "nsga2": return try NSGAIISampler(seed: seed)
     case "random": return RandomSampler(seed: seed)
@@ -137,7 +143,7 @@ enum SamplerName {
     case "grid":
       guard !space.isEmpty else { throw ValidationError("the grid sampler needs --space or --space-file") }
       return try GridSampler(space: space, seed: seed)
-    default: throw ValidationError("unknown sampler '\(name)'; use tpe, cmaes, nsga2, random, qmc or grid")
+    default: throw ValidationError("unknown sampler '\(name)'; use tpe, gp, cmaes, nsga2, random, qmc or grid")
     }
   }
 }

@@ -13,7 +13,7 @@ struct DemoCommand: AsyncParsableCommand {
     commandName: "demo", abstract: "Run a small built-in study (gradient descent on Rosenbrock) and print its result.")
   @Option(help: "Storage URL (default: in memory).") var storage = "memory:"
   @Option(help: "Number of trials.") var trials = 60
-  @Option(help: "Sampler: tpe (default), cmaes, nsga2, random, qmc or grid.") var sampler = "tpe"
+  @Option(help: "Sampler: tpe (default), gp, cmaes, nsga2, random, qmc or grid.") var sampler = "tpe"
   @Option(help: "Seed.") var seed: UInt64 = 1
   @Flag(help: "End with one JSON line of the result.") var json = false
 

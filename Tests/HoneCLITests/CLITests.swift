@@ -119,8 +119,9 @@ import Hone
   /// The model-based samplers keep their state in the database, so asks from separate
   /// processes continue one search: CMA-ES (λ = 6 for two parameters) completes two
   /// generations, NSGA-II (population 50) starts its first from the random one, and TPE
-  /// leaves its random start-up; every suggestion lies in the space.
-  @Test(arguments: ["tpe", "cmaes", "nsga2"])
+  /// leaves its random start-up; the GP stores its fitted hyperparameters; every suggestion
+  /// lies in the space.
+  @Test(arguments: ["tpe", "cmaes", "nsga2", "gp"])
   func modelBasedSamplersAcrossProcesses(sampler: String) throws {
     let hone = try CLIRunner()
     let directions = sampler == "nsga2" ? ["--direction", "minimize", "--direction", "minimize"] : []
@@ -140,8 +141,17 @@ import Hone
     switch sampler {
     case "cmaes": #expect(attrs.contains { $0[CMAESSampler.stateKey] != nil })
     case "nsga2": #expect(attrs.last![NSGAIISampler.generationKey] == .int(1))
+    case "gp": #expect(attrs.last![GPSampler.hyperparametersKey]?.arrayValue?.count == 4)
     default: #expect(attrs.last![TPESampler.relativeParamsKey] != nil)
     }
+  }
+
+  /// An unknown acquisition is one clear error.
+  @Test func unknownAcquisitionIsRefused() throws {
+    let hone = try CLIRunner()
+    _ = try hone("study", "create", "--study", "g")
+    let r = try hone("ask", "--study", "g", "--sampler", "gp", "--acquisition", "thompson", "--space", #"{"a": {"type": "float", "low": 0, "high": 1}}"#)
+    #expect(r.status != 0 && r.stderr.contains("unknown acquisition 'thompson'"))
   }
 
   /// CMA-ES on a study with two objectives: one clear error, a non-zero exit, no trial left running.

@@ -1,0 +1,109 @@
+// Bayesian optimization beside Optuna (Benchmarks/peers/optuna_bo.py runs the same protocol):
+//
+//   BayesBenchmark regret --function F --dims D [--seeds S] [--budget B] [--sampler gp|tpe|random]
+//                         [--acquisition logei|nei|kg|mes|ucb|pi] [--json]
+//       Minimizes F over its domain with B trials (default 20·D) per seed 0..<S (default 10);
+//       prints the simple regret (best value − f*) and the wall time of each run.
+//   BayesBenchmark timing --function F --dims D --history N [--json]
+//       N complete trials at uniform random points (seeded) added without sampling, then 10
+//       ask + suggest + tell cycles of the GP sampler timed; prints the median milliseconds.
+//   BayesBenchmark check
+//       Evaluates every function at its known minimizer.
+import Foundation
+import HoneBayes
+import HoneMath
+import HoneTune
+
+let mode = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : ""
+let arguments = Array(CommandLine.arguments.dropFirst(2))
+func option(_ name: String) -> String? {
+  guard let i = arguments.firstIndex(of: "--" + name), i + 1 < arguments.count else { return nil }
+  return arguments[i + 1]
+}
+let json = arguments.contains("--json")
+
+func space(_ function: TestFunction, _ d: Int) -> [String: Distribution] {
+  var s: [String: Distribution] = [:]
+  for (i, b) in function.bounds(d).enumerated() { s["x\(i)"] = .float(low: b.low, high: b.high) }
+  return s
+}
+func point(_ params: [String: ParamValue], _ d: Int) -> [Double] { (0..<d).map { params["x\($0)"]!.doubleValue! } }
+
+switch mode {
+case "check":
+  let pi = Double.pi
+  let cases: [(String, [Double], Double)] = [
+    ("branin", [pi, 2.275], 0.397887357729739),
+    ("hartmann6", [0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573], -3.32236801141551),
+    ("ackley", [0, 0, 0], 0), ("levy", [1, 1, 1], 0), ("rosenbrock", [1, 1, 1], 0), ("rastrigin", [0, 0], 0),
+    ("styblinski_tang", [-2.903534, -2.903534], -78.33233140754284),
+  ]
+  for (name, x, expected) in cases {
+    let value = TestFunction.named(name)!.f(x)
+    print(name, value, abs(value - expected) < 1e-4 ? "ok" : "WRONG")
+  }
+case "regret":
+  guard let name = option("function"), let function = TestFunction.named(name), let d = Int(option("dims") ?? "") else {
+    fatalError("regret needs --function NAME --dims D")
+  }
+  let seeds = Int(option("seeds") ?? "10")!
+  let budget = Int(option("budget") ?? "\(20 * d)")!
+  let samplerName = option("sampler") ?? "gp"
+  let acquisition = AcquisitionKind(rawValue: option("acquisition") ?? "logei")!
+  let s = space(function, d)
+  for seed in 0..<seeds {
+    let sampler: any Sampler
+    switch samplerName {
+    case "tpe": sampler = try TPESampler(seed: UInt64(seed))
+    case "random": sampler = RandomSampler(seed: UInt64(seed))
+    default: sampler = try GPSampler(seed: UInt64(seed), acquisition: acquisition)
+    }
+    let study = try Study(name: "bo", sampler: sampler, pruner: NopPruner())
+    let start = Date()
+    var best = Double.infinity
+    for _ in 0..<budget {
+      let trial = try study.ask(s)
+      let value = function.f(point(trial.params, d))
+      best = min(best, value)
+      try study.tell(trial, value)
+    }
+    let seconds = Date().timeIntervalSince(start)
+    let peer = samplerName == "gp" ? (acquisition == .logEI ? "hone-gp" : "hone-gp-\(acquisition.rawValue)") : "hone-\(samplerName)"
+    let regret = best - function.minimum(d)
+    if json {
+      print("{\"peer\": \"\(peer)\", \"function\": \"\(name)\", \"dims\": \(d), \"seed\": \(seed), \"budget\": \(budget), \"regret\": \(regret), \"seconds\": \(seconds)}")
+    } else {
+      print("\(peer) \(name)-\(d) seed \(seed): regret \(regret) in \(String(format: "%.1f", seconds)) s")
+    }
+  }
+case "timing":
+  guard let name = option("function"), let function = TestFunction.named(name), let d = Int(option("dims") ?? ""),
+        let history = Int(option("history") ?? "") else { fatalError("timing needs --function NAME --dims D --history N") }
+  let s = space(function, d)
+  let study = try Study(name: "bo", sampler: try GPSampler(seed: 0), pruner: NopPruner())
+  var rng = SeededRNG(seed: 0)
+  let bounds = function.bounds(d)
+  for _ in 0..<history {
+    let x = bounds.map { $0.low + rng.nextDouble() * ($0.high - $0.low) }
+    var params: [String: ParamValue] = [:]
+    for i in 0..<d { params["x\(i)"] = .double(x[i]) }
+    _ = try study.addTrial(TrialTemplate(state: .complete, params: params, distributions: s, values: [function.f(x)]))
+  }
+  var ms: [Double] = []
+  for _ in 0..<10 {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let trial = try study.ask(s)
+    try study.tell(trial, function.f(point(trial.params, d)))
+    let elapsed = clock.now - start
+    ms.append((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 1000)
+  }
+  let median = ms.sorted()[ms.count / 2 - 1] / 2 + ms.sorted()[ms.count / 2] / 2
+  if json {
+    print("{\"peer\": \"hone-gp\", \"mode\": \"timing\", \"function\": \"\(name)\", \"dims\": \(d), \"history\": \(history), \"median_ms\": \(median), \"ms\": [\(ms.map { "\($0)" }.joined(separator: ", "))]}")
+  } else {
+    print("hone-gp \(name)-\(d) history \(history): median \(String(format: "%.2f", median)) ms")
+  }
+default:
+  print("usage: BayesBenchmark regret|timing|check …")
+}

@@ -1,0 +1,142 @@
+import CLAPACK
+
+/// The posterior of the latent function at a point (standardized units), with its gradient
+/// in the point's numeric coordinates (zero along categorical dimensions).
+public struct Posterior: Sendable {
+  /// μ(x) = k(x)ᵀα.
+  public var mean: Double
+  /// σ²(x) = s − k(x)ᵀK⁻¹k(x) (at least 10⁻¹⁸).
+  public var variance: Double
+  /// ∂μ/∂x.
+  public var meanGradient: [Double]
+  /// ∂σ²/∂x = −2·(∂k/∂x)ᵀK⁻¹k.
+  public var varianceGradient: [Double]
+}
+
+extension GaussianProcess {
+  /// k between point i of `xs` and point j of `ys` (both row-major with d columns).
+  func kernel(_ xs: [Double], _ i: Int, _ ys: [Double], _ j: Int) -> Double {
+    let d = dimensions
+    return xs.withUnsafeBufferPointer { a in
+      ys.withUnsafeBufferPointer { b in
+        signal * Matern52.shape(Matern52.squaredDistance(a.baseAddress! + i * d, b.baseAddress! + j * d,
+                                                         inverseSquared: inverseSquared, categorical: categorical))
+      }
+    }
+  }
+
+  /// k(point a of `xs`, x) and its gradient in x.
+  func kernelWithGradient(_ xs: [Double], _ a: Int, _ x: [Double]) -> (value: Double, gradient: [Double]) {
+    let d = dimensions
+    return xs.withUnsafeBufferPointer { p in
+      x.withUnsafeBufferPointer { q in
+        let pa = p.baseAddress! + a * d
+        let (m, slope) = Matern52.shapeAndSlope(Matern52.squaredDistance(pa, q.baseAddress!, inverseSquared: inverseSquared,
+                                                                         categorical: categorical))
+        let gradient = (0..<d).map { j in categorical[j] ? 0 : signal * slope * 2 * (q[j] - pa[j]) * inverseSquared[j] }
+        return (signal * m, gradient)
+      }
+    }
+  }
+
+  /// The posterior mean and variance at several points (m × d row-major), in one gemm and one
+  /// triangular solve: O(m·n·d + m·n²).
+  public func posterior(at points: [Double]) -> (mean: [Double], variance: [Double]) {
+    let d = dimensions, n = count
+    let m = points.count / Swift.max(d, 1)
+    guard n > 0 else { return (Array(repeating: 0, count: m), Array(repeating: signal, count: m)) }
+    // Kₓ: n × m (column per point).
+    var kx = [Double](repeating: 0, count: n * m)
+    inputs.withUnsafeBufferPointer { x in
+      points.withUnsafeBufferPointer { p in
+        for i in 0..<n {
+          for j in 0..<m {
+            kx[i * m + j] = signal * Matern52.shape(Matern52.squaredDistance(x.baseAddress! + i * d, p.baseAddress! + j * d,
+                                                                             inverseSquared: inverseSquared, categorical: categorical))
+          }
+        }
+      }
+    }
+    var mean = [Double](repeating: 0, count: m)
+    cblas_dgemv(CblasRowMajor, CblasTrans, Int32(n), Int32(m), 1, kx, Int32(m), alpha, 1, 0, &mean, 1)
+    // V = L⁻¹Kₓ; σ² = s − Σᵢ V²ᵢⱼ.
+    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n), Int32(m), 1, factor, Int32(n),
+                &kx, Int32(m))
+    var variance = [Double](repeating: signal, count: m)
+    for i in 0..<n { for j in 0..<m { variance[j] -= kx[i * m + j] * kx[i * m + j] } }
+    return (mean, variance.map { Swift.max($0, 1e-18) })
+  }
+
+  /// The posterior at one point with gradients (O(n² + n·d)).
+  public func posteriorWithGradient(at point: [Double]) -> Posterior {
+    let d = dimensions, n = count
+    guard n > 0 else {
+      return Posterior(mean: 0, variance: signal, meanGradient: Array(repeating: 0, count: d),
+                       varianceGradient: Array(repeating: 0, count: d))
+    }
+    var k = [Double](repeating: 0, count: n)
+    var jacobian = [Double](repeating: 0, count: n * d)   // ∂kᵢ/∂xⱼ
+    inputs.withUnsafeBufferPointer { x in
+      point.withUnsafeBufferPointer { p in
+        for i in 0..<n {
+          let xi = x.baseAddress! + i * d
+          let (m, slope) = Matern52.shapeAndSlope(Matern52.squaredDistance(xi, p.baseAddress!, inverseSquared: inverseSquared,
+                                                                           categorical: categorical))
+          k[i] = signal * m
+          for j in 0..<d where !categorical[j] {
+            jacobian[i * d + j] = signal * slope * 2 * (p[j] - xi[j]) * inverseSquared[j]
+          }
+        }
+      }
+    }
+    var meanGradient = [Double](repeating: 0, count: d)
+    cblas_dgemv(CblasRowMajor, CblasTrans, Int32(n), Int32(d), 1, jacobian, Int32(d), alpha, 1, 0, &meanGradient, 1)
+    var mean = 0.0
+    for i in 0..<n { mean += k[i] * alpha[i] }
+    var v = k
+    cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n), factor, Int32(n), &v, 1)
+    var quadratic = 0.0
+    for i in 0..<n { quadratic += v[i] * v[i] }
+    // w = K⁻¹k = L⁻ᵀv
+    cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, Int32(n), factor, Int32(n), &v, 1)
+    var varianceGradient = [Double](repeating: 0, count: d)
+    cblas_dgemv(CblasRowMajor, CblasTrans, Int32(n), Int32(d), -2, jacobian, Int32(d), v, 1, 0, &varianceGradient, 1)
+    let variance = signal - quadratic
+    if variance < 1e-18 { varianceGradient = Array(repeating: 0, count: d) }
+    return Posterior(mean: mean, variance: Swift.max(variance, 1e-18), meanGradient: meanGradient, varianceGradient: varianceGradient)
+  }
+
+  /// K⁻¹k(x) and the Jacobian ∂(K⁻¹k)/∂x (n × d), for acquisitions that need the posterior
+  /// covariance with the training points (knowledge gradient).
+  func solvedKernelVector(at point: [Double]) -> (k: [Double], solved: [Double], solvedJacobian: [Double], jacobian: [Double]) {
+    let d = dimensions, n = count
+    var k = [Double](repeating: 0, count: n)
+    var jacobian = [Double](repeating: 0, count: n * d)
+    inputs.withUnsafeBufferPointer { x in
+      point.withUnsafeBufferPointer { p in
+        for i in 0..<n {
+          let xi = x.baseAddress! + i * d
+          let (m, slope) = Matern52.shapeAndSlope(Matern52.squaredDistance(xi, p.baseAddress!, inverseSquared: inverseSquared,
+                                                                           categorical: categorical))
+          k[i] = signal * m
+          for j in 0..<d where !categorical[j] { jacobian[i * d + j] = signal * slope * 2 * (p[j] - xi[j]) * inverseSquared[j] }
+        }
+      }
+    }
+    var solved = k
+    var solvedJacobian = jacobian
+    if n > 0 {
+      LAPACKE_dpotrs_work(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), 1, factor, Int32(n), &solved, 1)
+      LAPACKE_dpotrs_work(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(d), factor, Int32(n), &solvedJacobian, Int32(d))
+    }
+    return (k, solved, solvedJacobian, jacobian)
+  }
+
+  /// The same model with extra observations at fixed hyperparameters (no refit): Kriging
+  /// believer fantasies for points still being evaluated, and knowledge-gradient lookahead.
+  public func conditioned(onInputs extra: [Double], outputs: [Double]) throws -> GaussianProcess {
+    try GaussianProcess(inputs: inputs + extra, outputs: targets.map { $0 * outputScale + outputMean } + outputs.map { $0 * outputScale + outputMean },
+                        dimensions: dimensions, categorical: categorical, initial: hyperparameters, fit: false,
+                        standardization: (outputMean, outputScale))
+  }
+}

@@ -1,0 +1,191 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLAPACK
+import HoneMath
+
+/// Exact Gaussian-process regression in Double (Rasmussen & Williams 2006, Alg. 2.1) with the
+/// Matérn-5/2 ARD kernel, an output scale and Gaussian noise, on inputs in the unit cube and
+/// outputs standardized to mean 0 and standard deviation 1 (constant outputs: std 1).
+///
+/// Fitting maximizes the log posterior log p(y | θ) + log p(θ) (MAP, priors in `GPPrior`) with
+/// `BoundedLBFGS` on the analytic gradient
+/// ∂ log p(y|θ)/∂θ = ½·tr((ααᵀ − K⁻¹)·∂K/∂θ), α = K⁻¹y, from the previous fit's θ when given
+/// (warm start) and from the prior modes. The Cholesky factorization adds jitter (×10 from
+/// 10⁻⁸ of the output scale) when K is not numerically positive definite, so duplicated
+/// inputs and constant outputs never fail. Costs O(n³) per likelihood evaluation.
+public struct GaussianProcess: Sendable {
+  /// The training inputs, n × d row-major.
+  public let inputs: [Double]
+  /// The number of training points n.
+  public let count: Int
+  /// The input dimension d.
+  public let dimensions: Int
+  /// Which dimensions hold category indices (Hamming kernel).
+  public let categorical: [Bool]
+  /// The mean and standard deviation used to standardize the outputs.
+  public let outputMean: Double, outputScale: Double
+  /// The standardized outputs.
+  public let targets: [Double]
+  /// The fitted hyperparameters.
+  public let hyperparameters: GPHyperparameters
+  /// L (lower Cholesky factor of K, n × n row-major) and α = K⁻¹y.
+  let factor: [Double]
+  let alpha: [Double]
+  /// exp(−2 log ℓ) per dimension, and s.
+  let inverseSquared: [Double]
+  let signal: Double
+
+  /// Fits a GP to inputs (n × d, unit cube; categorical dimensions as indices) and outputs y.
+  /// `fit: false` keeps `initial` (or the prior modes) without optimizing; `standardization`
+  /// fixes the output mean and scale instead of computing them from y.
+  public init(inputs: [Double], outputs: [Double], dimensions: Int, categorical: [Bool]? = nil,
+              initial: GPHyperparameters? = nil, fit: Bool = true, maxIterations: Int = 60,
+              standardization: (mean: Double, scale: Double)? = nil) throws {
+    let n = outputs.count
+    precondition(inputs.count == n * dimensions, "GaussianProcess: \(inputs.count) input values for \(n) × \(dimensions)")
+    let cats = categorical ?? Array(repeating: false, count: dimensions)
+    var mean = n > 0 ? outputs.reduce(0, +) / Double(n) : 0
+    var variance = 0.0
+    for v in outputs { variance += (v - mean) * (v - mean) }
+    let std = n > 1 ? (variance / Double(n)).squareRoot() : 0
+    var scale = std > 0 && std.isFinite ? std : 1
+    if let standardization { (mean, scale) = standardization }
+    let y = outputs.map { ($0 - mean) / scale }
+    var theta = (initial ?? GPHyperparameters(priorModeFor: dimensions)).vector
+    if fit && n > 0 {
+      let (lower, upper) = GPPrior.bounds(dimensions: dimensions)
+      let minimizer = BoundedLBFGS(maxIterations: maxIterations, gradientTolerance: 1e-4, relativeTolerance: 1e-9)
+      var best: (x: [Double], value: Double)? = nil
+      for start in [theta] {
+        let result = minimizer.minimize(start: start, lower: lower, upper: upper) { t, g in
+          guard let (value, gradient) = Self.negativeLogPosterior(t, inputs: inputs, targets: y, dimensions: dimensions,
+                                                                  categorical: cats) else { return .infinity }
+          g = gradient
+          return value
+        }
+        if result.value < (best?.value ?? .infinity) { best = (result.x, result.value) }
+      }
+      if let best { theta = best.x }
+    }
+    let hyper = GPHyperparameters(vector: theta)
+    let factored = try Self.factorize(hyper, inputs: inputs, count: n, dimensions: dimensions, categorical: cats)
+    var alpha = y
+    if n > 0 { LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), 1, factored, Int32(n), &alpha, Int32(n)) }
+    self.inputs = inputs
+    count = n
+    self.dimensions = dimensions
+    self.categorical = cats
+    outputMean = mean
+    outputScale = scale
+    targets = y
+    hyperparameters = hyper
+    factor = factored
+    self.alpha = alpha
+    inverseSquared = hyper.logLengthscales.map { exp(-2 * $0) }
+    signal = exp(hyper.logOutputScale)
+  }
+
+  /// The kernel matrix K = s·M + σ²ₙ·I (both triangles) and, with `slopes`, the matrix of
+  /// s·dm/d(r²) (for the likelihood gradient).
+  static func kernelMatrix(_ hyper: GPHyperparameters, inputs: [Double], count n: Int, dimensions d: Int,
+                           categorical: [Bool], slopes: UnsafeMutablePointer<Double>? = nil) -> [Double] {
+    let inv = hyper.logLengthscales.map { exp(-2 * $0) }
+    let s = exp(hyper.logOutputScale)
+    let noise = exp(hyper.logNoise)
+    var k = [Double](repeating: 0, count: n * n)
+    inputs.withUnsafeBufferPointer { x in
+      for a in 0..<n {
+        for b in 0...a {
+          let (m, slope) = Matern52.shapeAndSlope(Matern52.squaredDistance(x.baseAddress! + a * d, x.baseAddress! + b * d,
+                                                                           inverseSquared: inv, categorical: categorical))
+          k[a * n + b] = s * m
+          k[b * n + a] = s * m
+          slopes?[a * n + b] = s * slope
+        }
+        k[a * n + a] += noise
+      }
+    }
+    return k
+  }
+
+  /// The Cholesky factor of K, with escalating jitter when needed.
+  static func factorize(_ hyper: GPHyperparameters, inputs: [Double], count n: Int, dimensions d: Int,
+                        categorical: [Bool]) throws -> [Double] {
+    try factorize(kernelMatrix(hyper, inputs: inputs, count: n, dimensions: d, categorical: categorical), count: n,
+                  outputScale: exp(hyper.logOutputScale))
+  }
+
+  /// The lower Cholesky factor (row-major) of a symmetric K, adding jitter ×10 from 10⁻⁸·s
+  /// until it succeeds. LAPACK runs column-major on the same memory (the upper factor there),
+  /// which spares LAPACKE's transposed copies.
+  static func factorize(_ k: [Double], count n: Int, outputScale s: Double) throws -> [Double] {
+    guard n > 0 else { return [] }
+    var jitter = 0.0
+    for _ in 0..<10 {
+      var l = k
+      if jitter > 0 { for i in 0..<n { l[i * n + i] += jitter } }
+      if LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), &l, Int32(n)) == 0 {
+        for a in 0..<n { for b in (a + 1)..<Swift.max(a + 1, n) { l[a * n + b] = 0 } }
+        return l
+      }
+      jitter = jitter == 0 ? 1e-8 * s : jitter * 10
+    }
+    throw MathError.notPositiveDefinite("the GP kernel matrix stayed indefinite with jitter up to \(jitter)")
+  }
+
+  /// −(log p(y | θ) + log p(θ)) and its gradient in θ; nil when K cannot be factored.
+  static func negativeLogPosterior(_ theta: [Double], inputs: [Double], targets y: [Double], dimensions d: Int,
+                                   categorical: [Bool]) -> (value: Double, gradient: [Double])? {
+    let n = y.count
+    let hyper = GPHyperparameters(vector: theta)
+    var slopes = [Double](repeating: 0, count: n * n)
+    let k = slopes.withUnsafeMutableBufferPointer {
+      kernelMatrix(hyper, inputs: inputs, count: n, dimensions: d, categorical: categorical, slopes: $0.baseAddress!)
+    }
+    guard let l = try? factorize(k, count: n, outputScale: exp(hyper.logOutputScale)) else { return nil }
+    var alpha = y
+    LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), 1, l, Int32(n), &alpha, Int32(n))
+    var logDet = 0.0
+    for i in 0..<n { logDet += 2 * log(l[i * n + i]) }
+    var fit = 0.0
+    for i in 0..<n { fit += y[i] * alpha[i] }
+    let lml = -0.5 * fit - 0.5 * logDet - 0.5 * Double(n) * log(2 * Double.pi)
+    // W = ααᵀ − K⁻¹ (full matrix).
+    var kinv = l
+    LAPACKE_dpotri_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), &kinv, Int32(n))
+    let inv = hyper.logLengthscales.map { exp(-2 * $0) }
+    let noise = exp(hyper.logNoise)
+    var gradient = [Double](repeating: 0, count: d + 2)
+    inputs.withUnsafeBufferPointer { x in
+      for a in 0..<n {
+        for b in 0...a {
+          let w = alpha[a] * alpha[b] - kinv[a * n + b]   // lower triangle of K⁻¹ is valid
+          let weight = a == b ? 0.5 * w : w                 // ½·Σ over the full symmetric matrix
+          let pa = x.baseAddress! + a * d, pb = x.baseAddress! + b * d
+          gradient[d] += weight * (k[a * n + b] - (a == b ? noise : 0))
+          if a != b {
+            let slope = slopes[a * n + b]
+            for j in 0..<d {
+              let dj = categorical[j] ? (pa[j] == pb[j] ? 0 : 1) : (pa[j] - pb[j]) * (pa[j] - pb[j])
+              gradient[j] += weight * slope * (-2 * dj * inv[j])
+            }
+          } else {
+            gradient[d + 1] += weight * noise
+          }
+        }
+      }
+    }
+    let prior = GPPrior.logDensity(theta, dimensions: d)
+    return (-(lml + prior.value), (0..<(d + 2)).map { -(gradient[$0] + prior.gradient[$0]) })
+  }
+
+  /// The log marginal likelihood log p(y | θ) of the standardized outputs at `hyperparameters`.
+  public func logMarginalLikelihood() -> Double {
+    guard let (value, _) = Self.negativeLogPosterior(hyperparameters.vector, inputs: inputs, targets: targets,
+                                                     dimensions: dimensions, categorical: categorical) else { return -.infinity }
+    return -value - GPPrior.logDensity(hyperparameters.vector, dimensions: dimensions).value
+  }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import HoneBayes
+import HoneMath
+
+/// Bayesian optimization with a Gaussian process (Frazier 2018, "A Tutorial on Bayesian
+/// Optimization"; the engineering after BoTorch and Optuna's GPSampler).
+///
+/// For each trial after `startupTrials` random ones: the parameters shared by all complete
+/// trials are mapped to the unit cube (`GPSpaceEncoding`); a `GaussianProcess` (Matérn-5/2
+/// ARD, MAP hyperparameters warm-started from the last fit, which is stored with the trial
+/// as `gp:hyperparameters`) models the score — the objective (negated when minimized), or for
+/// several objectives a ParEGO scalarization (Knowles 2006): the losses normalized to [0, 1]
+/// over the complete trials and combined as −(maxᵢ λᵢf̃ᵢ + 0.05·Σᵢ λᵢf̃ᵢ) with weights λ drawn
+/// from the simplex for each trial. Trials with constraints (`Trial.setConstraints`, feasible
+/// when all ≤ 0) get one GP per constraint and the acquisition adds the log probability of
+/// feasibility. Running trials enter as Kriging-believer fantasies (their posterior mean
+/// taken as observed, hyperparameters fixed), so parallel workers get distinct points. The
+/// `acquisition` (log EI by default) is maximized by `AcquisitionOptimizer`, which never
+/// returns an evaluated or running point while others remain.
+///
+/// Parameters outside the shared space (conditional ones) are sampled independently at
+/// random, as Optuna's GPSampler does.
+public struct GPSampler: Sampler {
+  /// The seed: the same seed and trials give the same suggestions.
+  public let seed: UInt64
+  /// The acquisition function.
+  public let acquisition: AcquisitionKind
+  /// Random trials before the model is used.
+  public let startupTrials: Int
+  /// How the acquisition is maximized.
+  public let optimizer: AcquisitionOptimizer
+  /// L-BFGS iterations of a warm-started hyperparameter fit up to 200 trials (fewer past
+  /// that, at least 2; a cold fit runs 60).
+  public let warmFitIterations: Int
+  /// The system attribute holding the fitted θ of the trial it was fitted for.
+  public static let hyperparametersKey = "gp:hyperparameters"
+  let fallback: RandomSampler
+
+  /// A GP sampler; `startupTrials` random trials first (Optuna's default 10).
+  public init(seed: UInt64? = nil, acquisition: AcquisitionKind = .logEI, startupTrials: Int = 10,
+              optimizer: AcquisitionOptimizer = AcquisitionOptimizer(), warmFitIterations: Int = 8) throws {
+    guard startupTrials >= 1 else { throw TuneError.invalidArgument("the GP sampler needs startupTrials ≥ 1, got \(startupTrials)") }
+    self.seed = seed ?? _randomSeed()
+    self.acquisition = acquisition
+    self.startupTrials = startupTrials
+    self.optimizer = optimizer
+    self.warmFitIterations = warmFitIterations
+    fallback = RandomSampler(seed: self.seed)
+  }
+
+  /// Implements `Sampler.relativeSearchSpace`: the parameters of every complete trial, except
+  /// single-valued ones.
+  public func relativeSearchSpace(study: StudySnapshot, trial: FrozenTrial) throws -> [String: Distribution] {
+    SearchSpace.intersection(of: try study.completedTrials()).filter { !$0.value.isSingle }
+  }
+
+  /// Implements `Sampler.sampleRelative`.
+  public func sampleRelative(study: StudySnapshot, trial: FrozenTrial,
+                             space: [String: Distribution]) throws -> [String: ParamValue] {
+    guard !space.isEmpty else { return [:] }
+    let all = try study.allTrials()
+    let encoding = GPSpaceEncoding(space)
+    let completed = all.filter { $0.state == .complete && $0.values != nil }
+    guard completed.count >= startupTrials else { return [:] }
+    var inputs: [Double] = []
+    var done: [FrozenTrial] = []
+    for t in completed { if let x = encoding.encode(t.params) { inputs += x; done.append(t) } }
+    guard !done.isEmpty else { return [:] }
+    let d = encoding.names.count
+    let categorical = encoding.choices.map { $0 != nil }
+    var rng = SeededRNG(seed: seed, stream: stableHash("gp"), UInt64(trial.number))
+    let scores = Self.scores(done, directions: study.directions, rng: &rng)
+    // Warm start from the newest stored fit of the same dimension.
+    let previous = all.reversed().lazy.compactMap { t -> GPHyperparameters? in
+      guard let theta = t.systemAttrs[Self.hyperparametersKey]?.arrayValue?.compactMap(\.doubleValue), theta.count == d + 2 else { return nil }
+      return GPHyperparameters(vector: theta)
+    }.first
+    // A warm fit continues the previous one for a few iterations; their number shrinks as
+    // (200/n)² past 200 trials, since each costs O(n³), so the fit keeps improving across trials.
+    let n = Double(done.count)
+    let warmIterations = Swift.max(2, Int((Double(warmFitIterations) * Swift.min(1, (200 / n) * (200 / n))).rounded()))
+    var model = try GaussianProcess(inputs: inputs, outputs: scores, dimensions: d, categorical: categorical,
+                                    initial: previous, maxIterations: previous == nil ? 60 : warmIterations)
+    try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.hyperparametersKey,
+                                         value: .array(model.hyperparameters.vector.map { .double($0) }))
+    // Constraint models, on the trials that report constraints.
+    var constraints: [(model: GaussianProcess, threshold: Double)] = []
+    let constraintValues = done.map(\.constraints)
+    if let first = constraintValues.first ?? nil, constraintValues.allSatisfy({ $0?.count == first.count }) {
+      for k in first.indices {
+        let c = try GaussianProcess(inputs: inputs, outputs: constraintValues.map { $0![k] }, dimensions: d, categorical: categorical)
+        constraints.append((c, (0 - c.outputMean) / c.outputScale))
+      }
+    }
+    let feasibleScores = zip(done, model.targets).filter { $0.0.isFeasible }.map(\.1)
+    // Running trials as Kriging-believer fantasies.
+    var exclude = Set<[Double]>()
+    for t in done { exclude.insert(encoding.round(encoding.encode(t.params)!)) }
+    let running = all.filter { $0.state == .running && $0.id != trial.id }.compactMap { encoding.encode($0.params) }
+    if !running.isEmpty {
+      let pending = running.flatMap { $0 }
+      let believed = model.posterior(at: pending).mean
+      model = try model.conditioned(onInputs: pending, outputs: believed)
+      for x in running { exclude.insert(encoding.round(x)) }
+    }
+    var gridRNG = SeededRNG(seed: seed, stream: stableHash("gp-grid"), UInt64(trial.number))
+    // Random points where MES fits the distribution of the maximum and KG looks ahead.
+    let gridSize = acquisition == .maxValueEntropy ? 256 : acquisition == .knowledgeGradient ? 64 : 0
+    let grid = (0..<(gridSize * d)).map { j in encoding.choices[j % d].map { Double(gridRNG.nextInt(below: $0)) } ?? gridRNG.nextDouble() }
+    let function = Acquisition(acquisition, model: model, bestObserved: feasibleScores.max(), constraints: constraints, grid: grid)
+    let x = optimizer.maximize(function, choices: encoding.choices, seed: SplitMix64.mix(seed ^ UInt64(trial.number)),
+                               round: encoding.round, exclude: exclude)
+    return encoding.decode(x)
+  }
+
+  /// Implements `Sampler.sampleIndependent`: uniform at random.
+  public func sampleIndependent(study: StudySnapshot, trial: FrozenTrial, name: String,
+                                distribution: Distribution) throws -> ParamValue {
+    try fallback.sampleIndependent(study: study, trial: trial, name: name, distribution: distribution)
+  }
+
+  /// The scores to maximize: ±value for one objective; for several, the ParEGO scalarization
+  /// with weights from `rng`.
+  static func scores(_ trials: [FrozenTrial], directions: [StudyDirection], rng: inout SeededRNG) -> [Double] {
+    let losses = trials.map { $0.losses(directions) }
+    if directions.count == 1 { return losses.map { -$0[0] } }
+    let m = directions.count
+    let low = (0..<m).map { i in losses.map { $0[i] }.min()! }
+    let high = (0..<m).map { i in losses.map { $0[i] }.max()! }
+    var weights = (0..<m).map { _ in -Foundation.log(Swift.max(rng.nextDouble(), 1e-300)) }
+    let total = weights.reduce(0, +)
+    weights = weights.map { $0 / total }
+    return losses.map { loss in
+      var worst = -Double.infinity, sum = 0.0
+      for i in 0..<m {
+        let normalized = high[i] > low[i] ? (loss[i] - low[i]) / (high[i] - low[i]) : 0
+        worst = Swift.max(worst, weights[i] * normalized)
+        sum += weights[i] * normalized
+      }
+      return -(worst + 0.05 * sum)
+    }
+  }
+}

@@ -1,0 +1,51 @@
+/// The unit-cube coordinates of a relative search space for the GP: each numeric parameter
+/// through its `ParamTransform` (log scale for log parameters, a grid's relaxed range)
+/// rescaled to [0, 1]; each categorical one as its choice index (the kernel compares
+/// indices with a Hamming term).
+struct GPSpaceEncoding {
+  let names: [String]
+  let distributions: [Distribution]
+  let transforms: [ParamTransform?]
+  /// The number of choices of each categorical dimension (nil for numeric ones).
+  let choices: [Int?]
+
+  init(_ space: [String: Distribution]) {
+    names = space.keys.sorted()
+    distributions = names.map { space[$0]! }
+    transforms = distributions.map { ParamTransform($0) }
+    choices = distributions.map { if case .categorical(let c) = $0 { c.count } else { nil } }
+  }
+
+  /// The coordinates of a trial's parameters; nil when one is missing or outside the space.
+  func encode(_ params: [String: ParamValue]) -> [Double]? {
+    var x: [Double] = []
+    x.reserveCapacity(names.count)
+    for (j, name) in names.enumerated() {
+      guard let value = params[name], let internalValue = try? distributions[j].internalValue(of: value) else { return nil }
+      if let t = transforms[j] {
+        let (low, high) = t.relaxedBounds
+        x.append(Swift.min(Swift.max((t.encode(internalValue) - low) / (high - low), 0), 1))
+      } else {
+        x.append(internalValue)
+      }
+    }
+    return x
+  }
+
+  /// The valid parameters nearest to coordinates x.
+  func decode(_ x: [Double]) -> [String: ParamValue] {
+    var params: [String: ParamValue] = [:]
+    for (j, name) in names.enumerated() {
+      if let t = transforms[j] {
+        let (low, high) = t.relaxedBounds
+        params[name] = t.decode(low + Swift.min(Swift.max(x[j], 0), 1) * (high - low))
+      } else {
+        params[name] = distributions[j].value(fromInternal: x[j])
+      }
+    }
+    return params
+  }
+
+  /// x moved onto the point it decodes to (grid points, integers, log-rounded values).
+  func round(_ x: [Double]) -> [Double] { encode(decode(x)) ?? x }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import HoneMath
+import Testing
+@testable import HoneBayes
+
+@Suite("Acquisition functions")
+struct AcquisitionTests {
+  static func model(seed: UInt64, n: Int = 15, noisy: Bool = false) throws -> GaussianProcess {
+    var rng = SeededRNG(seed: seed)
+    let x = (0..<(2 * n)).map { _ in rng.nextDouble() }
+    var y: [Double] = []
+    for i in 0..<n {
+      let u = x[2 * i] - 0.3, v = x[2 * i + 1] - 0.6
+      y.append(-(u * u + 2 * v * v) + (noisy ? 0.05 * rng.nextNormal() : 0))
+    }
+    return try GaussianProcess(inputs: x, outputs: y, dimensions: 2)
+  }
+
+  @Test(arguments: AcquisitionKind.allCases)
+  func gradientsMatchFiniteDifferences(_ kind: AcquisitionKind) throws {
+    let gp = try Self.model(seed: 4, noisy: kind == .knowledgeGradient || kind == .noisyEI)
+    var rng = SeededRNG(seed: 9)
+    let grid = (0..<200).map { _ in rng.nextDouble() }
+    // A noisy constraint (feasible where x₀ ≲ 0.7): a noise-free one makes K nearly singular
+    // and the finite differences, not the gradient, lose digits.
+    let constraintValues = (0..<gp.count).map { gp.inputs[2 * $0] - 0.7 + 0.02 * rng.nextNormal() }
+    let constraint = try GaussianProcess(inputs: gp.inputs, outputs: constraintValues, dimensions: 2)
+    for constrained in [false, true] {
+      let acquisition = Acquisition(kind, model: gp, bestObserved: gp.targets.max(),
+                                    constraints: constrained ? [(constraint, (0 - constraint.outputMean) / constraint.outputScale)] : [],
+                                    grid: grid)
+      for point in [[0.2, 0.7], [0.55, 0.35], [0.9, 0.1]] {
+        let (value, gradient) = acquisition.valueAndGradient(at: point)
+        #expect(value.isFinite)
+        #expect(Swift.abs(acquisition.values(at: point, dimensions: 2)[0] - value) <= 1e-9 * Swift.max(1, Swift.abs(value)))
+        for j in 0..<2 {
+          var plus = point, minus = point
+          plus[j] += 1e-6
+          minus[j] -= 1e-6
+          let numeric = (acquisition.value(at: plus) - acquisition.value(at: minus)) / 2e-6
+          #expect(Swift.abs(gradient[j] - numeric) <= 1e-4 * Swift.max(1, Swift.abs(numeric)),
+                  "\(kind) constrained \(constrained) at \(point), ∂\(j): \(gradient[j]) vs \(numeric)")
+        }
+      }
+    }
+  }
+
+  @Test func logEIEqualsLogEIWhereRepresentableAndStaysFinite() {
+    for z in stride(from: -5.0, through: 5.0, by: 0.25) {
+      let direct = log(Normal.pdf(z) + z * Normal.cdf(z))
+      #expect(Swift.abs(LogExpectedImprovement.logH(z).value - direct) < 1e-9 * Swift.max(1, Swift.abs(direct)), "z = \(z)")
+    }
+    var previous = LogExpectedImprovement.logH(-0.5).value
+    for z in [-0.99, -1.0, -1.01, -5.0, -29.99, -30.0, -30.01, -100.0, -1e4, -1e8] {
+      let (value, slope) = LogExpectedImprovement.logH(z)
+      #expect(value.isFinite && value < previous && slope > 0, "z = \(z)")
+      previous = value
+    }
+    // Continuity at the branch points.
+    for z in [-1.0, -30.0] {
+      #expect(Swift.abs(LogExpectedImprovement.logH(z + 1e-9).value - LogExpectedImprovement.logH(z - 1e-9).value) < 1e-6)
+    }
+    // Far tail: log h ≈ log φ(z) − 2 log|z|.
+    #expect(Swift.abs(LogExpectedImprovement.logH(-1e4).value - (Normal.logPDF(-1e4) - 2 * log(1e4))) < 1e-6)
+  }
+
+  @Test func expectedMaximumGainMatchesMonteCarlo() {
+    var a = [0.0, 0.3, -0.2, 0.25], b = [0.1, 0.5, 1.2, 0.5]
+    let (value, _, _) = Acquisition.expectedMaximumGain(a: &a, b: &b)
+    var rng = SeededRNG(seed: 5)
+    var total = 0.0
+    let samples = 400_000
+    for _ in 0..<samples {
+      let z = rng.nextNormal()
+      total += zip(a, b).map { $0 + $1 * z }.max()!
+    }
+    #expect(Swift.abs(total / Double(samples) - 0.3 - value) < 5e-3)
+  }
+
+  @Test func optimizerFindsTheMaximumAndSkipsEvaluatedPoints() throws {
+    let gp = try Self.model(seed: 6, n: 25)
+    let acquisition = Acquisition(.ucb, model: gp, bestObserved: gp.targets.max(), kappa: 0)
+    let optimizer = AcquisitionOptimizer(rawSamples: 256, restarts: 4)
+    let best = optimizer.maximize(acquisition, choices: [nil, nil], seed: 1, round: { $0 }, exclude: [])
+    // UCB with κ = 0 is the posterior mean: its maximum is near the true one, (0.3, 0.6).
+    #expect(Swift.abs(best[0] - 0.3) < 0.1 && Swift.abs(best[1] - 0.6) < 0.1)
+    let rounded: ([Double]) -> [Double] = { $0.map { ($0 * 4).rounded() / 4 } }
+    let first = optimizer.maximize(acquisition, choices: [nil, nil], seed: 1, round: rounded, exclude: [])
+    let second = optimizer.maximize(acquisition, choices: [nil, nil], seed: 1, round: rounded, exclude: [first])
+    #expect(first != second)
+  }
+}

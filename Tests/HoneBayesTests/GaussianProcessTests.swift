@@ -1,0 +1,101 @@
+import Foundation
+import HoneMath
+import Testing
+@testable import HoneBayes
+
+@Suite("Gaussian process")
+struct GaussianProcessTests {
+  /// Matérn-5/2 written out by hand.
+  func matern(_ r: Double) -> Double { (1 + sqrt(5) * r + 5 * r * r / 3) * exp(-sqrt(5) * r) }
+
+  @Test func posteriorAndLikelihoodMatchTwoPointsByHand() throws {
+    // x = 0 and 1, y = 1 and −1 (already standardized), ℓ = 0.5, s = 2, σ²ₙ = 0.01.
+    let hyper = GPHyperparameters(logLengthscales: [log(0.5)], logOutputScale: log(2), logNoise: log(0.01))
+    let gp = try GaussianProcess(inputs: [0, 1], outputs: [1, -1], dimensions: 1, initial: hyper, fit: false)
+    let k01 = 2 * matern(2), k00 = 2 + 0.01
+    let det = k00 * k00 - k01 * k01
+    // K⁻¹ = [[k00, −k01], [−k01, k00]]/det; α = K⁻¹y.
+    let alpha = [(k00 * 1 - k01 * -1) / det, (-k01 * 1 + k00 * -1) / det]
+    for x in [0.25, 0.5, 0.9] {
+      let k = [2 * matern(x / 0.5), 2 * matern((1 - x) / 0.5)]
+      let mean = k[0] * alpha[0] + k[1] * alpha[1]
+      let quad = (k[0] * (k00 * k[0] - k01 * k[1]) + k[1] * (-k01 * k[0] + k00 * k[1])) / det
+      let p = gp.posteriorWithGradient(at: [x])
+      #expect(Swift.abs(p.mean - mean) < 1e-12)
+      #expect(Swift.abs(p.variance - (2 - quad)) < 1e-12)
+      let batch = gp.posterior(at: [x])
+      #expect(Swift.abs(batch.mean[0] - mean) < 1e-12 && Swift.abs(batch.variance[0] - (2 - quad)) < 1e-12)
+    }
+    let lml = -0.5 * (1 * alpha[0] - 1 * alpha[1]) - 0.5 * log(det) - log(2 * Double.pi)
+    #expect(Swift.abs(gp.logMarginalLikelihood() - lml) < 1e-12)
+  }
+
+  @Test func likelihoodGradientMatchesFiniteDifferences() {
+    var rng = SeededRNG(seed: 1)
+    let n = 12, d = 3
+    let x = (0..<(n * d)).map { _ in rng.nextDouble() }
+    let categorical = [false, true, false]
+    let inputs = x.enumerated().map { $0.offset % d == 1 ? Double(Int($0.element * 3)) : $0.element }
+    let y = (0..<n).map { i in sin(6 * inputs[i * d]) + inputs[i * d + 1] + 0.1 * rng.nextDouble() }
+    let theta = [log(0.3), log(0.7), log(1.5), log(0.8), log(0.02)]
+    let (_, gradient) = GaussianProcess.negativeLogPosterior(theta, inputs: inputs, targets: y, dimensions: d, categorical: categorical)!
+    for i in theta.indices {
+      var plus = theta, minus = theta
+      plus[i] += 1e-6
+      minus[i] -= 1e-6
+      let numeric = (GaussianProcess.negativeLogPosterior(plus, inputs: inputs, targets: y, dimensions: d, categorical: categorical)!.value
+        - GaussianProcess.negativeLogPosterior(minus, inputs: inputs, targets: y, dimensions: d, categorical: categorical)!.value) / 2e-6
+      #expect(Swift.abs(gradient[i] - numeric) <= 1e-5 * Swift.max(1, Swift.abs(numeric)), "θ[\(i)]: \(gradient[i]) vs \(numeric)")
+    }
+  }
+
+  @Test func fittingImprovesThePosteriorAndLearnsRelevance() throws {
+    // y depends on the first input only: the fitted length scale of the second is longer.
+    var rng = SeededRNG(seed: 2)
+    let n = 30
+    let x = (0..<(2 * n)).map { _ in rng.nextDouble() }
+    let y = (0..<n).map { sin(6 * x[2 * $0]) }
+    let start = GPHyperparameters(priorModeFor: 2)
+    let unfitted = try GaussianProcess(inputs: x, outputs: y, dimensions: 2, initial: start, fit: false)
+    let fitted = try GaussianProcess(inputs: x, outputs: y, dimensions: 2)
+    #expect(fitted.logMarginalLikelihood() > unfitted.logMarginalLikelihood())
+    #expect(fitted.hyperparameters.logLengthscales[1] > fitted.hyperparameters.logLengthscales[0] + 1)
+    let p = fitted.posteriorWithGradient(at: [0.3, 0.5])
+    #expect(Swift.abs(p.mean * fitted.outputScale + fitted.outputMean - sin(1.8)) < 0.05)
+  }
+
+  @Test func duplicatesConstantsAndWildScalesDoNotBreakTheFit() throws {
+    let x = [0.1, 0.1, 0.1, 0.5, 0.9]
+    for y in [[1.0, 1, 1, 1, 1], [1e-12, 2e-12, 1.5e-12, 3e-12, 0], [1e12, -1e12, 3e11, 5e12, 0], [0, 0, 1, 2, 3]] {
+      let gp = try GaussianProcess(inputs: x, outputs: y, dimensions: 1)
+      let p = gp.posteriorWithGradient(at: [0.3])
+      #expect(p.mean.isFinite && p.variance.isFinite && p.variance > 0)
+    }
+  }
+
+  @Test func warmStartReachesTheSameFit() throws {
+    var rng = SeededRNG(seed: 3)
+    let x = (0..<40).map { _ in rng.nextDouble() }
+    let y = (0..<20).map { cos(5 * x[2 * $0]) * x[2 * $0 + 1] }
+    let cold = try GaussianProcess(inputs: x, outputs: y, dimensions: 2)
+    let warm = try GaussianProcess(inputs: x, outputs: y, dimensions: 2, initial: cold.hyperparameters)
+    #expect(Swift.abs(warm.logMarginalLikelihood() - cold.logMarginalLikelihood()) < 1e-3)
+  }
+}
+
+@Suite("Bounded L-BFGS")
+struct BoundedLBFGSTests {
+  @Test func minimizesRosenbrockAndRespectsBounds() {
+    let rosenbrock: ([Double], inout [Double]) -> Double = { x, g in
+      g = [-2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] * x[0]), 200 * (x[1] - x[0] * x[0])]
+      return (1 - x[0]) * (1 - x[0]) + 100 * (x[1] - x[0] * x[0]) * (x[1] - x[0] * x[0])
+    }
+    let free = BoundedLBFGS(maxIterations: 500, gradientTolerance: 1e-8, relativeTolerance: 0)
+      .minimize(start: [-1.2, 1], lower: [-5, -5], upper: [5, 5], rosenbrock)
+    #expect(Swift.abs(free.x[0] - 1) < 1e-4 && Swift.abs(free.x[1] - 1) < 1e-4)
+    // With x ≤ 0.5 the optimum is on the bound: x = 0.5, y = 0.25.
+    let bounded = BoundedLBFGS(maxIterations: 500, gradientTolerance: 1e-8, relativeTolerance: 0)
+      .minimize(start: [-1.2, 1], lower: [-5, -5], upper: [0.5, 5], rosenbrock)
+    #expect(bounded.x[0] == 0.5 && Swift.abs(bounded.x[1] - 0.25) < 1e-4)
+  }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import HoneBayes
+import HoneMath
+import Testing
+@testable import HoneTune
+
+@Suite struct GPSamplerTests {
+  func run(_ sampler: any Sampler, trials: Int, space: [String: Distribution] = TPESamplerTests.space,
+           loss: ([String: ParamValue]) -> Double = TPESamplerTests.loss) throws -> (params: [[String: ParamValue]], best: Double) {
+    let study = try Study(name: "s", sampler: sampler, pruner: NopPruner())
+    var best = Double.infinity
+    let params = try (0..<trials).map { _ in
+      let trial = try study.ask(space)
+      let value = loss(trial.params)
+      best = min(best, value)
+      try study.tell(trial, value)
+      return trial.params
+    }
+    return (params, best)
+  }
+
+  @Test func reproducibleValidAndBetterThanRandom() throws {
+    let a = try run(GPSampler(seed: 3), trials: 30)
+    #expect(a.params == (try run(GPSampler(seed: 3), trials: 30)).params)
+    #expect(a.params != (try run(GPSampler(seed: 4), trials: 30)).params)
+    for p in a.params { for (name, value) in p { #expect(TPESamplerTests.space[name]!.contains(value)) } }
+    var randomBest: [Double] = []
+    var gpBest: [Double] = []
+    for seed in 0..<3 as Range<UInt64> {
+      randomBest.append(try run(RandomSampler(seed: seed), trials: 40).best)
+      gpBest.append(try run(GPSampler(seed: seed), trials: 40).best)
+    }
+    #expect(gpBest.reduce(0, +) < randomBest.reduce(0, +), "GP \(gpBest), random \(randomBest)")
+  }
+
+  @Test(arguments: AcquisitionKind.allCases)
+  func everyAcquisitionFindsTheMinimumOfAQuadratic(_ kind: AcquisitionKind) throws {
+    let space: [String: Distribution] = ["x": .float(low: -2, high: 2), "y": .float(low: -2, high: 2)]
+    let result = try run(GPSampler(seed: 1, acquisition: kind, startupTrials: 5), trials: 25, space: space) { p in
+      let x = p["x"]!.doubleValue!, y = p["y"]!.doubleValue!
+      return (x - 0.5) * (x - 0.5) + 2 * (y + 0.3) * (y + 0.3)
+    }
+    #expect(result.best < 0.05, "\(kind): best \(result.best)")
+  }
+
+  @Test func runningTrialsGetDistinctPoints() throws {
+    let space: [String: Distribution] = ["x": .float(low: 0, high: 1), "k": .int(low: 0, high: 3)]
+    let study = try Study(name: "s", sampler: GPSampler(seed: 2, startupTrials: 4), pruner: NopPruner())
+    for _ in 0..<6 {
+      let t = try study.ask(space)
+      try study.tell(t, pow(t.params["x"]!.doubleValue! - 0.3, 2) + t.params["k"]!.doubleValue!)
+    }
+    let pending = try (0..<4).map { _ in try study.ask(space).params }
+    #expect(Set(pending.map { "\($0["x"]!)|\($0["k"]!)" }).count == 4)
+  }
+
+  @Test func constraintsSteerTowardsFeasiblePoints() throws {
+    // Minimize x + y subject to x² + y² ≥ 1 (c = 1 − x² − y² ≤ 0): the optimum is −√2 on the circle… inside [−1, 1]².
+    let space: [String: Distribution] = ["x": .float(low: -1, high: 1), "y": .float(low: -1, high: 1)]
+    let study = try Study(name: "s", sampler: GPSampler(seed: 5, startupTrials: 8), pruner: NopPruner())
+    for _ in 0..<30 {
+      let t = try study.ask(space)
+      let x = t.params["x"]!.doubleValue!, y = t.params["y"]!.doubleValue!
+      try t.setConstraints([0.25 - x * x - y * y])
+      try study.tell(t, x + y)
+    }
+    let best = try study.bestTrial
+    #expect(best.isFeasible && best.value! < -1.2, "best \(best.value!)")
+  }
+
+  @Test func severalObjectivesAndConditionalParameters() throws {
+    let study = try Study(name: "s", directions: [.minimize, .minimize], sampler: GPSampler(seed: 6, startupTrials: 6),
+                          pruner: NopPruner())
+    for _ in 0..<20 {
+      let t = try study.ask()
+      let x = try t.suggestFloat("x", 0...1)
+      let kind = try t.suggestCategorical("kind", ["a", "b"])
+      let extra = kind == "b" ? try t.suggestFloat("extra", 0...1) : 0   // conditional: sampled independently
+      try study.tell(t, values: [x + extra, 1 - x + extra])
+    }
+    let front = try study.bestTrials
+    #expect(front.count >= 4)
+    // The shared space holds x and kind; `extra` is never part of it.
+    let last = try study.trials.last!
+    #expect(last.systemAttrs[GPSampler.hyperparametersKey]?.arrayValue?.count == 2 + 2)
+  }
+}
