@@ -1,9 +1,10 @@
 // Bayesian optimization beside Optuna (Benchmarks/peers/optuna_bo.py runs the same protocol):
 //
 //   BayesBenchmark regret --function F --dims D [--seeds S] [--budget B] [--sampler gp|tpe|random]
-//                         [--acquisition logei|nei|kg|mes|ucb|pi] [--json]
+//                         [--acquisition logei|nei|kg|mes|ucb|pi] [--deterministic] [--json]
 //       Minimizes F over its domain with B trials (default 20·D) per seed 0..<S (default 10);
-//       prints the simple regret (best value − f*) and the wall time of each run.
+//       prints the simple regret (best value − f*) and the wall time of each run; `--trace`
+//       adds a line per trial (value, best so far, the GP's fitted log-hyperparameters).
 //   BayesBenchmark timing --function F --dims D --history N [--json]
 //       N complete trials at uniform random points (seeded) added without sampling, then 10
 //       ask + suggest + tell cycles of the GP sampler timed; prints the median milliseconds.
@@ -56,7 +57,7 @@ case "regret":
     switch samplerName {
     case "tpe": sampler = try TPESampler(seed: UInt64(seed))
     case "random": sampler = RandomSampler(seed: UInt64(seed))
-    default: sampler = try GPSampler(seed: UInt64(seed), acquisition: acquisition)
+    default: sampler = try GPSampler(seed: UInt64(seed), acquisition: acquisition, deterministicObjective: arguments.contains("--deterministic"))
     }
     let study = try Study(name: "bo", sampler: sampler, pruner: NopPruner())
     let start = Date()
@@ -66,9 +67,17 @@ case "regret":
       let value = function.f(point(trial.params, d))
       best = min(best, value)
       try study.tell(trial, value)
+      if arguments.contains("--trace") {
+        let all = try study.trials
+        let theta = all.last!.systemAttrs[GPSampler.hyperparametersKey]?.objectValue?["theta"]?.arrayValue?.compactMap(\.doubleValue) ?? []
+        print("trace", all.count, String(format: "%.4g", value), String(format: "%.4g", best),
+              point(trial.params, d).map { String(format: "%.2f", $0) }.joined(separator: ","),
+              theta.map { String(format: "%.2f", $0) }.joined(separator: " "))
+      }
     }
     let seconds = Date().timeIntervalSince(start)
-    let peer = samplerName == "gp" ? (acquisition == .logEI ? "hone-gp" : "hone-gp-\(acquisition.rawValue)") : "hone-\(samplerName)"
+    var peer = samplerName == "gp" ? (acquisition == .logEI ? "hone-gp" : "hone-gp-\(acquisition.rawValue)") : "hone-\(samplerName)"
+    if arguments.contains("--deterministic") { peer += "-deterministic" }
     let regret = best - function.minimum(d)
     if json {
       print("{\"peer\": \"\(peer)\", \"function\": \"\(name)\", \"dims\": \(d), \"seed\": \(seed), \"budget\": \(budget), \"regret\": \(regret), \"seconds\": \(seconds)}")

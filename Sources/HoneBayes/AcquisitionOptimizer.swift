@@ -1,10 +1,14 @@
+import Foundation
 import HoneMath
 
 /// Maximizes an acquisition function over the unit cube (numeric coordinates) and finite
 /// category sets, the way BoTorch's `optimize_acqf` and Optuna's GPSampler do: score
-/// `rawSamples` scrambled-Sobol points, refine the best `restarts` of them with
-/// `BoundedLBFGS` on the analytic gradient (categories held), then sweep each categorical
-/// dimension over its choices. Candidates are then taken best first, and the first whose
+/// `rawSamples` scrambled-Sobol points, refine the best of them and `restarts − 1` more drawn
+/// with probability ∝ exp(α − max α) (roulette-wheel selection, as Optuna's GPSampler picks
+/// its local searches: spread over the promising basins rather than packed in one) — and the given
+/// warm starts (the best evaluated points, as Optuna does, so that the search near the
+/// incumbent is always refined) — with `BoundedLBFGS` on the analytic gradient (categories
+/// held), then sweep each categorical dimension over its choices. Candidates are then taken best first, and the first whose
 /// rounded form (`round`: the valid point it will become) is not in `exclude` wins, so an
 /// evaluated or running point is never proposed again while others remain.
 public struct AcquisitionOptimizer: Sendable {
@@ -17,6 +21,7 @@ public struct AcquisitionOptimizer: Sendable {
 
   /// An optimizer (BoTorch-like defaults, scaled down for speed).
   public init(rawSamples: Int = 1024, restarts: Int = 8, maxIterations: Int = 50) {
+    precondition(rawSamples >= 1 && restarts >= 0 && maxIterations >= 1, "AcquisitionOptimizer: rawSamples ≥ 1, restarts ≥ 0, maxIterations ≥ 1")
     self.rawSamples = rawSamples
     self.restarts = restarts
     self.maxIterations = maxIterations
@@ -25,13 +30,15 @@ public struct AcquisitionOptimizer: Sendable {
   /// The best point: `choices[j]` is the number of categories of dimension j (nil when
   /// numeric, in [0, 1]); `seed` scrambles the Sobol points.
   public func maximize(_ acquisition: Acquisition, choices: [Int?], seed: UInt64,
-                       round: ([Double]) -> [Double], exclude: Set<[Double]>) -> [Double] {
+                       round: ([Double]) -> [Double], exclude: Set<[Double]>, warmStarts: [[Double]] = []) -> [Double] {
     let d = choices.count
-    guard let sobol = try? SobolSequence(dimension: Swift.max(d, 1), seed: seed) else { return round(Array(repeating: 0.5, count: d)) }
+    // Scrambled Sobol points (at most 1,024 dimensions), seeded uniform points beyond.
+    let sobol = try? SobolSequence(dimension: Swift.max(d, 1), seed: seed)
+    var uniform = SeededRNG(seed: seed)
     var raw = [Double]()
     raw.reserveCapacity(rawSamples * d)
     for index in 0..<rawSamples {
-      let u = sobol.point(at: index)
+      let u = sobol?.point(at: index) ?? (0..<d).map { _ in uniform.nextDouble() }
       for j in 0..<d {
         if let k = choices[j] { raw.append(Double(Swift.min(Int(u[j] * Double(k)), k - 1))) } else { raw.append(u[j]) }
       }
@@ -41,8 +48,27 @@ public struct AcquisitionOptimizer: Sendable {
     var candidates: [(x: [Double], score: Double)] = []
     let minimizer = BoundedLBFGS(maxIterations: maxIterations, gradientTolerance: 1e-6, relativeTolerance: 1e-12)
     let numeric = (0..<d).filter { choices[$0] == nil }
-    for index in ranked.prefix(restarts) {
-      var x = Array(raw[(index * d)..<((index + 1) * d)])
+    var chosen: [Int] = ranked.first.map { [$0] } ?? []
+    if let top = ranked.first {
+      var weights = scores.map { $0.isFinite ? Foundation.exp($0 - scores[top]) : 0 }
+      weights[top] = 0
+      var wheel = SeededRNG(seed: seed, stream: 0x0A11_0C47)
+      while chosen.count < restarts {
+        let total = weights.reduce(0, +)
+        guard total > 0 else { break }
+        var u = wheel.nextDouble() * total
+        var pick = weights.count - 1
+        for (i, w) in weights.enumerated() where w > 0 {
+          if u < w { pick = i; break }
+          u -= w
+        }
+        chosen.append(pick)
+        weights[pick] = 0
+      }
+    }
+    let starts = chosen.map { Array(raw[($0 * d)..<(($0 + 1) * d)]) } + warmStarts
+    for start in starts {
+      var x = start
       if !numeric.isEmpty {
         let result = minimizer.minimize(start: numeric.map { x[$0] }, lower: numeric.map { _ in 0 },
                                         upper: numeric.map { _ in 1 }) { z, g in
@@ -68,7 +94,8 @@ public struct AcquisitionOptimizer: Sendable {
     }
     candidates.sort { $0.score > $1.score }
     for (x, _) in candidates where !exclude.contains(round(x)) { return round(x) }
-    for index in ranked {
+    // Scores that are all non-finite still leave every raw point as a candidate.
+    for index in ranked + scores.indices.filter({ !scores[$0].isFinite }) {
       let x = round(Array(raw[(index * d)..<((index + 1) * d)]))
       if !exclude.contains(x) { return x }
     }

@@ -74,21 +74,7 @@ extension GaussianProcess {
       return Posterior(mean: 0, variance: signal, meanGradient: Array(repeating: 0, count: d),
                        varianceGradient: Array(repeating: 0, count: d))
     }
-    var k = [Double](repeating: 0, count: n)
-    var jacobian = [Double](repeating: 0, count: n * d)   // ∂kᵢ/∂xⱼ
-    inputs.withUnsafeBufferPointer { x in
-      point.withUnsafeBufferPointer { p in
-        for i in 0..<n {
-          let xi = x.baseAddress! + i * d
-          let (m, slope) = Matern52.shapeAndSlope(Matern52.squaredDistance(xi, p.baseAddress!, inverseSquared: inverseSquared,
-                                                                           categorical: categorical))
-          k[i] = signal * m
-          for j in 0..<d where !categorical[j] {
-            jacobian[i * d + j] = signal * slope * 2 * (p[j] - xi[j]) * inverseSquared[j]
-          }
-        }
-      }
-    }
+    let (k, jacobian) = kernelVector(at: point)
     var meanGradient = [Double](repeating: 0, count: d)
     cblas_dgemv(CblasRowMajor, CblasTrans, Int32(n), Int32(d), 1, jacobian, Int32(d), alpha, 1, 0, &meanGradient, 1)
     var mean = 0.0
@@ -106,9 +92,8 @@ extension GaussianProcess {
     return Posterior(mean: mean, variance: Swift.max(variance, 1e-18), meanGradient: meanGradient, varianceGradient: varianceGradient)
   }
 
-  /// K⁻¹k(x) and the Jacobian ∂(K⁻¹k)/∂x (n × d), for acquisitions that need the posterior
-  /// covariance with the training points (knowledge gradient).
-  func solvedKernelVector(at point: [Double]) -> (k: [Double], solved: [Double], solvedJacobian: [Double], jacobian: [Double]) {
+  /// k(X, x) and its Jacobian ∂kᵢ/∂xⱼ (n × d, zero along categorical dimensions).
+  func kernelVector(at point: [Double]) -> (k: [Double], jacobian: [Double]) {
     let d = dimensions, n = count
     var k = [Double](repeating: 0, count: n)
     var jacobian = [Double](repeating: 0, count: n * d)
@@ -123,13 +108,7 @@ extension GaussianProcess {
         }
       }
     }
-    var solved = k
-    var solvedJacobian = jacobian
-    if n > 0 {
-      LAPACKE_dpotrs_work(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), 1, factor, Int32(n), &solved, 1)
-      LAPACKE_dpotrs_work(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(d), factor, Int32(n), &solvedJacobian, Int32(d))
-    }
-    return (k, solved, solvedJacobian, jacobian)
+    return (k, jacobian)
   }
 
   /// The same model with extra observations at fixed hyperparameters (no refit): Kriging

@@ -64,9 +64,22 @@ struct AcquisitionTests {
     #expect(Swift.abs(LogExpectedImprovement.logH(-1e4).value - (Normal.logPDF(-1e4) - 2 * log(1e4))) < 1e-6)
   }
 
-  @Test func expectedMaximumGainMatchesMonteCarlo() {
-    var a = [0.0, 0.3, -0.2, 0.25], b = [0.1, 0.5, 1.2, 0.5]
-    let (value, _, _) = Acquisition.expectedMaximumGain(a: &a, b: &b)
+  @Test func expectedMaximumGainMatchesMonteCarloAndItsDerivatives() {
+    // Line 2 ties line 1's slope with a lower intercept; line 4 lies under the envelope everywhere.
+    var a = [0.0, 0.3, -0.2, 0.25, -1.0], b = [0.1, 0.5, 1.2, 0.5, 0.6]
+    let (value, da, db) = Acquisition.expectedMaximumGain(a: &a, b: &b)
+    for i in a.indices {
+      for (vector, derivative) in [(a, da[i]), (b, db[i])] {
+        var plus = vector, minus = vector
+        plus[i] += 1e-7
+        minus[i] -= 1e-7
+        let isA = vector == a
+        var (pa, pb, ma, mb) = isA ? (plus, b, minus, b) : (a, plus, a, minus)
+        let numeric = (Acquisition.expectedMaximumGain(a: &pa, b: &pb).value - Acquisition.expectedMaximumGain(a: &ma, b: &mb).value) / 2e-7
+        #expect(Swift.abs(numeric - derivative) < 1e-6, "∂/∂\(isA ? "a" : "b")\(i): \(derivative) vs \(numeric)")
+      }
+    }
+    #expect(da[4] == 0 && db[4] == 0)
     var rng = SeededRNG(seed: 5)
     var total = 0.0
     let samples = 400_000

@@ -73,13 +73,26 @@ struct GaussianProcessTests {
     }
   }
 
-  @Test func warmStartReachesTheSameFit() throws {
+  @Test func warmStartsContinueFromTheGivenHyperparameters() throws {
     var rng = SeededRNG(seed: 3)
     let x = (0..<40).map { _ in rng.nextDouble() }
     let y = (0..<20).map { cos(5 * x[2 * $0]) * x[2 * $0 + 1] }
     let cold = try GaussianProcess(inputs: x, outputs: y, dimensions: 2)
-    let warm = try GaussianProcess(inputs: x, outputs: y, dimensions: 2, initial: cold.hyperparameters)
-    #expect(Swift.abs(warm.logMarginalLikelihood() - cold.logMarginalLikelihood()) < 1e-3)
+    // Without fitting, the given θ is kept exactly.
+    let start = GPHyperparameters(logLengthscales: [1.5, -1], logOutputScale: 0.7, logNoise: -3)
+    #expect(try GaussianProcess(inputs: x, outputs: y, dimensions: 2, initial: start, fit: false).hyperparameters == start)
+    // A short warm fit from a poor θ raises the posterior above that θ's; a long one reaches the cold fit.
+    let poor = try GaussianProcess(inputs: x, outputs: y, dimensions: 2, initial: start, fit: false)
+    let short = try GaussianProcess(inputs: x, outputs: y, dimensions: 2, initial: start, maxIterations: 2)
+    let long = try GaussianProcess(inputs: x, outputs: y, dimensions: 2, initial: start, maxIterations: 200)
+    func logPosterior(_ gp: GaussianProcess) -> Double {
+      gp.logMarginalLikelihood() + GPPrior.logDensity(gp.hyperparameters.vector, dimensions: 2).value
+    }
+    #expect(logPosterior(short) > logPosterior(poor))
+    #expect(logPosterior(long) >= logPosterior(cold) - 1e-2)
+    // A deterministic objective keeps the noise at its floor.
+    let exact = try GaussianProcess(inputs: x, outputs: y, dimensions: 2, deterministic: true)
+    #expect(Swift.abs(exact.hyperparameters.logNoise - log(GPPrior.minimumNoise)) < 1e-12)
   }
 }
 

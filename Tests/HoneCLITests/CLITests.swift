@@ -141,7 +141,7 @@ import Hone
     switch sampler {
     case "cmaes": #expect(attrs.contains { $0[CMAESSampler.stateKey] != nil })
     case "nsga2": #expect(attrs.last![NSGAIISampler.generationKey] == .int(1))
-    case "gp": #expect(attrs.last![GPSampler.hyperparametersKey]?.arrayValue?.count == 4)
+    case "gp": #expect(attrs.last![GPSampler.hyperparametersKey]?.objectValue?["theta"]?.arrayValue?.count == 4)
     default: #expect(attrs.last![TPESampler.relativeParamsKey] != nil)
     }
   }

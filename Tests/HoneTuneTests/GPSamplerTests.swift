@@ -44,28 +44,34 @@ import Testing
   }
 
   @Test func runningTrialsGetDistinctPoints() throws {
-    let space: [String: Distribution] = ["x": .float(low: 0, high: 1), "k": .int(low: 0, high: 3)]
+    // Integers only, so that two suggestions can coincide unless running trials are conditioned on.
+    let space: [String: Distribution] = ["a": .int(low: 0, high: 6), "b": .int(low: 0, high: 6)]
     let study = try Study(name: "s", sampler: GPSampler(seed: 2, startupTrials: 4), pruner: NopPruner())
     for _ in 0..<6 {
       let t = try study.ask(space)
-      try study.tell(t, pow(t.params["x"]!.doubleValue! - 0.3, 2) + t.params["k"]!.doubleValue!)
+      try study.tell(t, pow(t.params["a"]!.doubleValue! - 3, 2) + pow(t.params["b"]!.doubleValue! - 2, 2))
     }
-    let pending = try (0..<4).map { _ in try study.ask(space).params }
-    #expect(Set(pending.map { "\($0["x"]!)|\($0["k"]!)" }).count == 4)
+    let told = Set(try study.trials.map { "\($0.params["a"]!)|\($0.params["b"]!)" })
+    let pending = try (0..<4).map { _ in try study.ask(space).params }.map { "\($0["a"]!)|\($0["b"]!)" }
+    #expect(Set(pending).count == 4 && told.isDisjoint(with: pending))
   }
 
   @Test func constraintsSteerTowardsFeasiblePoints() throws {
-    // Minimize x + y subject to x² + y² ≥ 1 (c = 1 − x² − y² ≤ 0): the optimum is −√2 on the circle… inside [−1, 1]².
+    // Minimize x + y subject to x² + y² ≤ 0.5 (c = x² + y² − 0.5): the unconstrained optimum
+    // (−1, −1) is infeasible; the constrained one is (−½, −½) with value −1.
     let space: [String: Distribution] = ["x": .float(low: -1, high: 1), "y": .float(low: -1, high: 1)]
     let study = try Study(name: "s", sampler: GPSampler(seed: 5, startupTrials: 8), pruner: NopPruner())
-    for _ in 0..<30 {
+    var feasibleLate = 0
+    for i in 0..<30 {
       let t = try study.ask(space)
       let x = t.params["x"]!.doubleValue!, y = t.params["y"]!.doubleValue!
-      try t.setConstraints([0.25 - x * x - y * y])
+      try t.setConstraints([x * x + y * y - 0.5])
+      if i >= 15 && x * x + y * y <= 0.5 { feasibleLate += 1 }
       try study.tell(t, x + y)
     }
-    let best = try study.bestTrial
-    #expect(best.isFeasible && best.value! < -1.2, "best \(best.value!)")
+    let bestFeasible = try study.trials.filter { $0.isFeasible }.compactMap(\.value).min() ?? 0
+    #expect(bestFeasible < -0.9, "best feasible \(bestFeasible)")
+    #expect(feasibleLate >= 8, "\(feasibleLate) of the last 15 suggestions were feasible")
   }
 
   @Test func severalObjectivesAndConditionalParameters() throws {
@@ -82,6 +88,7 @@ import Testing
     #expect(front.count >= 4)
     // The shared space holds x and kind; `extra` is never part of it.
     let last = try study.trials.last!
-    #expect(last.systemAttrs[GPSampler.hyperparametersKey]?.arrayValue?.count == 2 + 2)
+    #expect(last.systemAttrs[GPSampler.hyperparametersKey]?.objectValue?["theta"]?.arrayValue?.count == 2 + 2)
+    #expect(last.systemAttrs[GPSampler.hyperparametersKey]?.objectValue?["space"] == .string("kind,x"))
   }
 }

@@ -52,19 +52,25 @@ public struct Acquisition: Sendable {
   let lookahead: (points: [Double], means: [Double], projected: [Double])
 
   /// An acquisition on `model`. `bestObserved` is the best feasible standardized score (nil if
-  /// none); `grid` (m × d) is where MES fits its Gumbel distribution of the maximum and, with
-  /// the 20 evaluated points of highest posterior mean, KG's discretization.
+  /// none); `incumbents` are the indices of the model's inputs that count as evaluated and
+  /// feasible (default: all) — NEI's incumbent is their best posterior mean, and KG adds the 20
+  /// best of them to its discretization; `grid` (m × d) is where MES fits its Gumbel
+  /// distribution of the maximum and KG looks ahead.
   public init(_ kind: AcquisitionKind, model: GaussianProcess, bestObserved: Double?,
-              constraints: [(model: GaussianProcess, threshold: Double)] = [], grid: [Double] = [], kappa: Double = 2) {
+              constraints: [(model: GaussianProcess, threshold: Double)] = [], grid: [Double] = [], kappa: Double = 2,
+              incumbents: [Int]? = nil) {
     self.kind = kind
     self.model = model
     self.constraints = constraints
     self.kappa = kappa
     hasFeasible = bestObserved != nil
-    let means = model.count > 0 ? model.posterior(at: model.inputs).mean : []
-    lookahead = kind == .knowledgeGradient ? Self.lookahead(model: model, grid: grid, trainingMeans: means) : ([], [], [])
+    let chosen = incumbents ?? Array(0..<model.count)
+    let d = model.dimensions
+    let candidates = chosen.flatMap { model.inputs[($0 * d)..<(($0 + 1) * d)] }
+    let means = (kind == .noisyEI || kind == .knowledgeGradient) && !chosen.isEmpty ? model.posterior(at: candidates).mean : []
+    lookahead = kind == .knowledgeGradient ? Self.lookahead(model: model, grid: grid, candidates: candidates, means: means) : ([], [], [])
     switch kind {
-    case .noisyEI: best = means.max() ?? 0
+    case .noisyEI: best = means.max() ?? bestObserved ?? 0
     default: best = bestObserved ?? (model.targets.max() ?? 0)
     }
     maxValues = kind == .maxValueEntropy ? Self.gumbelMaxValues(model: model, grid: grid + model.inputs, floor: best) : []
@@ -115,9 +121,9 @@ public struct Acquisition: Sendable {
       }
       if !constraints.isEmpty && (kind == .knowledgeGradient || kind == .maxValueEntropy) {
         // Positive-valued acquisitions are combined on the log scale.
-        let positive = Swift.max(value, 1e-300)
-        gradient = gradient.map { $0 / positive }
-        value = log(positive)
+        // (Below 1e-300 the log is clamped and flat.)
+        gradient = value > 1e-300 ? gradient.map { $0 / value } : Array(repeating: 0, count: d)
+        value = log(Swift.max(value, 1e-300))
       }
     }
     for (c, threshold) in constraints {

@@ -8,13 +8,13 @@ import HoneMath
 import CLAPACK
 
 extension Acquisition {
-  /// KG's discretization: the grid plus the 20 evaluated points of highest posterior mean,
-  /// their means, and W = (L⁻¹k(X, A))ᵀ.
-  static func lookahead(model: GaussianProcess, grid: [Double], trainingMeans: [Double])
+  /// KG's discretization: the grid plus the 20 candidates (evaluated points, `means` their
+  /// posterior means) of highest posterior mean, their means, and W = (L⁻¹k(X, A))ᵀ.
+  static func lookahead(model: GaussianProcess, grid: [Double], candidates: [Double], means candidateMeans: [Double])
     -> (points: [Double], means: [Double], projected: [Double]) {
     let d = model.dimensions, n = model.count
-    let top = trainingMeans.indices.sorted { trainingMeans[$0] > trainingMeans[$1] }.prefix(20)
-    let points = grid + top.flatMap { model.inputs[($0 * d)..<(($0 + 1) * d)] }
+    let top = candidateMeans.indices.sorted { candidateMeans[$0] > candidateMeans[$1] }.prefix(20)
+    let points = grid + top.flatMap { candidates[($0 * d)..<(($0 + 1) * d)] }
     let m = points.count / Swift.max(d, 1)
     let means = model.posterior(at: points).mean
     // k(X, A): n × m, then L⁻¹ of it, stored transposed (m × n).
@@ -44,7 +44,7 @@ extension Acquisition {
     let n = model.count, d = x.count
     let m = lookahead.means.count
     let noise = exp(model.hyperparameters.logNoise)
-    let (k, _, _, jacobian) = model.solvedKernelVector(at: x)
+    let (k, jacobian) = model.kernelVector(at: x)
     // v = L⁻¹k(X, x) and its Jacobian L⁻¹J (n × d).
     var v = k, vJacobian = jacobian
     if n > 0 {

@@ -54,7 +54,11 @@ public struct BoundedLBFGS: Sendable {
                        _ f: ([Double], inout [Double]) -> Double) -> Result {
     let n = start.count
     precondition(lower.count == n && upper.count == n, "BoundedLBFGS: \(n) variables but \(lower.count)/\(upper.count) bounds")
-    func project(_ v: inout [Double]) { for i in 0..<n { v[i] = Swift.min(Swift.max(v[i], lower[i]), upper[i]) } }
+    precondition(memory >= 1, "BoundedLBFGS: memory must be at least 1")
+    precondition(zip(lower, upper).allSatisfy { $0 <= $1 }, "BoundedLBFGS: a lower bound exceeds its upper bound")
+    func project(_ v: inout [Double]) {
+      for i in 0..<n { v[i] = v[i].isNaN ? lower[i].isFinite ? lower[i] : 0 : Swift.min(Swift.max(v[i], lower[i]), upper[i]) }
+    }
     var x = start
     project(&x)
     var g = [Double](repeating: 0, count: n)
@@ -119,15 +123,18 @@ public struct BoundedLBFGS: Sendable {
         project(&xNew)
         var decrease = 0.0
         for i in 0..<n { decrease += g[i] * (xNew[i] - x[i]) }
+        // A projected step that does not descend to first order is shortened like a failed one.
+        guard decrease < 0 else { alpha *= 0.5; continue }
         fNew = f(xNew, &gNew)
         evaluations += 1
         if fNew.isFinite && fNew <= fx + 1e-4 * decrease { accepted = true; break }
         alpha *= 0.5
       }
       guard accepted else { break }
+      // Curvature pairs on the free coordinates only (the two-loop recursion uses no others).
       var sy = 0.0, ss = 0.0, yy = 0.0
-      let sk = (0..<n).map { xNew[$0] - x[$0] }
-      let yk = (0..<n).map { gNew[$0] - g[$0] }
+      let sk = (0..<n).map { free[$0] ? xNew[$0] - x[$0] : 0 }
+      let yk = (0..<n).map { free[$0] ? gNew[$0] - g[$0] : 0 }
       for i in 0..<n { sy += sk[i] * yk[i]; ss += sk[i] * sk[i]; yy += yk[i] * yk[i] }
       if sy > 1e-12 * (ss * yy).squareRoot() && sy > 0 {
         if s.count == memory { s.removeFirst(); y.removeFirst(); rho.removeFirst() }

@@ -29,6 +29,9 @@ public struct GPSampler: Sampler {
   public let startupTrials: Int
   /// How the acquisition is maximized.
   public let optimizer: AcquisitionOptimizer
+  /// Fix the noise at its floor (10⁻⁶) when repeated evaluations give the same value
+  /// (Optuna's `deterministic_objective`); otherwise it is fitted.
+  public let deterministicObjective: Bool
   /// L-BFGS iterations of a warm-started hyperparameter fit up to 200 trials (fewer past
   /// that, at least 2; a cold fit runs 60).
   public let warmFitIterations: Int
@@ -38,13 +41,15 @@ public struct GPSampler: Sampler {
 
   /// A GP sampler; `startupTrials` random trials first (Optuna's default 10).
   public init(seed: UInt64? = nil, acquisition: AcquisitionKind = .logEI, startupTrials: Int = 10,
-              optimizer: AcquisitionOptimizer = AcquisitionOptimizer(), warmFitIterations: Int = 8) throws {
+              optimizer: AcquisitionOptimizer = AcquisitionOptimizer(), warmFitIterations: Int = 8,
+              deterministicObjective: Bool = false) throws {
     guard startupTrials >= 1 else { throw TuneError.invalidArgument("the GP sampler needs startupTrials ≥ 1, got \(startupTrials)") }
     self.seed = seed ?? _randomSeed()
     self.acquisition = acquisition
     self.startupTrials = startupTrials
     self.optimizer = optimizer
     self.warmFitIterations = warmFitIterations
+    self.deterministicObjective = deterministicObjective
     fallback = RandomSampler(seed: self.seed)
   }
 
@@ -70,9 +75,11 @@ public struct GPSampler: Sampler {
     let categorical = encoding.choices.map { $0 != nil }
     var rng = SeededRNG(seed: seed, stream: stableHash("gp"), UInt64(trial.number))
     let scores = Self.scores(done, directions: study.directions, rng: &rng)
-    // Warm start from the newest stored fit of the same dimension.
+    // Warm start from the newest stored fit of the same space (θ is stored with the names).
+    let signature = encoding.names.joined(separator: ",")
     let previous = all.reversed().lazy.compactMap { t -> GPHyperparameters? in
-      guard let theta = t.systemAttrs[Self.hyperparametersKey]?.arrayValue?.compactMap(\.doubleValue), theta.count == d + 2 else { return nil }
+      guard let stored = t.systemAttrs[Self.hyperparametersKey]?.objectValue, stored["space"]?.stringValue == signature,
+            let theta = stored["theta"]?.arrayValue?.compactMap(\.doubleValue), theta.count == d + 2 else { return nil }
       return GPHyperparameters(vector: theta)
     }.first
     // A warm fit continues the previous one for a few iterations; their number shrinks as
@@ -80,19 +87,26 @@ public struct GPSampler: Sampler {
     let n = Double(done.count)
     let warmIterations = Swift.max(2, Int((Double(warmFitIterations) * Swift.min(1, (200 / n) * (200 / n))).rounded()))
     var model = try GaussianProcess(inputs: inputs, outputs: scores, dimensions: d, categorical: categorical,
-                                    initial: previous, maxIterations: previous == nil ? 60 : warmIterations)
-    try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.hyperparametersKey,
-                                         value: .array(model.hyperparameters.vector.map { .double($0) }))
-    // Constraint models, on the trials that report constraints.
+                                    initial: previous, maxIterations: previous == nil ? 60 : warmIterations,
+                                    deterministic: deterministicObjective)
+    try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.hyperparametersKey, value: .object([
+      "space": .string(signature), "theta": .array(model.hyperparameters.vector.map { .double($0) }),
+    ]))
+    // One model per constraint, on the trials that report it (non-finite values clipped to ±1e12).
     var constraints: [(model: GaussianProcess, threshold: Double)] = []
     let constraintValues = done.map(\.constraints)
-    if let first = constraintValues.first ?? nil, constraintValues.allSatisfy({ $0?.count == first.count }) {
-      for k in first.indices {
-        let c = try GaussianProcess(inputs: inputs, outputs: constraintValues.map { $0![k] }, dimensions: d, categorical: categorical)
-        constraints.append((c, (0 - c.outputMean) / c.outputScale))
+    for k in 0..<(constraintValues.map { $0?.count ?? 0 }.max() ?? 0) {
+      let rows = done.indices.filter { (constraintValues[$0]?.count ?? 0) > k }
+      let values = rows.map { r -> Double in
+        let v = constraintValues[r]![k]
+        return v.isNaN ? 1e12 : Swift.min(Swift.max(v, -1e12), 1e12)
       }
+      let c = try GaussianProcess(inputs: rows.flatMap { inputs[($0 * d)..<(($0 + 1) * d)] }, outputs: values, dimensions: d,
+                                  categorical: categorical)
+      constraints.append((c, (0 - c.outputMean) / c.outputScale))
     }
-    let feasibleScores = zip(done, model.targets).filter { $0.0.isFeasible }.map(\.1)
+    let feasible = done.indices.filter { done[$0].isFeasible }
+    let feasibleScores = feasible.map { model.targets[$0] }
     // Running trials as Kriging-believer fantasies.
     var exclude = Set<[Double]>()
     for t in done { exclude.insert(encoding.round(encoding.encode(t.params)!)) }
@@ -107,9 +121,13 @@ public struct GPSampler: Sampler {
     // Random points where MES fits the distribution of the maximum and KG looks ahead.
     let gridSize = acquisition == .maxValueEntropy ? 256 : acquisition == .knowledgeGradient ? 64 : 0
     let grid = (0..<(gridSize * d)).map { j in encoding.choices[j % d].map { Double(gridRNG.nextInt(below: $0)) } ?? gridRNG.nextDouble() }
-    let function = Acquisition(acquisition, model: model, bestObserved: feasibleScores.max(), constraints: constraints, grid: grid)
+    let function = Acquisition(acquisition, model: model, bestObserved: feasibleScores.max(), constraints: constraints, grid: grid,
+                               incumbents: feasible)
+    // Local searches also start from the three best feasible evaluated points.
+    let ranked = feasible.sorted { model.targets[$0] > model.targets[$1] }.prefix(3)
+    let warmStarts = ranked.map { Array(inputs[($0 * d)..<(($0 + 1) * d)]) }
     let x = optimizer.maximize(function, choices: encoding.choices, seed: SplitMix64.mix(seed ^ UInt64(trial.number)),
-                               round: encoding.round, exclude: exclude)
+                               round: encoding.round, exclude: exclude, warmStarts: warmStarts)
     return encoding.decode(x)
   }
 
