@@ -1,7 +1,7 @@
 // Bayesian optimization beside Optuna (Benchmarks/peers/optuna_bo.py runs the same protocol):
 //
 //   BayesBenchmark regret --function F --dims D [--seeds S] [--budget B] [--sampler gp|tpe|random]
-//                         [--acquisition logei|nei|kg|mes|ucb|pi] [--deterministic] [--json]
+//                         [--acquisition logei|nei|kg|mes|ucb|pi] [--deterministic] [--warm-iterations N] [--json]
 //       Minimizes F over its domain with B trials (default 20·D) per seed 0..<S (default 10);
 //       prints the simple regret (best value − f*) and the wall time of each run; `--trace`
 //       adds a line per trial (value, best so far, the GP's fitted log-hyperparameters).
@@ -57,7 +57,9 @@ case "regret":
     switch samplerName {
     case "tpe": sampler = try TPESampler(seed: UInt64(seed))
     case "random": sampler = RandomSampler(seed: UInt64(seed))
-    default: sampler = try GPSampler(seed: UInt64(seed), acquisition: acquisition, deterministicObjective: arguments.contains("--deterministic"))
+    default:
+      sampler = try GPSampler(seed: UInt64(seed), acquisition: acquisition, warmFitIterations: Int(option("warm-iterations") ?? "8")!,
+                              deterministicObjective: arguments.contains("--deterministic"))
     }
     let study = try Study(name: "bo", sampler: sampler, pruner: NopPruner())
     let start = Date()
@@ -89,7 +91,7 @@ case "timing":
   guard let name = option("function"), let function = TestFunction.named(name), let d = Int(option("dims") ?? ""),
         let history = Int(option("history") ?? "") else { fatalError("timing needs --function NAME --dims D --history N") }
   let s = space(function, d)
-  let study = try Study(name: "bo", sampler: try GPSampler(seed: 0), pruner: NopPruner())
+  let study = try Study(name: "bo", sampler: try GPSampler(seed: 0, warmFitIterations: Int(option("warm-iterations") ?? "8")!), pruner: NopPruner())
   var rng = SeededRNG(seed: 0)
   let bounds = function.bounds(d)
   for _ in 0..<history {
