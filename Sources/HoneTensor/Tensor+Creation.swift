@@ -40,7 +40,9 @@ extension Tensor {
   public static func randomUniform(_ shape: [Int], low: Scalar = 0, high: Scalar = 1,
                                    using rng: inout some RandomNumberGenerator) -> Tensor {
     Tensor(shape: shape) { out in
-      for i in 0..<out.count { out[i] = low + (high - low) * Scalar(Double.random(in: 0..<1, using: &rng)) }
+      // Rounding to Float can reach `high`; the result stays in [low, high).
+      let top = high > low ? high.nextDown : low
+      for i in 0..<out.count { out[i] = Swift.min(low + (high - low) * Scalar(Double.random(in: 0..<1, using: &rng)), top) }
     }
   }
 

@@ -7,7 +7,7 @@ extension Tensor {
   /// `axis` made non-negative (negative axes count from the end) and checked.
   func _axis(_ axis: Int, _ op: String) -> Int {
     let a = axis < 0 ? axis + rank : axis
-    precondition(a >= 0 && a < Swift.max(rank, 1), "\(op): axis \(axis) is out of range for shape \(shape)")
+    precondition(a >= 0 && a < rank, "\(op): axis \(axis) is out of range for shape \(shape)")
     return a
   }
 
