@@ -9,7 +9,7 @@ import sys
 rows = [json.loads(line) for line in sys.stdin if line.strip().startswith("{")]
 regret = [r for r in rows if "regret" in r]
 timing = [r for r in rows if r.get("mode") == "timing"]
-peers = ["hone-gp", "optuna-gp", "optuna-tpe", "random"]
+peers = ["hone-gp", "hone-gp-deterministic", "optuna-gp", "optuna-tpe", "random"]
 
 
 def median(peer, cell):
@@ -19,14 +19,17 @@ def median(peer, cell):
 
 if regret:
     cells = sorted({(r["function"], r["dims"]) for r in regret}, key=lambda c: (c[1], c[0]))
-    print("| function | d | budget | Hone GP | Optuna GP | Optuna TPE | random | Hone GP ≤ Optuna GP |")
-    print("|---|---:|---:|---:|---:|---:|---:|:-:|")
-    no_worse = better_tpe = better_random = compared = 0
+    print("| function | d | budget | Hone GP | Hone GP, deterministic | Optuna GP | Optuna TPE | random | Hone GP ≤ Optuna GP |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|:-:|")
+    no_worse = better_tpe = better_random = compared = det_no_worse = det_compared = 0
     for cell in cells:
         meds = {p: median(p, cell) for p in peers}
         budget = next(r["budget"] for r in regret if (r["function"], r["dims"]) == cell)
         fmt = lambda m: "—" if m[0] is None else (f"{m[0]:.3g}" + (f" ({m[1]} seeds)" if m[1] != 10 else ""))
-        hone, gp, tpe, rnd = (meds[p][0] for p in peers)
+        hone, deterministic, gp, tpe, rnd = (meds[p][0] for p in peers)
+        if deterministic is not None and gp is not None:
+            det_compared += 1
+            det_no_worse += deterministic <= gp * 1.0000001 + 1e-12
         verdict = "—"
         if hone is not None and gp is not None:
             compared += 1
@@ -37,11 +40,12 @@ if regret:
             better_tpe += 1
         if hone is not None and rnd is not None and hone < rnd:
             better_random += 1
-        print(f"| {cell[0]} | {cell[1]} | {budget} | {fmt(meds['hone-gp'])} | {fmt(meds['optuna-gp'])} | "
+        print(f"| {cell[0]} | {cell[1]} | {budget} | {fmt(meds['hone-gp'])} | {fmt(meds['hone-gp-deterministic'])} | {fmt(meds['optuna-gp'])} | "
               f"{fmt(meds['optuna-tpe'])} | {fmt(meds['random'])} | {verdict} |")
     print()
     print(f"Hone GP no worse than Optuna GP in {no_worse}/{compared} cells; better than TPE in "
-          f"{better_tpe}/{len(cells)}, better than random in {better_random}/{len(cells)}.")
+          f"{better_tpe}/{len(cells)}, better than random in {better_random}/{len(cells)}."
+          + (f" With a deterministic objective: no worse than Optuna GP in {det_no_worse}/{det_compared}." if det_compared else ""))
 
 if timing:
     print()

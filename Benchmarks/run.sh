@@ -98,6 +98,7 @@ peer="$root/Benchmarks/peers/optuna_bo.py"
               rastrigin-5 rastrigin-10 styblinski_tang-5 styblinski_tang-10 rosenbrock-20 styblinski_tang-20; do
     f=${cell%-*}; d=${cell##*-}
     "$bayes" regret --function "$f" --dims "$d" --seeds 10 --json
+    "$bayes" regret --function "$f" --dims "$d" --seeds 10 --deterministic --json
     for sampler in random tpe; do "$python" "$peer" --function "$f" --dims "$d" --sampler "$sampler" --seeds 10 --json; done
     "$python" "$peer" --function "$f" --dims "$d" --sampler gp --seeds "$([ "$d" = 20 ] && echo 3 || echo 10)" --json
   done
