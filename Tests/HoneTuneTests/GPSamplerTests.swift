@@ -5,6 +5,10 @@ import Testing
 @testable import HoneTune
 
 @Suite struct GPSamplerTests {
+  /// A smaller acquisition search than the default, so the debug-build suite stays light
+  /// beside the timing-sensitive tests that run in parallel.
+  static let light = AcquisitionOptimizer(rawSamples: 256, restarts: 4, maxIterations: 25)
+
   func run(_ sampler: any Sampler, trials: Int, space: [String: Distribution] = TPESamplerTests.space,
            loss: ([String: ParamValue]) -> Double = TPESamplerTests.loss) throws -> (params: [[String: ParamValue]], best: Double) {
     let study = try Study(name: "s", sampler: sampler, pruner: NopPruner())
@@ -20,15 +24,15 @@ import Testing
   }
 
   @Test func reproducibleValidAndBetterThanRandom() throws {
-    let a = try run(GPSampler(seed: 3), trials: 30)
-    #expect(a.params == (try run(GPSampler(seed: 3), trials: 30)).params)
-    #expect(a.params != (try run(GPSampler(seed: 4), trials: 30)).params)
+    let a = try run(GPSampler(seed: 3, optimizer: Self.light), trials: 30)
+    #expect(a.params == (try run(GPSampler(seed: 3, optimizer: Self.light), trials: 30)).params)
+    #expect(a.params != (try run(GPSampler(seed: 4, optimizer: Self.light), trials: 30)).params)
     for p in a.params { for (name, value) in p { #expect(TPESamplerTests.space[name]!.contains(value)) } }
     var randomBest: [Double] = []
     var gpBest: [Double] = []
     for seed in 0..<3 as Range<UInt64> {
       randomBest.append(try run(RandomSampler(seed: seed), trials: 40).best)
-      gpBest.append(try run(GPSampler(seed: seed), trials: 40).best)
+      gpBest.append(try run(GPSampler(seed: seed, optimizer: Self.light), trials: 40).best)
     }
     #expect(gpBest.reduce(0, +) < randomBest.reduce(0, +), "GP \(gpBest), random \(randomBest)")
   }
@@ -36,7 +40,7 @@ import Testing
   @Test(arguments: AcquisitionKind.allCases)
   func everyAcquisitionFindsTheMinimumOfAQuadratic(_ kind: AcquisitionKind) throws {
     let space: [String: Distribution] = ["x": .float(low: -2, high: 2), "y": .float(low: -2, high: 2)]
-    let result = try run(GPSampler(seed: 1, acquisition: kind, startupTrials: 5), trials: 25, space: space) { p in
+    let result = try run(GPSampler(seed: 1, acquisition: kind, startupTrials: 5, optimizer: Self.light), trials: 25, space: space) { p in
       let x = p["x"]!.doubleValue!, y = p["y"]!.doubleValue!
       return (x - 0.5) * (x - 0.5) + 2 * (y + 0.3) * (y + 0.3)
     }
@@ -46,7 +50,7 @@ import Testing
   @Test func runningTrialsGetDistinctPoints() throws {
     // Integers only, so that two suggestions can coincide unless running trials are conditioned on.
     let space: [String: Distribution] = ["a": .int(low: 0, high: 6), "b": .int(low: 0, high: 6)]
-    let study = try Study(name: "s", sampler: GPSampler(seed: 2, startupTrials: 4), pruner: NopPruner())
+    let study = try Study(name: "s", sampler: GPSampler(seed: 2, startupTrials: 4, optimizer: Self.light), pruner: NopPruner())
     for _ in 0..<6 {
       let t = try study.ask(space)
       try study.tell(t, pow(t.params["a"]!.doubleValue! - 3, 2) + pow(t.params["b"]!.doubleValue! - 2, 2))
@@ -60,7 +64,7 @@ import Testing
     // Minimize x + y subject to x² + y² ≤ 0.5 (c = x² + y² − 0.5): the unconstrained optimum
     // (−1, −1) is infeasible; the constrained one is (−½, −½) with value −1.
     let space: [String: Distribution] = ["x": .float(low: -1, high: 1), "y": .float(low: -1, high: 1)]
-    let study = try Study(name: "s", sampler: GPSampler(seed: 5, startupTrials: 8), pruner: NopPruner())
+    let study = try Study(name: "s", sampler: GPSampler(seed: 5, startupTrials: 8, optimizer: Self.light), pruner: NopPruner())
     var feasibleLate = 0
     for i in 0..<30 {
       let t = try study.ask(space)
@@ -75,7 +79,7 @@ import Testing
   }
 
   @Test func severalObjectivesAndConditionalParameters() throws {
-    let study = try Study(name: "s", directions: [.minimize, .minimize], sampler: GPSampler(seed: 6, startupTrials: 6),
+    let study = try Study(name: "s", directions: [.minimize, .minimize], sampler: GPSampler(seed: 6, startupTrials: 6, optimizer: Self.light),
                           pruner: NopPruner())
     for _ in 0..<20 {
       let t = try study.ask()
