@@ -49,13 +49,8 @@ public struct GaussianProcess: Sendable {
     let n = outputs.count
     precondition(inputs.count == n * dimensions, "GaussianProcess: \(inputs.count) input values for \(n) × \(dimensions)")
     let cats = categorical ?? Array(repeating: false, count: dimensions)
-    var mean = n > 0 ? outputs.reduce(0, +) / Double(n) : 0
-    // The spread, scaled by the largest deviation first so that |y| up to 1e308 cannot overflow.
-    let largest = outputs.reduce(0) { Swift.max($0, Swift.abs($1 - mean)) }
-    var variance = 0.0
-    if largest > 0 { for v in outputs { variance += ((v - mean) / largest) * ((v - mean) / largest) } }
-    let std = n > 1 ? (variance / Double(n)).squareRoot() * largest : 0
-    var scale = std > 0 && std.isFinite ? std : 1
+    var (mean, std) = meanAndStandardDeviation(outputs)
+    var scale = n > 1 && std > 0 && std.isFinite ? std : 1
     if let standardization { (mean, scale) = standardization }
     let y = outputs.map { ($0 - mean) / scale }
     var theta = (initial ?? GPHyperparameters(priorModeFor: dimensions)).vector

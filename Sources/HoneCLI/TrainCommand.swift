@@ -36,7 +36,6 @@ struct TrainCommand: AsyncParsableCommand {
     guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
     guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
     guard labelSmoothing >= 0, labelSmoothing <= 1 else { throw ValidationError("--label-smoothing must be in [0, 1], got \(labelSmoothing)") }
-    guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
     guard sam >= 0, sam.isFinite else { throw ValidationError("--sam must be a radius ≥ 0, got \(sam)") }
     guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
     if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must be ≥ 0, got \(weightDecay)") }

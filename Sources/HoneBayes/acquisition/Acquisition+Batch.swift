@@ -16,28 +16,11 @@ extension Acquisition {
     var result = [Double](repeating: 0, count: m)
     if hasFeasible {
       let (means, variances) = model.posterior(at: points)
-      for i in 0..<m {
-        let mu = means[i], sigma = variances[i].squareRoot()
-        switch kind {
-        case .logEI, .noisyEI: result[i] = log(sigma) + LogExpectedImprovement.logH((mu - best) / sigma).value
-        case .logPI: result[i] = Normal.logCDF((mu - best) / sigma)
-        case .ucb: result[i] = mu + kappa * sigma
-        case .maxValueEntropy:
-          var total = 0.0
-          for yStar in maxValues {
-            let gamma = (yStar - mu) / sigma
-            let logCDF = Normal.logCDF(gamma)
-            total += gamma * exp(Normal.logPDF(gamma) - logCDF) / 2 - logCDF
-          }
-          result[i] = total / Double(maxValues.count)
-          if !constraints.isEmpty { result[i] = log(Swift.max(result[i], 1e-300)) }
-        case .knowledgeGradient: break
-        }
-      }
+      for i in 0..<m { result[i] = pointwise(mean: means[i], sigma: variances[i].squareRoot()).value }
     }
     for (c, threshold) in constraints {
       let (means, variances) = c.posterior(at: points)
-      for i in 0..<m { result[i] += Normal.logCDF((threshold - means[i]) / variances[i].squareRoot()) }
+      for i in 0..<m { result[i] += Self.logFeasibility(mean: means[i], sigma: variances[i].squareRoot(), threshold: threshold).value }
     }
     return result
   }

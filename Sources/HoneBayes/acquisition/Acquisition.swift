@@ -84,60 +84,76 @@ public struct Acquisition: Sendable {
     let d = x.count
     var value = 0.0
     var gradient = [Double](repeating: 0, count: d)
+    /// Adds a term given as f(μ, σ) with its partials, by the chain rule through the posterior.
+    func add(_ term: (value: Double, dMean: Double, dSigma: Double), _ p: Posterior) {
+      let sigma = p.variance.squareRoot()
+      value += term.value
+      for j in 0..<d { gradient[j] += term.dMean * p.meanGradient[j] + term.dSigma * p.varianceGradient[j] / (2 * sigma) }
+    }
     if hasFeasible {
       let p = model.posteriorWithGradient(at: x)
-      let sigma = p.variance.squareRoot()
-      let sigmaGradient = p.varianceGradient.map { $0 / (2 * sigma) }
-      switch kind {
-      case .logEI, .noisyEI:
-        let z = (p.mean - best) / sigma
-        let (logH, slope) = LogExpectedImprovement.logH(z)
-        value = log(sigma) + logH
-        for j in 0..<d {
-          gradient[j] = sigmaGradient[j] / sigma + slope * (p.meanGradient[j] - z * sigmaGradient[j]) / sigma
-        }
-      case .logPI:
-        let z = (p.mean - best) / sigma
-        value = Normal.logCDF(z)
-        let slope = exp(Normal.logPDF(z) - value)
-        for j in 0..<d { gradient[j] = slope * (p.meanGradient[j] - z * sigmaGradient[j]) / sigma }
-      case .ucb:
-        value = p.mean + kappa * sigma
-        for j in 0..<d { gradient[j] = p.meanGradient[j] + kappa * sigmaGradient[j] }
-      case .maxValueEntropy:
-        for yStar in maxValues {
-          let gamma = (yStar - p.mean) / sigma
-          let logCDF = Normal.logCDF(gamma)
-          let psi = exp(Normal.logPDF(gamma) - logCDF)
-          value += (gamma * psi / 2 - logCDF) / Double(maxValues.count)
-          let dTerm = -psi / 2 - gamma * gamma * psi / 2 - gamma * psi * psi / 2
-          for j in 0..<d {
-            let dGamma = (-p.meanGradient[j] - gamma * sigmaGradient[j]) / sigma
-            gradient[j] += dTerm * dGamma / Double(maxValues.count)
-          }
-        }
-      case .knowledgeGradient:
+      if kind == .knowledgeGradient {
         (value, gradient) = knowledgeGradient(at: x, posterior: p)
-      }
-      if !constraints.isEmpty && (kind == .knowledgeGradient || kind == .maxValueEntropy) {
-        // Positive-valued acquisitions are combined on the log scale.
-        // (Below 1e-300 the log is clamped and flat.)
-        gradient = value > 1e-300 ? gradient.map { $0 / value } : Array(repeating: 0, count: d)
-        value = log(Swift.max(value, 1e-300))
+        if !constraints.isEmpty {
+          // Positive-valued, so combined with the constraints on the log scale (flat below 1e-300).
+          gradient = value > 1e-300 ? gradient.map { $0 / value } : Array(repeating: 0, count: d)
+          value = log(Swift.max(value, 1e-300))
+        }
+      } else {
+        add(pointwise(mean: p.mean, sigma: p.variance.squareRoot()), p)
       }
     }
     for (c, threshold) in constraints {
       let p = c.posteriorWithGradient(at: x)
-      let sigma = p.variance.squareRoot()
-      let u = (threshold - p.mean) / sigma
-      let logCDF = Normal.logCDF(u)
-      value += logCDF
-      let slope = exp(Normal.logPDF(u) - logCDF)
-      for j in 0..<d {
-        let sigmaGradient = p.varianceGradient[j] / (2 * sigma)
-        gradient[j] += slope * (-p.meanGradient[j] - u * sigmaGradient) / sigma
-      }
+      add(Self.logFeasibility(mean: p.mean, sigma: p.variance.squareRoot(), threshold: threshold), p)
     }
     return (value, gradient)
+  }
+
+  /// Every acquisition but the knowledge gradient as a function of the posterior (μ, σ) at one
+  /// point, with ∂/∂μ and ∂/∂σ: batch scoring uses the value, the gradient chains the partials.
+  func pointwise(mean mu: Double, sigma: Double) -> (value: Double, dMean: Double, dSigma: Double) {
+    switch kind {
+    case .logEI, .noisyEI:
+      // log σ + log h(z), z = (μ − best)/σ; d log h/dz = Φ/h.
+      let z = (mu - best) / sigma
+      let (logH, slope) = LogExpectedImprovement.logH(z)
+      return (log(sigma) + logH, slope / sigma, (1 - slope * z) / sigma)
+    case .logPI:
+      let z = (mu - best) / sigma
+      let value = Normal.logCDF(z)
+      let slope = exp(Normal.logPDF(z) - value)
+      return (value, slope / sigma, -slope * z / sigma)
+    case .ucb:
+      return (mu + kappa * sigma, 1, kappa)
+    case .maxValueEntropy:
+      // Mean over y* of γψ/2 − log Φ(γ), ψ = φ(γ)/Φ(γ), γ = (y* − μ)/σ.
+      var value = 0.0, dMean = 0.0, dSigma = 0.0
+      let weight = 1 / Double(maxValues.count)
+      for yStar in maxValues {
+        let gamma = (yStar - mu) / sigma
+        let logCDF = Normal.logCDF(gamma)
+        let psi = exp(Normal.logPDF(gamma) - logCDF)
+        value += weight * (gamma * psi / 2 - logCDF)
+        let dTerm = -psi / 2 - gamma * gamma * psi / 2 - gamma * psi * psi / 2
+        dMean += weight * dTerm * (-1 / sigma)
+        dSigma += weight * dTerm * (-gamma / sigma)
+      }
+      guard !constraints.isEmpty else { return (value, dMean, dSigma) }
+      // Positive-valued, so combined with the constraints on the log scale (flat below 1e-300).
+      guard value > 1e-300 else { return (log(1e-300), 0, 0) }
+      return (log(value), dMean / value, dSigma / value)
+    case .knowledgeGradient:
+      preconditionFailure("the knowledge gradient is not a function of one posterior")
+    }
+  }
+
+  /// log Φ((t − μ)/σ), the log probability that a constraint modelled by (μ, σ) is at most its
+  /// threshold t, with ∂/∂μ and ∂/∂σ.
+  static func logFeasibility(mean mu: Double, sigma: Double, threshold: Double) -> (value: Double, dMean: Double, dSigma: Double) {
+    let u = (threshold - mu) / sigma
+    let value = Normal.logCDF(u)
+    let slope = exp(Normal.logPDF(u) - value)
+    return (value, -slope / sigma, -slope * u / sigma)
   }
 }
