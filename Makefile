@@ -2,9 +2,9 @@
 SHELL := /bin/bash
 export OPENBLAS_NUM_THREADS ?= 1
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev liblapacke-dev
+APT_PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev
 
-.PHONY: demo test bench deps build release clean
+.PHONY: demo test bench deps browser build release clean
 
 # Installs the system libraries Hone links (OpenBLAS and LAPACKE) when they are missing.
 deps:
@@ -18,6 +18,19 @@ deps:
 	  fi; \
 	fi
 
+# Headless Chromium renders the HTML report in one test: installed where possible (root with
+# apt-get); elsewhere that test is skipped with a message.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (renders the report in a test)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "could not install chromium: the report rendering test will be skipped"; \
+	  else \
+	    echo "no chromium: the report rendering test will be skipped (apt-get install chromium)"; \
+	  fi; \
+	fi
+
 build: deps
 	$(SWIFT) build
 
@@ -27,7 +40,7 @@ release: deps
 demo: release
 	.build/release/hone demo
 
-test: deps
+test: deps browser
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "HoneTensor", targets: ["HoneTensor"]),
     .library(name: "HoneBayes", targets: ["HoneBayes"]),
     .library(name: "HoneNN", targets: ["HoneNN"]),
+    .library(name: "HoneReport", targets: ["HoneReport"]),
     .executable(name: "hone", targets: ["HoneCLI"]),
   ],
   dependencies: [
@@ -36,7 +37,8 @@ let package = Package(
     .target(
       name: "HoneSQLite",
       dependencies: ["HoneTune", .product(name: "GRDB", package: "GRDB.swift")]),
-    .target(name: "Hone", dependencies: ["HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN"]),
+    .target(name: "HoneReport", dependencies: ["HoneTune"]),
+    .target(name: "Hone", dependencies: ["HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN", "HoneReport"]),
     .executableTarget(
       name: "HoneCLI",
       dependencies: ["Hone", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -65,11 +67,13 @@ let package = Package(
       dependencies: ["Hone"],
       path: "Benchmarks/StorageBenchmark"),
     .testTarget(name: "HoneMathTests", dependencies: ["HoneMath"]),
-    .testTarget(name: "HoneTuneTests", dependencies: ["HoneTune"]),
+    .testTarget(name: "HoneTuneTests", dependencies: ["HoneTune"], exclude: ["Fixtures"]),
     .testTarget(name: "HoneTensorTests", dependencies: ["HoneTensor", "HoneMath"]),
     .testTarget(name: "HoneBayesTests", dependencies: ["HoneBayes", "HoneMath"]),
     .testTarget(name: "HoneNNTests", dependencies: ["HoneNN", "HoneTensor", "HoneOptim"], exclude: ["Fixtures"]),
     .testTarget(name: "HoneOptimTests", dependencies: ["HoneOptim", "HoneMath"], exclude: ["Fixtures"]),
+    .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .testTarget(name: "HoneReportTests", dependencies: ["HoneReport", "HoneTune", "CZlib"]),
     .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune"]),
     .testTarget(name: "HoneCLITests", dependencies: ["Hone", .product(name: "GRDB", package: "GRDB.swift")]),
   ],

@@ -3,7 +3,7 @@
 /// `import Hone` brings every public module: the numerics (`HoneMath`), the study engine
 /// (`HoneTune`), the SQLite storage (`HoneSQLite`), the optimizers (`HoneOptim`), the tensor
 /// engine with automatic differentiation (`HoneTensor`) and the layers, losses, data and
-/// training loop (`HoneNN`).
+/// training loop (`HoneNN`), and the HTML study report (`HoneReport`).
 @_exported import HoneMath
 @_exported import HoneTune
 @_exported import HoneSQLite
@@ -11,3 +11,4 @@
 @_exported import HoneBayes
 @_exported import HoneTensor
 @_exported import HoneNN
+@_exported import HoneReport

@@ -2,66 +2,64 @@ import ArgumentParser
 import Foundation
 import Hone
 
-/// `hone demo`: a small built-in study that shows sampling and pruning end to end.
-///
-/// It tunes heavy-ball gradient descent (Polyak 1964) on the 2-D Rosenbrock function
-/// f(x, y) = (1 − x)² + 100·(y − x²)² from (−1.5, 2): the learning rate (log scale), the
-/// momentum and the number of steps between reports. Every 25 steps it reports log₁₀ f to
-/// the median pruner, which stops runs that fall behind; the objective is log₁₀ f at the end.
+/// `hone demo`: tunes an MLP on the bundled digits data as a real study (see `DigitsTuning`)
+/// with the GP sampler and the learning-curve pruner, shows its progress, prints the chosen
+/// trial with its test accuracy, and writes the HTML report. Running it again continues the
+/// study unless `--fresh`.
 struct DemoCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "demo", abstract: "Run a small built-in study (gradient descent on Rosenbrock) and print its result.")
-  @Option(help: "Storage URL (default: in memory).") var storage = "memory:"
-  @Option(help: "Number of trials.") var trials = 60
-  @Option(help: "Sampler: tpe (default), gp, cmaes, nsga2, random, qmc or grid.") var sampler = "tpe"
-  @Option(help: "Seed.") var seed: UInt64 = 1
+    commandName: "demo", abstract: "Tune an MLP on the bundled digits data (a real study in ./hone.db) and write hone-report.html.")
+  @Option(help: "Storage URL.") var storage = "sqlite:///hone.db"
+  @Option(help: "The study's name.") var study = "digits-mlp"
+  @Option(help: "Trials to run now.") var trials = 40
+  @Option(help: "Epochs of a trial that is not pruned.") var epochs = 30
+  @Option(help: "Sampler: gp (default), tpe, cmaes, random, qmc.") var sampler = "gp"
+  @Option(help: "Pruner: learning-curve (default), median, asha, hyperband, patient, percentile, nop.") var pruner = "learning-curve"
+  @Option(help: "Trials run at once.") var jobs = 1
+  @Option(help: "Seed of the sampler.") var seed: UInt64 = 1
+  @Option(help: "Where to write the HTML report (\"\" for none).") var report = "hone-report.html"
+  @Flag(help: "Delete the study first instead of continuing it.") var fresh = false
   @Flag(help: "End with one JSON line of the result.") var json = false
 
+  func validate() throws {
+    guard trials >= 1 else { throw ValidationError("--trials must be at least 1, got \(trials)") }
+    guard epochs >= 2 else { throw ValidationError("--epochs must be at least 2, got \(epochs)") }
+    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+  }
+
   func run() async throws {
-    let space: [String: Distribution] = [
-      "lr": .float(low: 1e-5, high: 3e-3, log: true),
-      "momentum": .float(low: 0, high: 0.99),
-    ]
-    let study = try Study(name: "demo-rosenbrock", storage: StorageURL.open(storage), direction: .minimize,
-                          sampler: SamplerName.make(sampler, seed: seed, space: space),
-                          pruner: MedianPruner(startupTrials: 5, warmupSteps: 100), loadIfExists: true)
     let started = Date()
-    try await study.optimize(trials: trials) { trial in
-      let p = try trial.suggest(space)
-      return try DemoCommand.descend(lr: p["lr"]!.doubleValue!, momentum: p["momentum"]!.doubleValue!, trial: trial)
-    }
+    let tuning = try DigitsTuning(epochs: epochs)
+    let store = try StorageURL.open(storage)
+    if fresh, (try? store.studyID(name: study)) != nil { try Study.delete(name: study, storage: store) }
+    let chosenSampler = try SamplerName.make(sampler, seed: seed, space: DigitsTuning.space)
+    let study = try Study(name: study, storage: store, direction: .maximize, sampler: chosenSampler,
+                          pruner: PrunerName.make(pruner), loadIfExists: true)
+    let before = try study.trials.count
+    print(before > 0 ? "continuing study \(study.name) in \(storage) (\(before) trials so far; --fresh starts over)"
+                     : "study \(study.name) in \(storage): \(trials) trials of up to \(epochs) epochs, \(sampler) sampler, \(pruner) pruner")
+    fflush(nil)
+    let progress = StudyProgress(total: trials)
+    try await study.optimize(trials: trials, concurrency: jobs, callbacks: [progress.callback]) { try await tuning.objective($0) }
+    progress.finish()
+
     let all = try study.trials
     let best = try study.bestTrial
     let pruned = all.filter { $0.state == .pruned }
-    let savedSteps = pruned.reduce(0) { $0 + DemoCommand.steps - ($1.lastIntermediateValue?.step ?? 0) }
-    print("study \(study.name): \(all.count) trials, \(pruned.count) pruned (\(savedSteps) of \(all.count * DemoCommand.steps) steps saved)")
-    print("best trial \(best.number): log10 f = \(String(format: "%.3f", best.value!)), lr = \(best.params["lr"]!), momentum = \(best.params["momentum"]!)")
+    let epochsRun = all.reduce(0) { $0 + ($1.lastIntermediateValue?.step ?? 0) }
+    let epochsSaved = pruned.reduce(0) { $0 + epochs - ($1.lastIntermediateValue?.step ?? 0) }
+    let (validationAccuracy, testAccuracy) = try await tuning.testAccuracy(of: best.params)
+    print("\(all.count) trials: \(all.filter { $0.state == .complete }.count) complete, \(pruned.count) pruned, "
+      + "\(all.filter { $0.state == .failed }.count) failed; pruning saved \(epochsSaved) of \(epochsRun + epochsSaved) epochs")
+    print("best trial #\(best.number): " + best.params.keys.sorted().map { "\($0)=\(best.params[$0]!)" }.joined(separator: " "))
+    print(String(format: "validation accuracy %.4f, test accuracy %.4f (the test data was read only now)", validationAccuracy, testAccuracy))
+    if !report.isEmpty {
+      try StudyReport(study: study).write(to: report)
+      print("report: \(report)")
+    }
     if json {
-      printJSON(.object(["best_trial": .int(best.number), "value": .double(best.value!), "trials": .int(all.count),
-                         "pruned": .int(pruned.count), "seconds": .double(Date().timeIntervalSince(started))]))
+      printJSON(.object(["best_trial": .int(best.number), "val_accuracy": .double(best.value!), "test_accuracy": .double(testAccuracy),
+                         "trials": .int(all.count), "pruned": .int(pruned.count), "seconds": .double(Date().timeIntervalSince(started))]))
     }
-  }
-
-  /// Descent steps per trial.
-  static let steps = 2_000
-
-  /// 2,000 steps of heavy-ball descent; reports log₁₀ f every 25 steps and stops if pruned.
-  static func descend(lr: Double, momentum: Double, trial: Trial) throws -> Double {
-    var (x, y, vx, vy) = (-1.5, 2.0, 0.0, 0.0)
-    func f() -> Double { (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x) }
-    for step in 1...steps {
-      let gx = -2 * (1 - x) - 400 * x * (y - x * x)
-      let gy = 200 * (y - x * x)
-      vx = momentum * vx - lr * gx
-      vy = momentum * vy - lr * gy
-      x += vx
-      y += vy
-      guard f().isFinite, abs(x) < 1e6 else { throw CLIError("diverged at step \(step)") }
-      if step % 25 == 0 {
-        try trial.report(log10(f() + 1e-300), step: step)
-        if try trial.shouldPrune() { throw TrialPruned() }
-      }
-    }
-    return log10(f() + 1e-300)
   }
 }

@@ -13,7 +13,8 @@ struct HoneCommand: AsyncParsableCommand {
       "layers": {"type": "int", "low": 1, "high": 4}, "opt": {"type": "categorical", "choices": ["adam", "sgd"]}}
       """,
     subcommands: [StudyCommand.self, AskCommand.self, TellCommand.self, BestCommand.self, TrialsCommand.self,
-                  EnqueueCommand.self, IntermediateCommand.self, DemoCommand.self, TrainCommand.self])
+                  EnqueueCommand.self, IntermediateCommand.self, DemoCommand.self, TrainCommand.self,
+                  ReportCommand.self, ImportanceCommand.self, TuneCommand.self, ServeCommand.self])
 }
 
 /// The options every command that touches a study takes.

@@ -16,12 +16,7 @@ struct StudyCommand: ParsableCommand {
     var loadIfExists = false
 
     func run() throws {
-      let directions = try (direction.isEmpty ? ["minimize"] : direction).map { text in
-        guard let d = StudyDirection(rawValue: text.lowercased()) else {
-          throw ValidationError("unknown direction '\(text)'; use minimize or maximize")
-        }
-        return d
-      }
+      let directions = try parseDirections(direction)
       let study = try Study(name: options.study, storage: StorageURL.open(options.storage), directions: directions,
                             pruner: NopPruner(), loadIfExists: loadIfExists)
       printJSON(.object(["study": .string(study.name), "directions": .array(directions.map { .string($0.rawValue) })]))
@@ -76,4 +71,14 @@ func summaryJSON(_ s: StudySummary) -> JSONValue {
 /// A best trial as `{"trial": N, "values": [...], "params": {...}}`.
 func bestJSON(_ t: FrozenTrial) -> JSONValue {
   .object(["trial": .int(t.number), "values": .array((t.values ?? []).map(JSONValue.double)), "params": .object(t.params.mapValues(\.json))])
+}
+
+/// The directions of `--direction` options (minimize when none is given).
+func parseDirections(_ texts: [String]) throws -> [StudyDirection] {
+  try (texts.isEmpty ? ["minimize"] : texts).map { text in
+    guard let d = StudyDirection(rawValue: text.lowercased()) else {
+      throw ValidationError("unknown direction '\(text)'; use minimize or maximize")
+    }
+    return d
+  }
 }

@@ -79,6 +79,14 @@ public enum Distribution: Hashable, Sendable {
     }
   }
 
+  /// True for a float or int range sampled on a log scale.
+  public var isLog: Bool {
+    switch self {
+    case .float(_, _, let log, _), .int(_, _, let log, _): return log
+    case .categorical: return false
+    }
+  }
+
   /// The value as this distribution holds it (an int for a float distribution becomes a
   /// double, an integral double for an int distribution becomes an int), or nil when the
   /// value is not in the distribution.

@@ -11,7 +11,9 @@ import HoneMath
 /// as `gp:hyperparameters`) models the score — the objective (negated when minimized), or for
 /// several objectives a ParEGO scalarization (Knowles 2006): the losses normalized to [0, 1]
 /// over the complete trials and combined as −(maxᵢ λᵢf̃ᵢ + 0.05·Σᵢ λᵢf̃ᵢ) with weights λ drawn
-/// from the simplex for each trial. Trials with constraints (`Trial.setConstraints`, feasible
+/// from the simplex for each trial. Pruned trials count with their last reported value (a
+/// pessimistic stand-in for the final one), so the search does not return to them; no
+/// finished trial's point is suggested again. Trials with constraints (`Trial.setConstraints`, feasible
 /// when all ≤ 0) get one GP per constraint and the acquisition adds the log probability of
 /// feasibility. Running trials enter as Kriging-believer fantasies (their posterior mean
 /// taken as observed, hyperparameters fixed), so parallel workers get distinct points. The
@@ -65,11 +67,13 @@ public struct GPSampler: Sampler {
     guard !space.isEmpty else { return [:] }
     let all = try study.allTrials()
     let encoding = GPSpaceEncoding(space)
-    let completed = all.filter { $0.state == .complete && $0.values != nil }
-    guard completed.count >= startupTrials else { return [:] }
+    // Pruned trials enter with their last reported value: a pessimistic stand-in for the final
+    // value they were stopped before reaching, which keeps the search away from them.
+    let observed = all.filter { ($0.state == .complete || $0.state == .pruned) && $0.values?.count == study.directions.count }
+    guard observed.count >= startupTrials else { return [:] }
     var inputs: [Double] = []
     var done: [FrozenTrial] = []
-    for t in completed { if let x = encoding.encode(t.params) { inputs += x; done.append(t) } }
+    for t in observed { if let x = encoding.encode(t.params) { inputs += x; done.append(t) } }
     guard !done.isEmpty else { return [:] }
     let d = encoding.names.count
     let categorical = encoding.choices.map { $0 != nil }
@@ -109,7 +113,7 @@ public struct GPSampler: Sampler {
     let feasibleScores = feasible.map { model.targets[$0] }
     // Running trials as Kriging-believer fantasies.
     var exclude = Set<[Double]>()
-    for t in done { exclude.insert(encoding.round(encoding.encode(t.params)!)) }
+    for t in all where t.state.isFinished { if let x = encoding.encode(t.params) { exclude.insert(encoding.round(x)) } }
     let running = all.filter { $0.state == .running && $0.id != trial.id }.compactMap { encoding.encode($0.params) }
     if !running.isEmpty {
       let pending = running.flatMap { $0 }

@@ -1,0 +1,127 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A command run for one trial: spawned (found on PATH) in its own process group with stdin
+/// from /dev/null, its stdout read line by line and copied to a log file, its stderr copied to
+/// another. `terminate(grace:)` sends SIGTERM to the whole group, then SIGKILL after the grace
+/// period if it is still running.
+final class ChildProcess: @unchecked Sendable {
+  let pid: pid_t
+  private let stdoutFD: Int32, stderrFD: Int32
+  private let lock = NSLock()
+  private var exited = false
+  private var lastErrorLine = ""
+
+  /// How the process ended.
+  enum Exit: Equatable {
+    case status(Int32)
+    case signal(Int32)
+  }
+
+  /// Spawns `arguments[0]` with the rest as its arguments and `environment` added to ours.
+  init(arguments: [String], environment: [String: String], stdoutLog: URL, stderrLog: URL) throws {
+    var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
+    guard pipe(&out) == 0, pipe(&err) == 0 else { throw CLIError("cannot create a pipe: \(String(cString: strerror(errno)))") }
+    // Close-on-exec, so that commands started at the same time do not inherit each other's pipes.
+    for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    // Its own process group (so a terminal's Ctrl-C reaches only Hone, which ends the group),
+    // default signal handling and an empty signal mask.
+    posix_spawnattr_setpgroup(&attributes, 0)
+    var all = sigset_t(), none = sigset_t()
+    sigfillset(&all)
+    sigemptyset(&none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" }
+    let cArguments = arguments.map { strdup($0) } + [nil]
+    let cEnvironment = env.map { strdup($0) } + [nil]
+    defer { (cArguments + cEnvironment).forEach { free($0) } }
+    var child: pid_t = 0
+    let result = posix_spawnp(&child, arguments[0], &actions, &attributes, cArguments, cEnvironment)
+    close(out[1])
+    close(err[1])
+    guard result == 0 else {
+      close(out[0])
+      close(err[0])
+      throw CLIError("cannot run \(arguments[0]): \(String(cString: strerror(result)))")
+    }
+    pid = child
+    (stdoutFD, stderrFD) = (out[0], err[0])
+    FileManager.default.createFile(atPath: stdoutLog.path, contents: nil)
+    FileManager.default.createFile(atPath: stderrLog.path, contents: nil)
+    self.stdoutLog = try FileHandle(forWritingTo: stdoutLog)
+    self.stderrLog = try FileHandle(forWritingTo: stderrLog)
+  }
+
+  private let stdoutLog: FileHandle, stderrLog: FileHandle
+
+  /// The last non-empty line the command wrote on stderr.
+  var lastStderrLine: String { lock.withLock { lastErrorLine } }
+
+  /// Reads the output to the end (calling `onLine` for each stdout line, on a background
+  /// thread) and waits for the process to exit.
+  func run(onLine: @escaping @Sendable (String) -> Void) async -> Exit {
+    await withCheckedContinuation { continuation in
+      Thread.detachNewThread { [self] in
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { [self] in
+          copy(stderrFD, to: stderrLog) { line in if !line.isEmpty { lock.withLock { lastErrorLine = line } } }
+          done.signal()
+        }
+        copy(stdoutFD, to: stdoutLog, onLine: onLine)
+        done.wait()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        lock.withLock { exited = true }
+        try? stdoutLog.close()
+        try? stderrLog.close()
+        // WIFEXITED / WEXITSTATUS / WTERMSIG as the C macros define them.
+        let signal = status & 0x7f
+        continuation.resume(returning: signal == 0 ? .status((status >> 8) & 0xff) : .signal(signal))
+      }
+    }
+  }
+
+  /// SIGTERM to the process group now, SIGKILL after `grace` seconds if it has not exited.
+  func terminate(grace: Double) {
+    guard lock.withLock({ !exited }) else { return }
+    kill(-pid, SIGTERM)
+    DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
+      if lock.withLock({ !exited }) { kill(-pid, SIGKILL) }
+    }
+  }
+
+  /// Copies a pipe to a log file until end of file, splitting lines for `onLine`.
+  private func copy(_ fd: Int32, to log: FileHandle, onLine: (String) -> Void) {
+    var pending = Data()
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+      let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { break }
+      let chunk = Data(buffer[0..<n])
+      log.write(chunk)
+      pending.append(chunk)
+      while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+        onLine(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
+        pending.removeSubrange(pending.startIndex...newline)
+      }
+    }
+    if !pending.isEmpty { onLine(String(decoding: pending, as: UTF8.self)) }
+    close(fd)
+  }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Hone
+
+/// The objective of `hone tune`: each trial runs a command with the trial's parameters.
+///
+/// `{name}` in an argument becomes the parameter's value (`{trial}` the trial number); the
+/// environment gets `HONE_STUDY`, `HONE_TRIAL` and `HONE_PARAM_<NAME>` (upper case, other
+/// characters than letters and digits as `_`). The command's stdout is read as `TrialOutput`
+/// lines: each intermediate value is reported and the pruner asked, and a pruned command is
+/// terminated. A non-zero exit, a signal, a malformed `hone:` line or no result fails the
+/// trial with the reason. Both output streams go to `<logs>/trial-<N>.out` and `.err`.
+struct CommandObjective: Sendable {
+  let command: [String]
+  let space: [String: Distribution]
+  let logs: URL
+  /// Seconds between SIGTERM and SIGKILL.
+  let grace: Double
+  let running: RunningCommands
+
+  /// Checks that every placeholder of `command` names a parameter (or `trial`).
+  static func checkPlaceholders(_ command: [String], space: [String: Distribution]) throws {
+    for argument in command {
+      for name in placeholders(in: argument) where name != "trial" && space[name] == nil {
+        throw CLIError("the command uses {\(name)}, which is not a parameter of the search space (\(space.keys.sorted().joined(separator: ", ")))")
+      }
+    }
+  }
+
+  /// The names between braces in an argument.
+  static func placeholders(in argument: String) -> [String] {
+    var names: [String] = []
+    var rest = Substring(argument)
+    while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+      names.append(String(rest[rest.index(after: open)..<close]))
+      rest = rest[rest.index(after: close)...]
+    }
+    return names
+  }
+
+  /// Runs the command for one trial and returns its result.
+  func callAsFunction(_ trial: Trial) async throws -> [Double] {
+    let params = try trial.suggest(space)
+    var values = params.mapValues(\.description)
+    values["trial"] = String(trial.number)
+    let arguments = command.map { argument in
+      Self.placeholders(in: argument).reduce(argument) { $0.replacingOccurrences(of: "{\($1)}", with: values[$1]!) }
+    }
+    var environment = ["HONE_STUDY": trial.study.name, "HONE_TRIAL": String(trial.number)]
+    for (name, value) in params { environment["HONE_PARAM_" + Self.environmentName(name)] = value.description }
+    let child = try ChildProcess(arguments: arguments, environment: environment,
+                                 stdoutLog: logs.appendingPathComponent("trial-\(trial.number).out"),
+                                 stderrLog: logs.appendingPathComponent("trial-\(trial.number).err"))
+    let state = Locked(_CommandState())
+    running.add(child)
+    defer { running.remove(child) }
+    let exit = await withTaskCancellationHandler {
+      await child.run { line in
+        do {
+          switch try TrialOutput.parse(line) {
+          case .intermediate(let step, let value)?:
+            try trial.report(value, step: step)
+            if try trial.shouldPrune() {
+              state.withLock { $0.pruned = true }
+              child.terminate(grace: grace)
+            }
+          case .result(let result)?: state.withLock { $0.result = result }
+          case nil: break
+          }
+        } catch let error as CLIError {
+          state.withLock { $0.protocolError = $0.protocolError ?? error.description }
+          child.terminate(grace: grace)
+        } catch {
+          // A report refused because the trial already ended (timed out): nothing to do.
+        }
+      }
+    } onCancel: {
+      child.terminate(grace: grace)
+    }
+    let outcome = state.current
+    if running.interrupted { throw CLIError("interrupted") }
+    if outcome.pruned { throw TrialPruned() }
+    if let message = outcome.protocolError { throw CLIError(message) }
+    let stderr = child.lastStderrLine.isEmpty ? "" : ": " + child.lastStderrLine
+    switch exit {
+    case .status(0):
+      guard let result = outcome.result else { throw CLIError("the command printed no 'hone: value=<float>' line") }
+      return result
+    case .status(let code): throw CLIError("the command exited with status \(code)\(stderr)")
+    case .signal(let signal): throw CLIError("the command was killed by signal \(signal)\(stderr)")
+    }
+  }
+
+  /// `HONE_PARAM_` suffix: upper case, any other character than letters and digits as `_`.
+  static func environmentName(_ name: String) -> String {
+    String(name.uppercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+  }
+}
+
+/// What a running command has said so far.
+struct _CommandState: Sendable {
+  var pruned = false
+  var result: [Double]?
+  var protocolError: String?
+}
+
+/// The commands running now, so that Ctrl-C can end them all.
+final class RunningCommands: @unchecked Sendable {
+  private let lock = NSLock()
+  private var children: [pid_t: ChildProcess] = [:]
+  private var stopped = false
+
+  func add(_ child: ChildProcess) {
+    let late = lock.withLock { children[child.pid] = child; return stopped }
+    if late { child.terminate(grace: 0) }
+  }
+
+  func remove(_ child: ChildProcess) { _ = lock.withLock { children.removeValue(forKey: child.pid) } }
+
+  /// True once `interruptAll` has run.
+  var interrupted: Bool { lock.withLock { stopped } }
+
+  /// Marks the run interrupted and terminates every running command.
+  func interruptAll(grace: Double) {
+    let all = lock.withLock { stopped = true; return Array(children.values) }
+    for child in all { child.terminate(grace: grace) }
+  }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Hone
+
+/// The progress of a running study on stderr: after each finished trial, one line
+/// `trial k/N  state  value  best v (trial b)  elapsed m:ss  ETA m:ss`, redrawn in place on a
+/// terminal and printed line by line otherwise. The ETA assumes the remaining trials take as
+/// long as the finished ones did on average.
+final class StudyProgress: @unchecked Sendable {
+  private let total: Int
+  private let live: Bool
+  private let started = Date()
+  private let lock = NSLock()
+  private var done = 0
+
+  init(total: Int, live: Bool = isatty(2) != 0) {
+    self.total = total
+    self.live = live
+  }
+
+  /// The callback to give `Study.optimize`.
+  var callback: Study.Callback { { [self] study, trial in self.finished(trial, in: study) } }
+
+  private func finished(_ trial: FrozenTrial, in study: Study) {
+    let best = study.directions.count == 1 ? try? study.bestTrial : nil
+    lock.lock()
+    defer { lock.unlock() }
+    done += 1
+    let elapsed = Date().timeIntervalSince(started)
+    let eta = elapsed / Double(done) * Double(max(total - done, 0))
+    var line = "trial \(done)/\(total)  #\(trial.number) \(trial.state.rawValue)"
+    if let values = trial.values { line += "  " + values.map(Self.format).joined(separator: ", ") }
+    if trial.state == .pruned, let last = trial.lastIntermediateValue { line += " at step \(last.step)" }
+    if let best, let value = best.value { line += "  best \(Self.format(value)) (#\(best.number))" }
+    line += "  elapsed \(Self.clock(elapsed))  ETA \(Self.clock(eta))"
+    FileHandle.standardError.write(Data((live ? "\r\u{1B}[2K" + line : line + "\n").utf8))
+  }
+
+  /// Ends the live line.
+  func finish() {
+    if live, done > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+  }
+
+  static func format(_ value: Double) -> String { String(format: "%.6g", value) }
+
+  /// m:ss, or h:mm:ss past an hour.
+  static func clock(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+  }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import HoneTune
+
+/// What the report's plots read from a study: its trials, directions, parameters and Pareto set.
+struct ReportInput {
+  let studyName: String
+  let directions: [StudyDirection]
+  let trials: [FrozenTrial]
+  /// Complete trials with finite values, by number.
+  let complete: [FrozenTrial]
+  /// Every parameter of any trial (the latest trial's distribution), by name.
+  let parameters: [(name: String, distribution: Distribution)]
+  /// Numbers of the trials on the Pareto front (the best trial for one objective).
+  let best: Set<Int>
+
+  init(study: Study) throws {
+    studyName = study.name
+    directions = study.directions
+    trials = try study.trials.sorted { $0.number < $1.number }
+    complete = trials.filter { $0.state == .complete && ($0.values?.allSatisfy(\.isFinite) ?? false) }
+    var latest: [String: Distribution] = [:]
+    for trial in trials { latest.merge(trial.distributions) { _, new in new } }
+    parameters = latest.keys.sorted().map { ($0, latest[$0]!) }
+    best = complete.isEmpty ? [] : Set(try study.bestTrials.map(\.number))
+  }
+
+  /// "value", or "value 1", "value 2", … for several objectives, with the direction.
+  func objectiveTitle(_ i: Int) -> String {
+    (directions.count == 1 ? "value" : "value \(i + 1)") + " (\(directions[i] == .minimize ? "minimize" : "maximize"))"
+  }
+
+  /// How a parameter is laid out along an axis.
+  static func scaleKind(_ distribution: Distribution) -> PlotScale.Kind {
+    switch distribution {
+    case .categorical(let choices): return .categorical(choices.map(\.description))
+    case .int: return distribution.isLog ? .log : .integer
+    case .float: return distribution.isLog ? .log : .linear
+    }
+  }
+
+  /// A parameter's position along its axis: the number, or the index of the choice.
+  static func plotValue(_ value: ParamValue?, in distribution: Distribution) -> Double? {
+    guard let value else { return nil }
+    return try? distribution.internalValue(of: value)
+  }
+}
