@@ -29,12 +29,13 @@ struct DemoCommand: AsyncParsableCommand {
 
   func run() async throws {
     let started = Date()
+    let chosenSampler = try SamplerName.make(sampler, seed: seed, space: DigitsTuning.space)
+    let chosenPruner = try PrunerName.make(pruner)
     let tuning = try DigitsTuning(epochs: epochs)
     let store = try StorageURL.open(storage)
     if fresh, (try? store.studyID(name: study)) != nil { try Study.delete(name: study, storage: store) }
-    let chosenSampler = try SamplerName.make(sampler, seed: seed, space: DigitsTuning.space)
     let study = try Study(name: study, storage: store, direction: .maximize, sampler: chosenSampler,
-                          pruner: PrunerName.make(pruner), loadIfExists: true)
+                          pruner: chosenPruner, loadIfExists: true)
     let before = try study.trials.count
     print(before > 0 ? "continuing study \(study.name) in \(storage) (\(before) trials so far; --fresh starts over)"
                      : "study \(study.name) in \(storage): \(trials) trials of up to \(epochs) epochs, \(sampler) sampler, \(pruner) pruner")
