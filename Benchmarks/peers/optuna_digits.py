@@ -191,12 +191,12 @@ def make_optimizer(name, params, lr, wd):
 # ----------------------------------------------------------------------------- training
 
 def cosine_power_rates(epochs, max_lr, min_lr, p=10.0):
-    """Learning rate of epochs 0..epochs-1 (first = max_lr, last = min_lr)."""
-    rates = []
-    for e in range(epochs):
-        c = (1 + math.cos(math.pi * e / (epochs - 1))) / 2
-        rates.append(min_lr + (max_lr - min_lr) * (p ** (c + 1) - p) / (p ** 2 - p))
-    return rates
+    """Cosine power annealing as Hone computes it (Hundt et al. 2019): for epochs e = 1..E,
+    q_e = p^(c_e + 1) with c_e = (1 + cos(pi e / E)) / 2, rescaled to [0, 1], so the first
+    epoch gets max_lr and the last min_lr."""
+    q = [p ** ((1 + math.cos(math.pi * e / epochs)) / 2 + 1) for e in range(1, epochs + 1)]
+    low, high = min(q), max(q) - min(q)
+    return [min_lr + (max_lr - min_lr) * (v - low) / high for v in q]
 
 
 def build_model(inputs, classes, width, depth, dropout):
@@ -281,7 +281,7 @@ def make_sampler(name, seed):
 
 def make_pruner(name):
     if name == "median":
-        return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5)
+        return optuna.pruners.MedianPruner()
     if name == "nop":
         return optuna.pruners.NopPruner()
     raise ValueError(f"unknown pruner {name!r}")

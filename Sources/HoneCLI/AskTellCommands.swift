@@ -56,8 +56,7 @@ struct TellCommand: ParsableCommand {
     } else {
       finished = try study.tell(number: trial, values: parseNumbers(value: value, values: values))
     }
-    printJSON(.object(["trial": .int(finished.number), "state": .string(finished.state.rawValue),
-                       "values": finished.values.map { .array($0.map(JSONValue.double)) } ?? .null]))
+    printJSON(tellJSON(finished))
     if finished.state == .failed, state == nil {
       throw CLIError("trial \(trial) was recorded as failed: \(finished.failReason ?? "invalid value")")
     }
@@ -75,11 +74,7 @@ struct EnqueueCommand: ParsableCommand {
     guard let object = try JSONValue.parse(params).objectValue else {
       throw ValidationError("--params must be a JSON object of parameter values")
     }
-    let values = try object.mapValues { json in
-      guard let v = ParamValue(json: json) else { throw ValidationError("parameter values must be strings, numbers or booleans") }
-      return v
-    }
-    let trial = try options.load().enqueueTrial(values)
+    let trial = try options.load().enqueueTrial(paramValues(object))
     printJSON(.object(["trial": .int(trial.number), "state": .string(trial.state.rawValue)]))
   }
 }
@@ -109,6 +104,20 @@ struct TrialsCommand: ParsableCommand {
     case "csv": print(try study.exportCSV(), terminator: "")
     default: throw ValidationError("--format takes json or csv, got '\(format)'")
     }
+  }
+}
+
+/// `{"trial": N, "state": …, "values": […]|null}`: what `tell` answers.
+func tellJSON(_ finished: FrozenTrial) -> JSONValue {
+  .object(["trial": .int(finished.number), "state": .string(finished.state.rawValue),
+           "values": finished.values.map { .array($0.map(JSONValue.double)) } ?? .null])
+}
+
+/// Parameter values from a JSON object (strings, numbers or booleans).
+func paramValues(_ object: [String: JSONValue]) throws -> [String: ParamValue] {
+  try object.mapValues { json in
+    guard let v = ParamValue(json: json) else { throw ValidationError("parameter values must be strings, numbers or booleans") }
+    return v
   }
 }
 

@@ -10,6 +10,7 @@ import Darwin
 /// another. `terminate(grace:)` sends SIGTERM to the whole group, then SIGKILL after the grace
 /// period if it is still running.
 final class ChildProcess: @unchecked Sendable {
+  /// The process id, which is also its process group's id.
   let pid: pid_t
   private let stdoutFD: Int32, stderrFD: Int32
   private let lock = NSLock()
@@ -22,18 +23,21 @@ final class ChildProcess: @unchecked Sendable {
     case signal(Int32)
   }
 
+  /// Serializes pipe creation and spawning: a pipe is made close-on-exec only after `pipe()`
+  /// returns, and a command spawned in between by another thread would inherit it.
+  private static let spawnLock = NSLock()
+
   /// Spawns `arguments[0]` with the rest as its arguments and `environment` added to ours.
   init(arguments: [String], environment: [String: String], stdoutLog: URL, stderrLog: URL) throws {
-    var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
-    guard pipe(&out) == 0, pipe(&err) == 0 else { throw CLIError("cannot create a pipe: \(String(cString: strerror(errno)))") }
-    // Close-on-exec, so that commands started at the same time do not inherit each other's pipes.
-    for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    // The log files first: nothing is left to clean up if they cannot be created.
+    for url in [stdoutLog, stderrLog] where !FileManager.default.createFile(atPath: url.path, contents: nil) {
+      throw CLIError("cannot create the log file \(url.path)")
+    }
+    self.stdoutLog = try FileHandle(forWritingTo: stdoutLog)
+    self.stderrLog = try FileHandle(forWritingTo: stderrLog)
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1)
-    posix_spawn_file_actions_adddup2(&actions, err[1], 2)
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -50,6 +54,19 @@ final class ChildProcess: @unchecked Sendable {
     let cArguments = arguments.map { strdup($0) } + [nil]
     let cEnvironment = env.map { strdup($0) } + [nil]
     defer { (cArguments + cEnvironment).forEach { free($0) } }
+
+    Self.spawnLock.lock()
+    defer { Self.spawnLock.unlock() }
+    var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
+    guard pipe(&out) == 0 else { throw CLIError("cannot create a pipe: \(String(cString: strerror(errno)))") }
+    guard pipe(&err) == 0 else {
+      out.forEach { close($0) }
+      throw CLIError("cannot create a pipe: \(String(cString: strerror(errno)))")
+    }
+    for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2)
     var child: pid_t = 0
     let result = posix_spawnp(&child, arguments[0], &actions, &attributes, cArguments, cEnvironment)
     close(out[1])
@@ -61,10 +78,6 @@ final class ChildProcess: @unchecked Sendable {
     }
     pid = child
     (stdoutFD, stderrFD) = (out[0], err[0])
-    FileManager.default.createFile(atPath: stdoutLog.path, contents: nil)
-    FileManager.default.createFile(atPath: stderrLog.path, contents: nil)
-    self.stdoutLog = try FileHandle(forWritingTo: stdoutLog)
-    self.stderrLog = try FileHandle(forWritingTo: stderrLog)
   }
 
   private let stdoutLog: FileHandle, stderrLog: FileHandle
@@ -84,9 +97,13 @@ final class ChildProcess: @unchecked Sendable {
         }
         copy(stdoutFD, to: stdoutLog, onLine: onLine)
         done.wait()
+        // Wait for the exit without reaping, mark it, then reap: `terminate` signals under the
+        // lock only while the process (and so its pid and group) still exists.
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+        lock.withLock { exited = true }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        lock.withLock { exited = true }
         try? stdoutLog.close()
         try? stderrLog.close()
         // WIFEXITED / WEXITSTATUS / WTERMSIG as the C macros define them.
@@ -98,10 +115,13 @@ final class ChildProcess: @unchecked Sendable {
 
   /// SIGTERM to the process group now, SIGKILL after `grace` seconds if it has not exited.
   func terminate(grace: Double) {
-    guard lock.withLock({ !exited }) else { return }
-    kill(-pid, SIGTERM)
+    let running = lock.withLock { () -> Bool in
+      if !exited { kill(-pid, SIGTERM) }
+      return !exited
+    }
+    guard running else { return }
     DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
-      if lock.withLock({ !exited }) { kill(-pid, SIGKILL) }
+      lock.withLock { if !exited { _ = kill(-pid, SIGKILL) } }
     }
   }
 

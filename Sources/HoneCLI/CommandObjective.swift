@@ -45,6 +45,10 @@ struct CommandObjective: Sendable {
     let arguments = command.map { argument in
       Self.placeholders(in: argument).reduce(argument) { $0.replacingOccurrences(of: "{\($1)}", with: values[$1]!) }
     }
+    guard !running.interrupted else {
+      trial.study.stop()
+      throw CLIError("interrupted")
+    }
     var environment = ["HONE_STUDY": trial.study.name, "HONE_TRIAL": String(trial.number)]
     for (name, value) in params { environment["HONE_PARAM_" + Self.environmentName(name)] = value.description }
     let child = try ChildProcess(arguments: arguments, environment: environment,
@@ -57,8 +61,8 @@ struct CommandObjective: Sendable {
       await child.run { line in
         do {
           switch try TrialOutput.parse(line) {
-          case .intermediate(let step, let value)?:
-            try trial.report(value, step: step)
+          case .intermediate(let step, let values)?:
+            try trial.report(values, step: step)
             if try trial.shouldPrune() {
               state.withLock { $0.pruned = true }
               child.terminate(grace: grace)
@@ -66,25 +70,24 @@ struct CommandObjective: Sendable {
           case .result(let result)?: state.withLock { $0.result = result }
           case nil: break
           }
-        } catch let error as CLIError {
-          state.withLock { $0.protocolError = $0.protocolError ?? error.description }
-          child.terminate(grace: grace)
+        } catch TuneError.trialFinished, StorageError.trialFinished {
+          // A report refused because the trial already ended (it timed out): nothing to do.
         } catch {
-          // A report refused because the trial already ended (timed out): nothing to do.
+          state.withLock { $0.protocolError = $0.protocolError ?? "\(error)" }
+          child.terminate(grace: grace)
         }
       }
     } onCancel: {
       child.terminate(grace: grace)
     }
     let outcome = state.current
+    if exit == .status(0), !outcome.pruned, outcome.protocolError == nil, let result = outcome.result { return result }
     if running.interrupted { throw CLIError("interrupted") }
     if outcome.pruned { throw TrialPruned() }
     if let message = outcome.protocolError { throw CLIError(message) }
     let stderr = child.lastStderrLine.isEmpty ? "" : ": " + child.lastStderrLine
     switch exit {
-    case .status(0):
-      guard let result = outcome.result else { throw CLIError("the command printed no 'hone: value=<float>' line") }
-      return result
+    case .status(0): throw CLIError("the command printed no 'hone: value=<float>' line")
     case .status(let code): throw CLIError("the command exited with status \(code)\(stderr)")
     case .signal(let signal): throw CLIError("the command was killed by signal \(signal)\(stderr)")
     }
@@ -107,21 +110,33 @@ struct _CommandState: Sendable {
 final class RunningCommands: @unchecked Sendable {
   private let lock = NSLock()
   private var children: [pid_t: ChildProcess] = [:]
-  private var stopped = false
+  private var signal: Int32?
 
+  /// Registers a started command; one started after an interrupt is ended at once.
   func add(_ child: ChildProcess) {
-    let late = lock.withLock { children[child.pid] = child; return stopped }
+    let late = lock.withLock { children[child.pid] = child; return signal != nil }
     if late { child.terminate(grace: 0) }
   }
 
+  /// Forgets a command that has exited.
   func remove(_ child: ChildProcess) { _ = lock.withLock { children.removeValue(forKey: child.pid) } }
 
   /// True once `interruptAll` has run.
-  var interrupted: Bool { lock.withLock { stopped } }
+  var interrupted: Bool { lock.withLock { signal != nil } }
 
-  /// Marks the run interrupted and terminates every running command.
-  func interruptAll(grace: Double) {
-    let all = lock.withLock { stopped = true; return Array(children.values) }
+  /// The signal that interrupted the run, if any.
+  var interruptingSignal: Int32? { lock.withLock { signal } }
+
+  /// Marks the run interrupted by `signal` and terminates every running command.
+  func interruptAll(signal number: Int32, grace: Double) {
+    let all = lock.withLock { signal = signal ?? number; return Array(children.values) }
     for child in all { child.terminate(grace: grace) }
+  }
+
+  /// Ends the commands still running (those whose trial timed out go on until their SIGKILL)
+  /// and waits until every one has exited, so that none outlives `hone tune`.
+  func drain(grace: Double) {
+    for child in lock.withLock({ Array(children.values) }) { child.terminate(grace: grace) }
+    while !lock.withLock({ children.isEmpty }) { Thread.sleep(forTimeInterval: 0.02) }
   }
 }

@@ -3,8 +3,10 @@ import Hone
 
 /// The pruners the CLI knows by name, with their defaults.
 enum PrunerName {
+  /// The names, for help texts.
   static let names = ["nop", "median", "percentile", "patient", "asha", "hyperband", "learning-curve"]
 
+  /// The pruner called `name`; an unknown name is a usage error that lists the known ones.
   static func make(_ name: String) throws -> any Pruner {
     switch name.lowercased() {
     case "nop", "none": return NopPruner()

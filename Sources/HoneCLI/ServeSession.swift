@@ -17,6 +17,7 @@ final class ServeSession {
   private let storage: any Storage
   private var studies: [String: Study] = [:]
 
+  /// A connection to `storage`.
   init(storage: any Storage) { self.storage = storage }
 
   /// The response line to one request line.
@@ -61,15 +62,10 @@ final class ServeSession {
       } else {
         finished = try study.tell(number: number, values: values(request))
       }
-      return ["trial": .int(finished.number), "state": .string(finished.state.rawValue),
-              "values": finished.values.map { .array($0.map(JSONValue.double)) } ?? .null]
+      return tellJSON(finished).objectValue!
     case "enqueue":
       guard let object = request["params"]?.objectValue else { throw CLIError("enqueue needs \"params\", an object") }
-      let params = try object.mapValues { json in
-        guard let v = ParamValue(json: json) else { throw CLIError("parameter values must be strings, numbers or booleans") }
-        return v
-      }
-      let trial = try study(request).enqueueTrial(params)
+      let trial = try study(request).enqueueTrial(paramValues(object))
       return ["trial": .int(trial.number), "state": .string(trial.state.rawValue)]
     case "best":
       let study = try study(request)
@@ -82,10 +78,17 @@ final class ServeSession {
 
   private func createStudy(_ request: [String: JSONValue]) throws -> [String: JSONValue] {
     let name = try string(request, "study")
-    var texts = request["directions"]?.arrayValue?.compactMap(\.stringValue) ?? []
-    if let one = request["direction"]?.stringValue { texts = [one] }
+    let given = request["directions"]?.arrayValue ?? request["direction"].map { [$0] } ?? []
+    let texts = try given.map { json in
+      guard let text = json.stringValue else { throw CLIError("directions are \"minimize\" or \"maximize\", got \(json)") }
+      return text
+    }
     let directions = try parseDirections(texts)
-    let seed = request["seed"]?.doubleValue.map { UInt64($0) }
+    let seed = try request["seed"].map { _ -> UInt64 in
+      let value = try int(request, "seed")
+      guard value >= 0 else { throw CLIError("\"seed\" must be an integer ≥ 0, got \(value)") }
+      return UInt64(value)
+    }
     let sampler = try SamplerName.make(request["sampler"]?.stringValue ?? "tpe", seed: seed, space: [:],
                                        acquisition: request["acquisition"]?.stringValue ?? "logei")
     let pruner = try PrunerName.make(request["pruner"]?.stringValue ?? "nop")

@@ -2,17 +2,18 @@ import Foundation
 import Hone
 
 /// The progress of a running study on stderr: after each finished trial, one line
-/// `trial k/N  state  value  best v (trial b)  elapsed m:ss  ETA m:ss`, redrawn in place on a
-/// terminal and printed line by line otherwise. The ETA assumes the remaining trials take as
-/// long as the finished ones did on average.
+/// `trial k/N  #number state  value  best v (#b)  elapsed m:ss  ETA m:ss`, redrawn in place on
+/// a terminal and printed line by line otherwise. The ETA assumes the remaining trials take
+/// as long as the finished ones did on average; without a number of trials there is no N and
+/// no ETA.
 final class StudyProgress: @unchecked Sendable {
-  private let total: Int
+  private let total: Int?
   private let live: Bool
   private let started = Date()
   private let lock = NSLock()
   private var done = 0
 
-  init(total: Int, live: Bool = isatty(2) != 0) {
+  init(total: Int?, live: Bool = isatty(2) != 0) {
     self.total = total
     self.live = live
   }
@@ -26,12 +27,12 @@ final class StudyProgress: @unchecked Sendable {
     defer { lock.unlock() }
     done += 1
     let elapsed = Date().timeIntervalSince(started)
-    let eta = elapsed / Double(done) * Double(max(total - done, 0))
-    var line = "trial \(done)/\(total)  #\(trial.number) \(trial.state.rawValue)"
+    var line = "trial \(done)\(total.map { "/\($0)" } ?? "")  #\(trial.number) \(trial.state.rawValue)"
     if let values = trial.values { line += "  " + values.map(Self.format).joined(separator: ", ") }
     if trial.state == .pruned, let last = trial.lastIntermediateValue { line += " at step \(last.step)" }
     if let best, let value = best.value { line += "  best \(Self.format(value)) (#\(best.number))" }
-    line += "  elapsed \(Self.clock(elapsed))  ETA \(Self.clock(eta))"
+    line += "  elapsed \(Self.clock(elapsed))"
+    if let total { line += "  ETA \(Self.clock(elapsed / Double(done) * Double(max(total - done, 0))))" }
     FileHandle.standardError.write(Data((live ? "\r\u{1B}[2K" + line : line + "\n").utf8))
   }
 

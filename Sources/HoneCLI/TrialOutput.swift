@@ -1,11 +1,11 @@
 import Foundation
 
 /// What a tuned command says on stdout, one line each:
-/// `hone: step=<int> value=<float>` (an intermediate value), `hone: value=<float>` (the
-/// result), `hone: values=<v1>,<v2>,…` (the results of several objectives). Other lines are
-/// the command's own output.
+/// `hone: step=<int> value=<float>` (an intermediate value; `values=<v1>,<v2>,…` for several
+/// objectives), `hone: value=<float>` (the result), `hone: values=<v1>,<v2>,…` (the results of
+/// several objectives). Other lines are the command's own output.
 enum TrialOutput: Equatable {
-  case intermediate(step: Int, value: Double)
+  case intermediate(step: Int, values: [Double])
   case result([Double])
 
   /// The line's meaning, nil for ordinary output; a `hone:` line that does not parse throws.
@@ -22,12 +22,14 @@ enum TrialOutput: Equatable {
       guard let v = Double(s) else { throw CLIError("cannot read '\(text)': '\(s)' is not a number") }
       return v
     }
+    func numbers(_ value: String?, _ values: String?) throws -> [Double] {
+      try value.map { [try number($0)] } ?? values!.split(separator: ",").map { try number(String($0)) }
+    }
     switch (fields["step"], fields["value"], fields["values"]) {
-    case (let step?, let value?, nil):
-      guard let s = Int(step) else { throw CLIError("cannot read '\(text)': step must be an integer") }
-      return .intermediate(step: s, value: try number(value))
-    case (nil, let value?, nil): return .result([try number(value)])
-    case (nil, nil, let values?): return .result(try values.split(separator: ",").map { try number(String($0)) })
+    case (let step?, let value, let values) where (value == nil) != (values == nil):
+      guard let s = Int(step), s >= 0 else { throw CLIError("cannot read '\(text)': step must be an integer ≥ 0") }
+      return .intermediate(step: s, values: try numbers(value, values))
+    case (nil, let value, let values) where (value == nil) != (values == nil): return .result(try numbers(value, values))
     default: throw CLIError("cannot read '\(text)': use 'hone: step=<int> value=<float>', 'hone: value=<float>' or 'hone: values=<v1>,<v2>'")
     }
   }

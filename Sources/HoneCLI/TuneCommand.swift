@@ -3,9 +3,9 @@ import Foundation
 import Hone
 
 /// `hone tune`: tunes any program. Each trial runs COMMAND with the trial's parameters (see
-/// `CommandObjective`); `--jobs` run at once; Ctrl-C ends the running commands, records their
-/// trials as failed ("interrupted") and exits with status 130 — running the same command
-/// again continues the study.
+/// `CommandObjective`); `--jobs` run at once; Ctrl-C (or SIGTERM) ends the running commands,
+/// records their trials as failed ("interrupted") and exits with status 128 + the signal (130
+/// for Ctrl-C) — running the same command again continues the study. No command outlives it.
 struct TuneCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tune", abstract: "Tune any program: run a command per trial, {name} in its arguments replaced by the parameters.",
@@ -40,7 +40,7 @@ struct TuneCommand: AsyncParsableCommand {
     if let trials, trials < 1 { throw ValidationError("--trials must be at least 1, got \(trials)") }
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     for (name, value) in [("--timeout", timeout), ("--trial-timeout", trialTimeout)] {
-      if let value, !(value > 0 && value.isFinite) { throw ValidationError("\(name) must be a positive number of seconds, got \(value)") }
+      if let value, !(value > 0 && value <= 1e9) { throw ValidationError("\(name) must be a positive number of seconds (at most 1e9), got \(value)") }
     }
     guard grace >= 0, grace.isFinite else { throw ValidationError("--grace must be ≥ 0 seconds, got \(grace)") }
   }
@@ -77,17 +77,18 @@ struct TuneCommand: AsyncParsableCommand {
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler { [grace] in
         study.stop()
-        running.interruptAll(grace: grace)
+        running.interruptAll(signal: number, grace: grace)
       }
       source.resume()
       return source
     }
     defer { handlers.forEach { $0.cancel() } }
 
-    let progress = StudyProgress(total: trials ?? 0)
+    let progress = StudyProgress(total: trials)
     try await study.optimize(trials: trials, timeout: timeout.map { .milliseconds(Int($0 * 1000)) }, concurrency: jobs,
                              trialTimeout: trialTimeout.map { .milliseconds(Int($0 * 1000)) }, callbacks: [progress.callback],
                              values: { try await objective($0) })
+    running.drain(grace: grace)
     progress.finish()
 
     let now = try study.trials.dropFirst(before)
@@ -108,9 +109,9 @@ struct TuneCommand: AsyncParsableCommand {
       }
       printJSON(.object(summary))
     }
-    if running.interrupted {
+    if let signal = running.interruptingSignal {
       FileHandle.standardError.write(Data("interrupted: the running trials were marked failed; run the same command to continue the study\n".utf8))
-      throw ExitCode(130)
+      throw ExitCode(128 + signal)
     }
     if counts[.complete, default: 0] == 0, let failed = now.first(where: { $0.state == .failed }) {
       throw CLIError("no trial completed; the first failure: \(failed.failReason ?? "unknown")")

@@ -20,7 +20,8 @@ struct PlotScale {
       return
     }
     let data = values.filter(\.isFinite).map { if case .log = kind { return log10(max($0, .leastNormalMagnitude)) } else { return $0 } }
-    var (lo, hi) = (data.min() ?? 0, data.max() ?? 1)
+    // Clamped so that the span below cannot overflow.
+    var (lo, hi) = (max(data.min() ?? 0, -1e300), min(data.max() ?? 1, 1e300))
     if hi - lo < 1e-12 * max(abs(lo), 1) { (lo, hi) = (lo - max(abs(lo) * 0.1, 0.5), hi + max(abs(hi) * 0.1, 0.5)) }
     let pad = (hi - lo) * 0.05
     (low, high) = (lo - pad, hi + pad)
@@ -46,8 +47,10 @@ struct PlotScale {
     case .log:
       let decades = Int(low.rounded(.down))...Int(high.rounded(.up))
       let multiples: [Double] = decades.count <= 3 ? [1, 2, 5] : [1]
-      return decades.flatMap { d in multiples.map { m in m * pow(10, Double(d)) } }
+      let ticks = decades.flatMap { d in multiples.map { m in m * pow(10, Double(d)) } }
         .filter { log10($0) >= low && log10($0) <= high }.map { ($0, Self.label($0)) }
+      // A range narrower than the 1-2-5 marks gets its two ends labelled instead.
+      return ticks.count >= 2 ? ticks : [low + (high - low) * 0.1, high - (high - low) * 0.1].map { (pow(10, $0), Self.label(pow(10, $0))) }
     }
   }
 

@@ -10,7 +10,7 @@ enum ReportPlots {
   static func history(_ input: ReportInput, objective i: Int) -> String {
     var canvas = SVGCanvas()
     let points = input.complete.map { (Double($0.number), $0.values![i]) }
-    let x = PlotScale(.linear, values: points.map(\.0), pixels: canvas.xPixels)
+    let x = PlotScale(.integer, values: points.map(\.0), pixels: canvas.xPixels)
     let y = PlotScale(.linear, values: points.map(\.1), pixels: canvas.yPixels)
     canvas.axes(x: x, y: y, xTitle: "trial", yTitle: input.objectiveTitle(i))
     var bestSoFar: [(Double, Double)] = []
@@ -33,7 +33,7 @@ enum ReportPlots {
     let curves = input.trials.filter { !$0.intermediateValues.isEmpty }
     let steps = curves.flatMap { $0.intermediateValues.keys.map(Double.init) }
     let values = curves.flatMap { $0.intermediateValues.values }
-    let x = PlotScale(.linear, values: steps, pixels: canvas.xPixels)
+    let x = PlotScale(.integer, values: steps, pixels: canvas.xPixels)
     let y = PlotScale(.linear, values: values, pixels: canvas.yPixels)
     canvas.axes(x: x, y: y, xTitle: "step", yTitle: "intermediate value")
     for trial in curves {

@@ -38,8 +38,10 @@ import Testing
       #"{"op": "tell", "study": "q", "trial": 0, "value": 1}"#,
       #"{"op": "fly", "study": "q"}"#,
       #"{"op": "ask", "study": "q", "space": {"x": {"type": "float", "low": 1, "high": 0}}}"#,
+      #"{"op": "create_study", "study": "r", "seed": -1}"#,
+      #"{"op": "create_study", "study": "r", "directions": [1]}"#,
     ])
-    #expect(responses.count == 13, "one response per request")
+    try #require(responses.count == 15, "one response per request")
     #expect(responses[0]["created"] as? Bool == true && responses[0]["id"] as? Int == 7)
     #expect(responses[1]["trial"] as? Int == 0)
     #expect(responses[2]["prune"] as? Bool == false)
@@ -48,9 +50,11 @@ import Testing
     #expect((responses[6]["params"] as? [String: Double])?["x"] == 0.125, "ask takes the enqueued parameters")
     #expect(responses[7]["state"] as? String == "pruned")
     #expect(responses[8]["trial"] as? Int == 0)
-    for k in 9...12 { #expect(responses[k]["error"] is String, "\(responses[k])") }
+    for k in 9...14 { #expect(responses[k]["error"] is String, "\(responses[k])") }
     // An existing study is loaded on a new connection.
-    let again = try serve(hone, [#"{"op": "create_study", "study": "q"}"#, #"{"op": "best", "study": "q"}"#])
+    let again = try serve(hone, [#"{"op": "create_study", "study": "q"}"#, #"{"op": "best", "study": "q"}"#, #"{"op": "best", "study": "r"}"#])
+    try #require(again.count == 3)
+    #expect(again[2]["error"] is String, "the refused create_study requests created nothing")
     #expect(again[0]["created"] as? Bool == false)
     #expect((again[1]["values"] as? [Double]) == [0.25])
   }

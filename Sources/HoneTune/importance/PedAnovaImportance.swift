@@ -34,8 +34,8 @@ public struct PedAnovaImportance: Sendable {
     self.evaluateOnLocal = evaluateOnLocal
   }
 
-  /// The importance of each parameter that every complete trial has (with one distribution),
-  /// for objective `objective`, largest first; parameters with a single value get 0.
+  /// The importance of each parameter that every complete trial has (with one distribution
+  /// and more than one value), for objective `objective`, largest first.
   /// Throws when fewer than two complete trials have a finite value.
   public func importances(of trials: [FrozenTrial], direction: StudyDirection,
                           objective: Int = 0) throws -> [(name: String, importance: Double)] {

@@ -12,8 +12,8 @@ import HoneMath
 /// several objectives a ParEGO scalarization (Knowles 2006): the losses normalized to [0, 1]
 /// over the complete trials and combined as −(maxᵢ λᵢf̃ᵢ + 0.05·Σᵢ λᵢf̃ᵢ) with weights λ drawn
 /// from the simplex for each trial. Pruned trials count with their last reported value (a
-/// pessimistic stand-in for the final one), so the search does not return to them; no
-/// finished trial's point is suggested again. Trials with constraints (`Trial.setConstraints`, feasible
+/// pessimistic stand-in for the final one, never the incumbent), so the search does not return
+/// to them; no complete or pruned trial's point is suggested again. Trials with constraints (`Trial.setConstraints`, feasible
 /// when all ≤ 0) get one GP per constraint and the acquisition adds the log probability of
 /// feasibility. Running trials enter as Kriging-believer fantasies (their posterior mean
 /// taken as observed, hyperparameters fixed), so parallel workers get distinct points. The
@@ -109,11 +109,12 @@ public struct GPSampler: Sampler {
                                   categorical: categorical)
       constraints.append((c, (0 - c.outputMean) / c.outputScale))
     }
-    let feasible = done.indices.filter { done[$0].isFeasible }
+    // The incumbent is the best complete feasible trial: a pruned trial's stand-in value is no result.
+    let feasible = done.indices.filter { done[$0].isFeasible && done[$0].state == .complete }
     let feasibleScores = feasible.map { model.targets[$0] }
     // Running trials as Kriging-believer fantasies.
     var exclude = Set<[Double]>()
-    for t in all where t.state.isFinished { if let x = encoding.encode(t.params) { exclude.insert(encoding.round(x)) } }
+    for t in done { exclude.insert(encoding.round(encoding.encode(t.params)!)) }
     let running = all.filter { $0.state == .running && $0.id != trial.id }.compactMap { encoding.encode($0.params) }
     if !running.isEmpty {
       let pending = running.flatMap { $0 }
