@@ -45,7 +45,7 @@ test: deps browser
 	$(SWIFT) test --skip-build
 
 bench: deps
-	$(SWIFT) build -c release --product hone --product StorageBenchmark --product OptimizerBenchmark --product PruningBenchmark --product SamplerBenchmark --product TrainingBenchmark --product BayesBenchmark
+	$(SWIFT) build -c release --product hone --product StorageBenchmark --product OptimizerBenchmark --product PruningBenchmark --product SamplerBenchmark --product TrainingBenchmark --product BayesBenchmark --product NASBenchmark
 	Benchmarks/run.sh
 
 clean:

@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "HoneBayes", targets: ["HoneBayes"]),
     .library(name: "HoneNN", targets: ["HoneNN"]),
     .library(name: "HoneReport", targets: ["HoneReport"]),
+    .library(name: "HoneNAS", targets: ["HoneNAS"]),
     .executable(name: "hone", targets: ["HoneCLI"]),
   ],
   dependencies: [
@@ -38,7 +39,8 @@ let package = Package(
       name: "HoneSQLite",
       dependencies: ["HoneTune", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(name: "HoneReport", dependencies: ["HoneTune"]),
-    .target(name: "Hone", dependencies: ["HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN", "HoneReport"]),
+    .target(name: "HoneNAS", dependencies: ["HoneTune", "HoneNN", "HoneMath"]),
+    .target(name: "Hone", dependencies: ["HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN", "HoneReport", "HoneNAS"]),
     .executableTarget(
       name: "HoneCLI",
       dependencies: ["Hone", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -63,6 +65,10 @@ let package = Package(
       dependencies: ["HoneNN", "HoneTensor", "HoneMath"],
       path: "Benchmarks/TrainingBenchmark"),
     .executableTarget(
+      name: "NASBenchmark",
+      dependencies: ["HoneNAS", "HoneTune", "HoneMath"],
+      path: "Benchmarks/NASBenchmark"),
+    .executableTarget(
       name: "StorageBenchmark",
       dependencies: ["Hone"],
       path: "Benchmarks/StorageBenchmark"),
@@ -73,6 +79,7 @@ let package = Package(
     .testTarget(name: "HoneNNTests", dependencies: ["HoneNN", "HoneTensor", "HoneOptim"], exclude: ["Fixtures"]),
     .testTarget(name: "HoneOptimTests", dependencies: ["HoneOptim", "HoneMath"], exclude: ["Fixtures"]),
     .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .testTarget(name: "HoneNASTests", dependencies: ["HoneNAS", "HoneTune", "HoneNN", "HoneMath"]),
     .testTarget(name: "HoneReportTests", dependencies: ["HoneReport", "HoneTune", "CZlib"]),
     .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune"]),
     .testTarget(name: "HoneCLITests", dependencies: ["Hone", .product(name: "GRDB", package: "GRDB.swift")]),

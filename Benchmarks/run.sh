@@ -108,3 +108,20 @@ for history in 50 100 200 500; do
   "$bayes" timing --function ackley --dims 5 --history "$history" --json
   "$python" "$peer" --function ackley --dims 5 --sampler gp --timing --history "$history" --json
 done | python3 "$root/Benchmarks/bo_table.py"
+
+# Architecture search on the NAS-Bench-201 table (../shared only: skipped elsewhere): best
+# CIFAR-10 test accuracy after 50 and 100 distinct queries, seeds 100–119, Hone's methods beside
+# Optuna's TPE and random search; then accuracy against parameters as a hypervolume ratio.
+nb201="$root/../shared/data/nas/nb201.csv"
+if [ -f "$nb201" ]; then
+  echo
+  { "$root/.build/release/NASBenchmark" --table "$nb201" --seeds 100-119
+    "$python" "$root/Benchmarks/peers/optuna_nb201.py" --table "$nb201" --seeds 100-119; } | python3 "$root/Benchmarks/nas_table.py"
+  echo
+  "$root/.build/release/NASBenchmark" --table "$nb201" --seeds 100-119 --methods random,rea,predictor,tpe --multi-objective \
+    | python3 "$root/Benchmarks/nas_table.py"
+fi
+
+# The demo study beside Optuna + PyTorch (5 seeds; about a quarter of an hour).
+echo
+"$root/Benchmarks/demo_study.sh" 1 2 3 4 5

@@ -3,7 +3,8 @@
 /// `import Hone` brings every public module: the numerics (`HoneMath`), the study engine
 /// (`HoneTune`), the SQLite storage (`HoneSQLite`), the optimizers (`HoneOptim`), the tensor
 /// engine with automatic differentiation (`HoneTensor`) and the layers, losses, data and
-/// training loop (`HoneNN`), and the HTML study report (`HoneReport`).
+/// training loop (`HoneNN`), the HTML study report (`HoneReport`) and architecture search
+/// (`HoneNAS`).
 @_exported import HoneMath
 @_exported import HoneTune
 @_exported import HoneSQLite
@@ -12,3 +13,4 @@
 @_exported import HoneTensor
 @_exported import HoneNN
 @_exported import HoneReport
+@_exported import HoneNAS

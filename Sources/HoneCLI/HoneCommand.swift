@@ -14,7 +14,7 @@ struct HoneCommand: AsyncParsableCommand {
       """,
     subcommands: [StudyCommand.self, AskCommand.self, TellCommand.self, BestCommand.self, TrialsCommand.self,
                   EnqueueCommand.self, IntermediateCommand.self, DemoCommand.self, TrainCommand.self,
-                  ReportCommand.self, ImportanceCommand.self, TuneCommand.self, ServeCommand.self])
+                  ReportCommand.self, ImportanceCommand.self, TuneCommand.self, ServeCommand.self, NASCommand.self])
 }
 
 /// The options every command that touches a study takes.
