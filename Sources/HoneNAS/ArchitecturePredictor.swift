@@ -54,7 +54,10 @@ struct ArchitecturePredictor {
       for fold in 0..<k {
         let test = z.indices.filter { $0 % k == fold }
         let model = try train(make, rows: z.indices.filter { $0 % k != fold })
-        sum += test.reduce(0) { $0 + (model.predict(z[$1]) - t[$1]) * (model.predict(z[$1]) - t[$1]) }
+        sum += test.reduce(0) { total, i in
+          let error = model.predict(z[i]) - t[i]
+          return total + error * error
+        }
       }
       return sum
     }

@@ -1,4 +1,5 @@
 import HoneMath
+import HoneNN
 import HoneTune
 
 /// What an architecture costs for a given input: trainable parameters and multiply–accumulate
@@ -52,10 +53,44 @@ public protocol ArchitectureSpace: Sendable {
   func features(of a: Architecture) -> [Double]
 }
 
+extension ArchitectureCost {
+  /// The cost of a perceptron: linear layers inputs → widths… → classes, each with a bias:
+  /// Σ (inₖ·outₖ + outₖ) parameters and Σ inₖ·outₖ multiply–accumulates.
+  public static func perceptron(inputs: Int, widths: [Int], classes: Int) -> ArchitectureCost {
+    let sizes = [inputs] + widths + [classes]
+    let macs = zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
+    return ArchitectureCost(parameters: macs + sizes.dropFirst().reduce(0, +), multiplyAccumulates: macs)
+  }
+}
+
+/// One layer of a perceptron-like architecture, as chains and grammars describe them.
+enum LayerOperation: Equatable {
+  case linear(Int)
+  case activation(ActivationFunction)
+  case dropout(Double)
+
+  /// The `Sequential` of these operations (a linear layer from the current width for each
+  /// `linear`) and a final linear classifier, initialized from `seed`.
+  static func model(_ operations: [LayerOperation], inputs: Int, classes: Int, seed: UInt64) -> Sequential {
+    var rng = SeededRNG(seed: seed)
+    var layers: [any Layer] = []
+    var width = inputs
+    for (k, op) in operations.enumerated() {
+      switch op {
+      case .linear(let w): layers.append(Linear(width, w, rng: &rng)); width = w
+      case .activation(let f): layers.append(Activation(f))
+      case .dropout(let p): layers.append(Dropout(probability: p, seed: seed &+ UInt64(k)))
+      }
+    }
+    layers.append(Linear(width, classes, rng: &rng))
+    return Sequential(layers)
+  }
+}
+
 extension Trial {
-  /// Suggests an architecture of `space` through the study's sampler: the space's parameters
-  /// in the order the architecture needs them (a sampler that proposes a whole architecture,
-  /// like `RegularizedEvolution`, is followed exactly).
+  /// Suggests an architecture of `space` through the study's sampler: every parameter of the
+  /// space is suggested (those the architecture does not use are recorded and ignored); a
+  /// sampler that proposes a whole architecture, like `RegularizedEvolution`, is followed exactly.
   public func suggestArchitecture<Space: ArchitectureSpace>(in space: Space) throws -> Space.Architecture {
     try space.architecture(from: suggest(space.distributions))
   }

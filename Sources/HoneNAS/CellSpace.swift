@@ -42,8 +42,12 @@ public struct CellSpace: ArchitectureSpace {
   /// The trial parameter of each edge.
   public static let edgeNames = edges.map { "edge_\($0.to)_\($0.from)" }
 
-  /// Channels, height and width of the feature maps the cell works on (for `cost`).
-  public let channels: Int, height: Int, width: Int
+  /// Channels of the feature maps the cell works on (for `cost`).
+  public let channels: Int
+  /// Height of those feature maps.
+  public let height: Int
+  /// Width of those feature maps.
+  public let width: Int
 
   /// A cell space; the cost is counted for 16 channels of 32×32 (the first stage of
   /// NAS-Bench-201's CIFAR network).
@@ -90,13 +94,13 @@ public struct CellSpace: ArchitectureSpace {
     guard nodes.count == Self.nodes - 1 else { throw NASError("'\(text)' is not a cell: expected \(Self.nodes - 1) nodes separated by '+'") }
     var operations: [Int] = []
     for (j, node) in nodes.enumerated() {
-      let inputs = node.split(separator: "|")
-      guard node.hasPrefix("|"), node.hasSuffix("|"), inputs.count == j + 1 else {
+      let inputs = node.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
+      guard node.hasPrefix("|"), node.hasSuffix("|"), node.count > 1, inputs.count == j + 1 else {
         throw NASError("'\(text)': node \(j + 1) must be |op~0|…|op~\(j)|")
       }
       for (i, input) in inputs.enumerated() {
-        let parts = input.split(separator: "~")
-        guard parts.count == 2, let k = Self.operations.firstIndex(of: String(parts[0])), Int(parts[1]) == i else {
+        let parts = input.split(separator: "~", omittingEmptySubsequences: false)
+        guard parts.count == 2, let k = Self.operations.firstIndex(of: String(parts[0])), parts[1] == "\(i)" else {
           throw NASError("'\(text)': '\(input)' is not op~\(i) with op one of \(Self.operations.joined(separator: ", "))")
         }
         operations.append(k)
@@ -110,11 +114,11 @@ public struct CellSpace: ArchitectureSpace {
     let (c, area) = (channels, height * width)
     var cost = ArchitectureCost(parameters: 0, multiplyAccumulates: 0)
     for op in a.operations {
-      switch Self.operations[op] {
-      case "nor_conv_1x1": cost.parameters += c * c + 2 * c; cost.multiplyAccumulates += c * c * area
-      case "nor_conv_3x3": cost.parameters += 9 * c * c + 2 * c; cost.multiplyAccumulates += 9 * c * c * area
-      case "avg_pool_3x3": cost.multiplyAccumulates += 9 * c * area
-      default: break
+      switch op {
+      case 2: cost.parameters += c * c + 2 * c; cost.multiplyAccumulates += c * c * area  // nor_conv_1x1
+      case 3: cost.parameters += 9 * c * c + 2 * c; cost.multiplyAccumulates += 9 * c * c * area  // nor_conv_3x3
+      case 4: cost.multiplyAccumulates += 9 * c * area  // avg_pool_3x3
+      default: break  // none, skip_connect
       }
     }
     return cost

@@ -32,8 +32,10 @@ public struct ChainSpace: ArchitectureSpace {
     public var description: String { layers.map { "\($0.width):\($0.activation.rawValue)" }.joined(separator: "-") }
   }
 
-  /// Input features and output classes of the models.
-  public let inputs: Int, classes: Int
+  /// Input features of the models.
+  public let inputs: Int
+  /// Output classes of the models.
+  public let classes: Int
   /// The allowed depths.
   public let depths: ClosedRange<Int>
   /// The allowed widths.
@@ -49,6 +51,9 @@ public struct ChainSpace: ArchitectureSpace {
     guard inputs > 0, classes > 0, depths.lowerBound >= 1, !widths.isEmpty, widths.allSatisfy({ $0 > 0 }), !activations.isEmpty,
           Set(widths).count == widths.count, Set(activations).count == activations.count, dropout >= 0, dropout < 1 else {
       throw NASError("a chain space needs positive inputs, classes and widths, depths from 1, distinct choices and dropout in [0, 1)")
+    }
+    guard depths.count > 1 || widths.count > 1 || activations.count > 1 else {
+      throw NASError("a chain space with one depth, one width and one activation holds a single architecture: nothing to search")
     }
     (self.inputs, self.classes, self.depths, self.widths, self.activations, self.dropout) = (inputs, classes, depths, widths, activations, dropout)
   }
@@ -81,12 +86,18 @@ public struct ChainSpace: ArchitectureSpace {
       switch rng.nextInt(below: 4) {
       case 0 where child.layers.count < depths.upperBound: child.layers.insert(child.layers[k], at: k)
       case 1 where child.layers.count > depths.lowerBound: child.layers.remove(at: k)
-      case 2 where widths.count > 1: child.layers[k].width = widths[rng.nextInt(below: widths.count)]
-      case 3 where activations.count > 1: child.layers[k].activation = activations[rng.nextInt(below: activations.count)]
+      case 2 where widths.count > 1: child.layers[k].width = Self.other(than: child.layers[k].width, in: widths, &rng)
+      case 3 where activations.count > 1: child.layers[k].activation = Self.other(than: child.layers[k].activation, in: activations, &rng)
       default: continue
       }
       if child != a { return child }
     }
+  }
+
+  /// A uniform choice among `choices` other than `value`.
+  static func other<T: Equatable>(than value: T, in choices: [T], _ rng: inout SeededRNG) -> T {
+    let rest = choices.filter { $0 != value }
+    return rest[rng.nextInt(below: rest.count)]
   }
 
   /// Implements `ArchitectureSpace.parameters(of:)`.
@@ -129,11 +140,7 @@ public struct ChainSpace: ArchitectureSpace {
   }
 
   /// Implements `ArchitectureSpace.cost(of:)`.
-  public func cost(of a: Chain) -> ArchitectureCost {
-    let sizes = [inputs] + a.layers.map(\.width) + [classes]
-    let macs = zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
-    return ArchitectureCost(parameters: macs + sizes.dropFirst().reduce(0, +), multiplyAccumulates: macs)
-  }
+  public func cost(of a: Chain) -> ArchitectureCost { .perceptron(inputs: inputs, widths: a.layers.map(\.width), classes: classes) }
 
   /// Implements `ArchitectureSpace.features(of:)`: depth, log₂ widths and activation one-hots per layer slot.
   public func features(of a: Chain) -> [Double] {
@@ -148,16 +155,9 @@ public struct ChainSpace: ArchitectureSpace {
 
   /// The HoneNN model of a chain, initialized from `seed`.
   public func model(of a: Chain, seed: UInt64 = 0) -> Sequential {
-    var rng = SeededRNG(seed: seed)
-    var layers: [any HoneNN.Layer] = []
-    var width = inputs
-    for (k, layer) in a.layers.enumerated() {
-      layers.append(Linear(width, layer.width, rng: &rng))
-      layers.append(Activation(layer.activation))
-      if dropout > 0 { layers.append(Dropout(probability: dropout, seed: seed &+ UInt64(k))) }
-      width = layer.width
+    let operations = a.layers.flatMap { layer -> [LayerOperation] in
+      [.linear(layer.width), .activation(layer.activation)] + (dropout > 0 ? [.dropout(dropout)] : [])
     }
-    layers.append(Linear(width, classes, rng: &rng))
-    return Sequential(layers)
+    return LayerOperation.model(operations, inputs: inputs, classes: classes, seed: seed)
   }
 }

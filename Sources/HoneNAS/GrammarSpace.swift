@@ -24,12 +24,15 @@ public struct Grammar: Sendable {
   public let rules: [String: [Production]]
   /// The least derivation depth below each nonterminal (a terminal needs 0).
   let minimumDepth: [String: Int]
+  /// The least number of expansions of each nonterminal's derivations.
+  let minimumExpansions: [String: Int]
 
   /// A grammar; throws when the start symbol has no productions, a probability is not positive,
   /// or some nonterminal can never finish.
   public init(start: String, rules: [String: [Production]]) throws {
     guard rules[start] != nil else { throw NASError("the start symbol \(start) has no productions") }
-    for (symbol, productions) in rules where productions.isEmpty || productions.contains(where: { !($0.probability > 0) || $0.symbols.isEmpty }) {
+    for (symbol, productions) in rules.sorted(by: { $0.key < $1.key })
+    where productions.isEmpty || productions.contains(where: { !($0.probability > 0) || $0.symbols.isEmpty }) {
       throw NASError("\(symbol) needs productions with positive probabilities and at least one symbol")
     }
     // Least depth by fixed-point iteration: d(A) = 1 + min over productions of max d(child).
@@ -46,8 +49,24 @@ public struct Grammar: Sendable {
       }
     }
     if let stuck = rules.keys.sorted().first(where: { depth[$0] == nil }) { throw NASError("\(stuck) can never derive only operations") }
-    (self.start, self.rules, self.minimumDepth) = (start, rules, depth)
+    // Least number of expansions likewise: e(A) = 1 + min over productions of Σ e(child).
+    var expansions: [String: Int] = [:]
+    changed = true
+    while changed {
+      changed = false
+      for (symbol, productions) in rules {
+        let best = productions.compactMap { p -> Int? in
+          let children = p.symbols.map { rules[$0] == nil ? 0 : expansions[$0] }
+          return children.contains(where: { $0 == nil }) ? nil : 1 + children.reduce(0) { $0 + $1! }
+        }.min()
+        if let best, best < expansions[symbol] ?? .max { expansions[symbol] = best; changed = true }
+      }
+    }
+    (self.start, self.rules, self.minimumDepth, self.minimumExpansions) = (start, rules, depth, expansions)
   }
+
+  /// The least number of nonterminal expansions of a derivation of the start symbol.
+  public var leastExpansions: Int { minimumExpansions[start]! }
 
   /// The least depth of a symbol's derivation.
   func depth(of symbol: String) -> Int { rules[symbol] == nil ? 0 : minimumDepth[symbol]! }
@@ -126,13 +145,15 @@ public struct GrammarSpace: ArchitectureSpace {
   public let maxDepth: Int
   /// The most nonterminal expansions of one architecture (the number of `rule_k` parameters).
   public let maxExpansions: Int
-  /// Input features and classes of built models.
-  public let inputs: Int, classes: Int
+  /// Input features of built models.
+  public let inputs: Int
+  /// Classes of built models.
+  public let classes: Int
 
   /// A grammar space; throws when the grammar cannot finish within `maxDepth`.
   public init(grammar: Grammar = .mlp, maxDepth: Int = 10, maxExpansions: Int = 32, inputs: Int = 64, classes: Int = 10) throws {
-    guard grammar.depth(of: grammar.start) <= maxDepth, maxExpansions >= grammar.depth(of: grammar.start), inputs > 0, classes > 0 else {
-      throw NASError("the grammar needs at least depth \(grammar.depth(of: grammar.start)) and as many expansions")
+    guard grammar.depth(of: grammar.start) <= maxDepth, maxExpansions >= grammar.leastExpansions, inputs > 0, classes > 0 else {
+      throw NASError("the grammar needs a depth of at least \(grammar.depth(of: grammar.start)) and at least \(grammar.leastExpansions) expansions")
     }
     (self.grammar, self.maxDepth, self.maxExpansions, self.inputs, self.classes) = (grammar, maxDepth, maxExpansions, inputs, classes)
   }
@@ -165,7 +186,8 @@ public struct GrammarSpace: ArchitectureSpace {
     }
   }
 
-  /// Implements `ArchitectureSpace.mutate(_:using:)`: one random nonterminal's subtree redrawn.
+  /// Implements `ArchitectureSpace.mutate(_:using:)`: one random nonterminal's subtree redrawn
+  /// (`a` itself only when 1,000 redraws found no other architecture: a space of one).
   public func mutate(_ a: DerivationTree, using rng: inout SeededRNG) -> DerivationTree {
     let paths = a.nonterminalPaths
     for _ in 0..<1000 {
@@ -188,21 +210,22 @@ public struct GrammarSpace: ArchitectureSpace {
   }
 
   /// Implements `ArchitectureSpace.architecture(from:)`: the k-th expansion takes the allowed
-  /// production `rule_k` modulo their number; past `maxExpansions` the shallowest one.
+  /// production `rule_k` modulo their number (so under a uniform `rule_k` the first choices of
+  /// a symbol with fewer productions than the largest are a little more likely); throws when
+  /// the parameters derive more than `maxExpansions` expansions (a sampler's draw can: its
+  /// trial then fails).
   public func architecture(from parameters: [String: ParamValue]) throws -> DerivationTree {
     var k = 0
     func build(_ symbol: String, depth: Int) throws -> DerivationTree {
       guard let productions = grammar.rules[symbol] else { return DerivationTree(symbol: symbol) }
       let allowed = grammar.allowed(symbol, depth: depth)
-      let choice: Int
-      if k < maxExpansions {
-        guard case .int(let index)? = parameters["rule_\(k)"], index >= 0 else {
-          throw NASError("grammar parameter rule_\(k) must be an integer ≥ 0")
-        }
-        choice = allowed[index % allowed.count]
-      } else {
-        choice = allowed.min { grammar.requiredDepth(symbol, $0) < grammar.requiredDepth(symbol, $1) }!
+      guard k < maxExpansions else {
+        throw NASError("these grammar parameters derive more than \(maxExpansions) expansions")
       }
+      guard case .int(let index)? = parameters["rule_\(k)"], index >= 0 else {
+        throw NASError("grammar parameter rule_\(k) must be an integer ≥ 0")
+      }
+      let choice = allowed[index % allowed.count]
       k += 1
       return DerivationTree(symbol: symbol, production: choice, children: try productions[choice].symbols.map { try build($0, depth: depth - 1) })
     }
@@ -212,7 +235,7 @@ public struct GrammarSpace: ArchitectureSpace {
   /// Implements `ArchitectureSpace.parse(_:)`: the canonical string, checked against the grammar.
   public func parse(_ text: String) throws -> DerivationTree {
     var rest = Substring(text)
-    func node(depth: Int) throws -> DerivationTree {
+    func node() throws -> DerivationTree {
       let name = rest.prefix { $0 != "(" && $0 != ")" && $0 != "," }
       rest = rest.dropFirst(name.count)
       guard !name.isEmpty else { throw NASError("'\(text)': a symbol is missing") }
@@ -227,7 +250,7 @@ public struct GrammarSpace: ArchitectureSpace {
       }
       var children: [DerivationTree] = []
       while true {
-        children.append(try node(depth: depth - 1))
+        children.append(try node())
         guard let c = rest.first else { throw NASError("'\(text)': unbalanced parentheses") }
         rest = rest.dropFirst()
         if c == ")" { break }
@@ -237,7 +260,7 @@ public struct GrammarSpace: ArchitectureSpace {
       }
       return DerivationTree(symbol: String(name[..<dot]), production: k, children: children)
     }
-    let tree = try node(depth: maxDepth)
+    let tree = try node()
     guard rest.isEmpty, tree.symbol == grammar.start else { throw NASError("'\(text)' is not one derivation of \(grammar.start)") }
     guard tree.height <= maxDepth, tree.nonterminalPaths.count <= maxExpansions else {
       throw NASError("'\(text)' is deeper or larger than the space allows (depth \(maxDepth), \(maxExpansions) expansions)")
@@ -245,46 +268,38 @@ public struct GrammarSpace: ArchitectureSpace {
     return tree
   }
 
-  /// The layers of a derivation's operations: widths of `linearN`, activations, dropouts.
-  enum Operation: Equatable { case linear(Int), activation(ActivationFunction), dropout(Double) }
-
-  func operations(of a: DerivationTree) throws -> [Operation] {
-    try a.operations.map { name in
-      if name.hasPrefix("linear"), let w = Int(name.dropFirst(6)), w > 0 { return .linear(w) }
-      if name.hasPrefix("dropout"), let p = Double(name.dropFirst(7)), p >= 0, p < 1 { return .dropout(p) }
-      if let f = ActivationFunction(rawValue: name) { return .activation(f) }
-      throw NASError("operation \(name) has no HoneNN layer (linearN, dropoutP or an activation)")
-    }
+  /// The layer of an operation: `linearN`, `dropoutP` or an activation's name; nil for others.
+  static func layer(_ name: String) -> LayerOperation? {
+    if name.hasPrefix("linear"), let w = Int(name.dropFirst(6)), w > 0 { return .linear(w) }
+    if name.hasPrefix("dropout"), let p = Double(name.dropFirst(7)), p >= 0, p < 1 { return .dropout(p) }
+    return ActivationFunction(rawValue: name).map { .activation($0) }
   }
 
-  /// Implements `ArchitectureSpace.cost(of:)` (0 for operations without a HoneNN layer).
+  /// Implements `ArchitectureSpace.cost(of:)`: the linear layers among the operations (others
+  /// count nothing), then the classifier.
   public func cost(of a: DerivationTree) -> ArchitectureCost {
-    let widths = ((try? operations(of: a)) ?? []).compactMap { if case .linear(let w) = $0 { return w } else { return nil } }
-    let sizes = [inputs] + widths + [classes]
-    let macs = zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
-    return ArchitectureCost(parameters: macs + sizes.dropFirst().reduce(0, +), multiplyAccumulates: macs)
+    let widths = a.operations.compactMap { name -> Int? in if case .linear(let w)? = Self.layer(name) { return w } else { return nil } }
+    return .perceptron(inputs: inputs, widths: widths, classes: classes)
   }
 
-  /// Implements `ArchitectureSpace.features(of:)`: counts of each operation, height and cost.
+  /// Implements `ArchitectureSpace.features(of:)`: the count of each operation and the height.
   public func features(of a: DerivationTree) -> [Double] {
-    let terminals = Set(grammar.rules.values.flatMap { $0.flatMap(\.symbols) }).subtracting(grammar.rules.keys).sorted()
     let counts = Dictionary(a.operations.map { ($0, 1.0) }, uniquingKeysWith: +)
-    return terminals.map { counts[$0] ?? 0 } + [Double(a.height), log(Double(cost(of: a).parameters) + 1)]
+    return terminals.map { counts[$0] ?? 0 } + [Double(a.height)]
   }
 
-  /// The HoneNN model of a derivation (its operations in order, then a linear classifier).
+  /// The grammar's operations, sorted.
+  private var terminals: [String] {
+    Set(grammar.rules.values.flatMap { $0.flatMap(\.symbols) }).subtracting(grammar.rules.keys).sorted()
+  }
+
+  /// The HoneNN model of a derivation (its operations in order, then a linear classifier);
+  /// throws when an operation has no HoneNN layer.
   public func model(of a: DerivationTree, seed: UInt64 = 0) throws -> Sequential {
-    var rng = SeededRNG(seed: seed)
-    var layers: [any HoneNN.Layer] = []
-    var width = inputs
-    for (k, op) in try operations(of: a).enumerated() {
-      switch op {
-      case .linear(let w): layers.append(Linear(width, w, rng: &rng)); width = w
-      case .activation(let f): layers.append(Activation(f))
-      case .dropout(let p): layers.append(Dropout(probability: p, seed: seed &+ UInt64(k)))
-      }
+    let operations = try a.operations.map { name in
+      guard let op = Self.layer(name) else { throw NASError("operation \(name) has no HoneNN layer (linearN, dropoutP or an activation)") }
+      return op
     }
-    layers.append(Linear(width, classes, rng: &rng))
-    return Sequential(layers)
+    return LayerOperation.model(operations, inputs: inputs, classes: classes, seed: seed)
   }
 }

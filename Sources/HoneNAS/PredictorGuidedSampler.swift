@@ -38,8 +38,8 @@ public struct PredictorGuidedSampler<Space: ArchitectureSpace>: Sampler {
   /// A predictor-guided sampler.
   public init(space: Space, startupTrials: Int = 5, generations: Int = 4, offspring: Int = 100, neighbourhoodParents: Int = 3,
               seed: UInt64? = nil) throws {
-    guard startupTrials >= 3, generations >= 1, offspring >= 1 else {
-      throw TuneError.invalidArgument("the predictor-guided sampler needs startupTrials ≥ 3, generations ≥ 1 and offspring ≥ 1")
+    guard startupTrials >= 3, generations >= 1, offspring >= 1, neighbourhoodParents >= 1 else {
+      throw TuneError.invalidArgument("the predictor-guided sampler needs startupTrials ≥ 3 and generations, offspring, neighbourhoodParents ≥ 1")
     }
     (self.space, self.startupTrials, self.generations, self.offspring) = (space, startupTrials, generations, offspring)
     self.neighbourhoodParents = neighbourhoodParents
@@ -83,9 +83,10 @@ public struct PredictorGuidedSampler<Space: ArchitectureSpace>: Sampler {
       var children: [Space.Architecture] = []
       var unique = Set<Space.Architecture>()
       for parent in parents {
-        for _ in 0..<(offspring * 4) where children.count < offspring * parents.count {
+        var found = 0
+        for _ in 0..<(offspring * 4) where found < offspring {
           let child = space.mutate(parent, using: &rng)
-          if !history.seen.contains(child), unique.insert(child).inserted { children.append(child) }
+          if !history.seen.contains(child), unique.insert(child).inserted { children.append(child); found += 1 }
         }
       }
       guard !children.isEmpty else { return space.parameters(of: history.unseen(&rng) { space.sample(using: &$0) }) }

@@ -12,14 +12,17 @@ public struct ArchitectureTable: Sendable {
   /// Reads a CSV file with a header; `architectureColumn` names the architecture column.
   public init(contentsOf url: URL, architectureColumn: String = "arch") throws {
     guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw NASError("cannot read \(url.path)") }
-    var lines = text.split(whereSeparator: \.isNewline).makeIterator()
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+      .makeIterator()
     guard let header = lines.next()?.split(separator: ",").map(String.init), let archIndex = header.firstIndex(of: architectureColumn) else {
       throw NASError("\(url.path) has no '\(architectureColumn)' column in its header")
     }
+    guard Set(header).count == header.count else { throw NASError("\(url.path) repeats a column name in its header") }
     var columns = [String: [String: Double]](uniqueKeysWithValues: header.enumerated().filter { $0.offset != archIndex }.map { ($0.element, [:]) })
     var row = 1
     while let line = lines.next() {
       row += 1
+      if line.isEmpty { continue }
       let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
       guard fields.count == header.count else { throw NASError("\(url.path) line \(row): \(fields.count) fields, the header has \(header.count)") }
       for (k, name) in header.enumerated() where k != archIndex {

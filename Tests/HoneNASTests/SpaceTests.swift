@@ -1,3 +1,4 @@
+import Foundation
 import HoneMath
 import HoneNN
 import HoneTune
@@ -32,9 +33,31 @@ import Testing
     let text = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|"
     #expect(try space.parse(text).description == text, "a NAS-Bench-201 string round-trips")
     #expect(try space.parse(text).operations == [4, 2, 1, 2, 1, 1])
-    for bad in ["", "|none~0|", "|none~1|+|none~0|none~1|+|none~0|none~1|none~2|", "|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|"] {
+    for bad in ["", "|none~0|", "|none~1|+|none~0|none~1|+|none~0|none~1|none~2|", "|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+                "||none~0||+|none~0|none~1|+|none~0|none~1|none~2|", "|none~~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+                "|none~+0|+|none~0|none~1|+|none~0|none~1|none~2|"] {
       #expect(throws: NASError.self) { try space.parse(bad) }
     }
+  }
+
+  @Test func cellPathEncodingByHand() throws {
+    // 3×3 convolutions on 1←0 and 3←1, a skip on 3←0, nothing else: the routes 0→3 (skip) and
+    // 0→1→3 (conv, conv) exist; 0→2→3 and 0→1→2→3 do not.
+    let cell = try CellSpace().parse("|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|nor_conv_3x3~1|none~2|")
+    let paths = Array(CellSpace().features(of: cell).dropFirst(30))
+    #expect(paths.count == 84)
+    // Operations without `none`: skip 0, conv1x1 1, conv3x3 2, pool 3; one-edge paths at 0…3, two-edge at 4 + 4a + b.
+    #expect(paths.indices.filter { paths[$0] == 1 } == [0, 4 + 4 * 2 + 2])
+  }
+
+  @Test func degenerateSpacesAndTablesAreRefused() throws {
+    #expect(throws: NASError.self) { try ChainSpace(inputs: 4, classes: 2, depths: 2...2, widths: [8], activations: [.relu]) }
+    #expect(throws: NASError.self) { try GrammarSpace(maxExpansions: 3) }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("table-\(UInt64.random(in: 0...UInt64.max)).csv")
+    try "arch,a,a\nx,1,2\n".write(to: file, atomically: true, encoding: .utf8)
+    #expect(throws: NASError.self) { try ArchitectureTable(contentsOf: file) }
+    try "arch,a\nx,1\ny,oops\n".write(to: file, atomically: true, encoding: .utf8)
+    #expect(throws: NASError.self) { try ArchitectureTable(contentsOf: file) }
   }
 
   @Test func cellCostsByHand() throws {

@@ -4,8 +4,10 @@
 public struct RidgeRegression: Sendable {
   /// The penalty λ ≥ 0.
   public let lambda: Double
-  /// The feature means and scales (1 for a constant feature).
-  public private(set) var means: [Double] = [], scales: [Double] = []
+  /// The feature means.
+  public private(set) var means: [Double] = []
+  /// The feature standard deviations (1 for a constant feature).
+  public private(set) var scales: [Double] = []
   /// The weights on standardized features.
   public private(set) var weights: [Double] = []
   /// The intercept ȳ.
