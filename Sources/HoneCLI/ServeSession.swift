@@ -83,7 +83,7 @@ final class ServeSession {
       guard let text = json.stringValue else { throw CLIError("directions are \"minimize\" or \"maximize\", got \(json)") }
       return text
     }
-    let directions = try parseDirections(texts)
+    let directions = texts.isEmpty ? nil : try parseDirections(texts)
     let seed = try request["seed"].map { _ -> UInt64 in
       let value = try int(request, "seed")
       guard value >= 0 else { throw CLIError("\"seed\" must be an integer ≥ 0, got \(value)") }
@@ -92,14 +92,9 @@ final class ServeSession {
     let sampler = try SamplerName.make(request["sampler"]?.stringValue ?? "tpe", seed: seed, space: [:],
                                        acquisition: request["acquisition"]?.stringValue ?? "logei")
     let pruner = try PrunerName.make(request["pruner"]?.stringValue ?? "nop")
-    let exists = (try? storage.studyID(name: name)) != nil
-    let study = exists ? try Study.load(name: name, storage: storage, sampler: sampler, pruner: pruner)
-                       : try Study(name: name, storage: storage, directions: directions, sampler: sampler, pruner: pruner)
-    if exists, request["directions"] != nil || request["direction"] != nil, study.directions != directions {
-      throw CLIError("study \(name) exists with directions \(study.directions.map(\.rawValue).joined(separator: ", "))")
-    }
+    let (study, created) = try openStudy(name: name, storage: storage, directions: directions, sampler: sampler, pruner: pruner)
     studies[name] = study
-    return ["study": .string(name), "directions": .array(study.directions.map { .string($0.rawValue) }), "created": .bool(!exists)]
+    return ["study": .string(name), "directions": .array(study.directions.map { .string($0.rawValue) }), "created": .bool(created)]
   }
 
   /// The request's study: opened by create_study on this connection, or loaded with TPE and no pruner.

@@ -82,3 +82,17 @@ func parseDirections(_ texts: [String]) throws -> [StudyDirection] {
     return d
   }
 }
+
+/// The study `name`: loaded when it exists — then `directions`, when given, must be its own —
+/// or created with `directions` (minimize when not given). Returns whether it was created.
+func openStudy(name: String, storage: any Storage, directions given: [StudyDirection]?, sampler: any Sampler,
+               pruner: any Pruner) throws -> (study: Study, created: Bool) {
+  guard (try? storage.studyID(name: name)) != nil else {
+    return (try Study(name: name, storage: storage, directions: given ?? [.minimize], sampler: sampler, pruner: pruner), true)
+  }
+  let study = try Study.load(name: name, storage: storage, sampler: sampler, pruner: pruner)
+  if let given, given != study.directions {
+    throw ValidationError("study \(name) has directions \(study.directions.map(\.rawValue).joined(separator: ", ")), not \(given.map(\.rawValue).joined(separator: ", "))")
+  }
+  return (study, false)
+}

@@ -101,15 +101,7 @@ struct TrainCommand: AsyncParsableCommand {
     guard let kind = OptimizerSpec.Kind(rawValue: optimizer) else {
       throw ValidationError("unknown optimizer \"\(optimizer)\": use \(OptimizerSpec.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
     }
-    let rate: Schedule
-    switch schedule {
-    case "constant": rate = .constant(lr)
-    case "cosine": rate = .cosine(lr, decaySteps: Swift.max(1, epochs * stepsPerEpoch))
-    case "cosine-power":
-      guard epochs >= 2 else { throw ValidationError("cosine-power needs at least 2 epochs") }
-      rate = .perEpoch(try .cosinePowerAnnealing(epochs: epochs, maxLR: lr, minLR: lr / 1000), stepsPerEpoch: stepsPerEpoch)
-    default: throw ValidationError("unknown schedule \"\(schedule)\": use constant, cosine or cosine-power")
-    }
+    let rate = try learningRateSchedule(schedule, lr: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch)
     return OptimizerSpec(kind, learningRate: rate, weightDecay: weightDecay, momentum: momentum)
   }
 
@@ -126,6 +118,19 @@ struct TrainCommand: AsyncParsableCommand {
     }
     guard classes == 2 else { throw ValidationError("\(loss) is for two classes; the data has \(classes)") }
     return .anyLoss(AnyLoss(metric))
+  }
+}
+
+/// The learning-rate schedule called `name` from peak rate `lr`: `constant`, `cosine` (per
+/// step, to 0 over the whole run) or `cosine-power` (per epoch, down to lr/1000, Hundt et al. 2019).
+func learningRateSchedule(_ name: String, lr: Double, epochs: Int, stepsPerEpoch: Int) throws -> Schedule {
+  switch name {
+  case "constant": return .constant(lr)
+  case "cosine": return .cosine(lr, decaySteps: Swift.max(1, epochs * stepsPerEpoch))
+  case "cosine-power":
+    guard epochs >= 2 else { throw ValidationError("cosine-power needs at least 2 epochs") }
+    return .perEpoch(try .cosinePowerAnnealing(epochs: epochs, maxLR: lr, minLR: lr / 1000), stepsPerEpoch: stepsPerEpoch)
+  default: throw ValidationError("unknown schedule \"\(name)\": use constant, cosine or cosine-power")
   }
 }
 

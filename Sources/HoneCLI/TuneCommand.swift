@@ -49,19 +49,10 @@ struct TuneCommand: AsyncParsableCommand {
     let distributions = try Distribution.space(fromJSON: try space ?? readFile(spaceFile!))
     guard !distributions.isEmpty else { throw ValidationError("the search space is empty") }
     try CommandObjective.checkPlaceholders(command, space: distributions)
-    let directions = try parseDirections(direction)
-    let store = try StorageURL.open(storage)
+    let directions = direction.isEmpty ? nil : try parseDirections(direction)
     let chosen = try SamplerName.make(sampler, seed: seed, space: distributions, acquisition: acquisition)
-    let study: Study
-    if (try? store.studyID(name: self.study)) != nil {
-      study = try Study.load(name: self.study, storage: store, sampler: chosen, pruner: PrunerName.make(pruner))
-      if !direction.isEmpty, directions != study.directions {
-        throw ValidationError("study \(self.study) has directions \(study.directions.map(\.rawValue).joined(separator: ", ")), not \(direction.joined(separator: ", "))")
-      }
-    } else {
-      study = try Study(name: self.study, storage: store, directions: directions, sampler: chosen,
-                        pruner: PrunerName.make(pruner))
-    }
+    let study = try openStudy(name: self.study, storage: StorageURL.open(storage), directions: directions, sampler: chosen,
+                              pruner: PrunerName.make(pruner)).study
     let logs = URL(fileURLWithPath: logDir ?? "hone-logs/\(self.study)")
     try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
     let running = RunningCommands()

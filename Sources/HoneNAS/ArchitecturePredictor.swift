@@ -20,20 +20,16 @@ struct ArchitecturePredictor {
   }
 
   private let models: [Model]
-  private let means: [Double], scales: [Double]
+  private let scaling: ColumnScaling
   /// The training targets' mean and standard deviation.
   private let targetMean: Double, targetScale: Double
 
   /// Fits on rows `x` and targets `y` (at least 3 rows).
   init(x: [[Double]], y: [Double], folds: Int = 4) throws {
     let n = Double(x.count), d = x[0].count
-    let m = (0..<d).map { j in x.reduce(0) { $0 + $1[j] } / n }
-    let sx = (0..<d).map { j in
-      let s = (x.reduce(0) { $0 + ($1[j] - m[j]) * ($1[j] - m[j]) } / n).squareRoot()
-      return s > 1e-12 ? s : 1
-    }
-    (means, scales) = (m, sx)
-    let z = x.map { row in (0..<d).map { (row[$0] - m[$0]) / sx[$0] } }
+    let scaling = ColumnScaling(fitting: x)
+    self.scaling = scaling
+    let z = x.map(scaling.standardize)
     // Targets by normal scores of their ranks, t = Φ⁻¹((rank + ½)/n): a few failed
     // architectures (10% accuracy among 90%s) would otherwise dominate the squared errors.
     (targetMean, targetScale) = meanAndStandardDeviation(y)
@@ -68,7 +64,7 @@ struct ArchitecturePredictor {
   /// The predicted target of one row: the models' mean normal score s, as ȳ + s·σ_y (monotone
   /// in s and unbounded, so candidates beyond the best seen stay ordered).
   func predict(_ x: [Double]) -> Double {
-    let z = (0..<x.count).map { (x[$0] - means[$0]) / scales[$0] }
+    let z = scaling.standardize(x)
     return targetMean + targetScale * models.reduce(0) { $0 + $1.predict(z) } / Double(models.count)
   }
 }

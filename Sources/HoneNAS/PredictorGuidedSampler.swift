@@ -60,7 +60,7 @@ public struct PredictorGuidedSampler<Space: ArchitectureSpace>: Sampler {
   public func sampleRelative(study: StudySnapshot, trial: FrozenTrial, space _: [String: Distribution]) throws -> [String: ParamValue] {
     let history = try ArchitectureHistory(space: space, study: study, excluding: trial.number)
     var rng = SeededRNG(seed: seed, stream: stableHash("predictor"), UInt64(trial.number))
-    guard history.complete.count >= startupTrials else { return space.parameters(of: history.unseen(&rng) { space.sample(using: &$0) }) }
+    guard history.complete.count >= startupTrials else { return history.unseenRandomParameters(space, &rng) }
     let x = history.complete.map { features($0.architecture) }
     let objectives = study.directions.count
     let predictors = try (0..<objectives).map { k in try ArchitecturePredictor(x: x, y: history.complete.map { $0.losses[k] }) }
@@ -89,7 +89,7 @@ public struct PredictorGuidedSampler<Space: ArchitectureSpace>: Sampler {
           if !history.seen.contains(child), unique.insert(child).inserted { children.append(child); found += 1 }
         }
       }
-      guard !children.isEmpty else { return space.parameters(of: history.unseen(&rng) { space.sample(using: &$0) }) }
+      guard !children.isEmpty else { return history.unseenRandomParameters(space, &rng) }
       return space.parameters(of: children.min { predicted($0)[0] < predicted($1)[0] }!)
     }
     // Several objectives — the pool: the best evaluated architectures (by their true losses' front order), then evolved.
@@ -109,7 +109,7 @@ public struct PredictorGuidedSampler<Space: ArchitectureSpace>: Sampler {
       pool = Array(ranked.prefix(poolSize))
     }
     let candidates = met.filter { !history.seen.contains($0) }
-    guard !candidates.isEmpty else { return space.parameters(of: history.unseen(&rng) { space.sample(using: &$0) }) }
+    guard !candidates.isEmpty else { return history.unseenRandomParameters(space, &rng) }
     // Several objectives: the largest predicted gain in hypervolume over the evaluated front.
     let front = fronts[0].map { history.complete[$0].losses }
     let all = history.complete.map(\.losses) + candidates.map(predicted)

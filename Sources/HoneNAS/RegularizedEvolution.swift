@@ -39,7 +39,7 @@ public struct RegularizedEvolution<Space: ArchitectureSpace>: Sampler {
   public func sampleRelative(study: StudySnapshot, trial: FrozenTrial, space _: [String: Distribution]) throws -> [String: ParamValue] {
     let history = try ArchitectureHistory(space: space, study: study, excluding: trial.number)
     var rng = SeededRNG(seed: seed, stream: stableHash("rea"), UInt64(trial.number))
-    guard history.complete.count >= populationSize else { return space.parameters(of: history.unseen(&rng) { space.sample(using: &$0) }) }
+    guard history.complete.count >= populationSize else { return history.unseenRandomParameters(space, &rng) }
     let population = Array(history.complete.suffix(populationSize))
     let tournament = (0..<sampleSize).map { _ in population[rng.nextInt(below: population.count)] }
     let parent = tournament.first { a in !tournament.contains { b in dominates(b.losses, a.losses) } }!
@@ -76,6 +76,11 @@ struct ArchitectureHistory<Space: ArchitectureSpace> {
       }
     }
     (self.complete, self.seen) = (complete, seen)
+  }
+
+  /// The trial parameters of a random architecture not seen before (up to 100 draws).
+  func unseenRandomParameters(_ space: Space, _ rng: inout SeededRNG) -> [String: ParamValue] {
+    space.parameters(of: unseen(&rng) { space.sample(using: &$0) })
   }
 
   /// A draw of `make` not seen before (up to 100 tries; then the last draw).

@@ -4,10 +4,12 @@
 public struct RidgeRegression: Sendable {
   /// The penalty λ ≥ 0.
   public let lambda: Double
+  /// The standardization of the features.
+  public private(set) var scaling = ColumnScaling(fitting: [[]])
   /// The feature means.
-  public private(set) var means: [Double] = []
+  public var means: [Double] { scaling.means }
   /// The feature standard deviations (1 for a constant feature).
-  public private(set) var scales: [Double] = []
+  public var scales: [Double] { scaling.scales }
   /// The weights on standardized features.
   public private(set) var weights: [Double] = []
   /// The intercept ȳ.
@@ -24,14 +26,9 @@ public struct RidgeRegression: Sendable {
     guard !x.isEmpty, x.count == y.count, let d = x.first?.count, x.allSatisfy({ $0.count == d }) else {
       throw MathError.invalidArgument("ridge regression needs as many rows as targets, all of one length")
     }
-    let n = Double(x.count)
-    means = (0..<d).map { j in x.reduce(0) { $0 + $1[j] } / n }
-    scales = (0..<d).map { j in
-      let s = (x.reduce(0) { $0 + ($1[j] - means[j]) * ($1[j] - means[j]) } / n).squareRoot()
-      return s > 1e-12 ? s : 1
-    }
-    intercept = y.reduce(0, +) / n
-    let z = x.map(standardize)
+    scaling = ColumnScaling(fitting: x)
+    intercept = y.reduce(0, +) / Double(x.count)
+    let z = x.map(scaling.standardize)
     var gram = Matrix(rows: d, columns: d)
     var rhs = [Double](repeating: 0, count: d)
     for (row, target) in zip(z, y) {
@@ -47,10 +44,8 @@ public struct RidgeRegression: Sendable {
     weights = try Cholesky(gram).solve(rhs)
   }
 
-  private func standardize(_ row: [Double]) -> [Double] { (0..<row.count).map { (row[$0] - means[$0]) / scales[$0] } }
-
   /// The prediction for one row.
   public func predict(_ x: [Double]) -> Double {
-    zip(standardize(x), weights).reduce(intercept) { $0 + $1.0 * $1.1 }
+    zip(scaling.standardize(x), weights).reduce(intercept) { $0 + $1.0 * $1.1 }
   }
 }
