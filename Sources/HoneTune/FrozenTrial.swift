@@ -3,32 +3,103 @@ import Foundation
 /// A trial as storage holds it: an immutable snapshot that samplers, pruners and
 /// exports read.
 public struct FrozenTrial: Hashable, Sendable {
+  /// The fields, in one copy-on-write box: copying a trial — as reading a study's trials
+  /// does, thousands at a time — retains one object instead of one per field.
+  private struct Fields: Hashable {
+    var id: Int
+    var number: Int
+    var state: TrialState
+    var values: [Double]?
+    var params: [String: ParamValue]
+    var distributions: [String: Distribution]
+    var intermediateValues: [Int: Double]
+    var intermediateVectors: [Int: [Double]] = [:]
+    var userAttrs: [String: JSONValue]
+    var systemAttrs: [String: JSONValue]
+    var datetimeStart: Date?
+    var datetimeComplete: Date?
+  }
+
+  /// Shared by copies until one of them changes a field.
+  private final class Box: @unchecked Sendable {
+    /// Unchecked: only a uniquely held box is written (`unique`), so accesses cannot overlap.
+    @exclusivity(unchecked) var fields: Fields
+    init(_ fields: Fields) { self.fields = fields }
+  }
+
+  private var box: Box
+
+  /// The box's fields, for writing: copied first when another trial shares the box.
+  private var unique: Fields {
+    get { box.fields }
+    _modify {
+      if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+      yield &box.fields
+    }
+  }
+
   /// The storage-wide identifier.
-  public var id: Int
+  public var id: Int {
+    get { box.fields.id }
+    _modify { yield &unique.id }
+  }
   /// The number within its study: 0, 1, 2, … in order of creation, with no gaps.
-  public var number: Int
+  public var number: Int {
+    get { box.fields.number }
+    _modify { yield &unique.number }
+  }
   /// Where the trial is in its life.
-  public var state: TrialState
+  public var state: TrialState {
+    get { box.fields.state }
+    _modify { yield &unique.state }
+  }
   /// The objective values (one per direction) once complete; a pruned trial may carry its
   /// last intermediate value.
-  public var values: [Double]?
+  public var values: [Double]? {
+    get { box.fields.values }
+    _modify { yield &unique.values }
+  }
   /// The parameter values, by name.
-  public var params: [String: ParamValue]
+  public var params: [String: ParamValue] {
+    get { box.fields.params }
+    _modify { yield &unique.params }
+  }
   /// The distribution each parameter was drawn from.
-  public var distributions: [String: Distribution]
+  public var distributions: [String: Distribution] {
+    get { box.fields.distributions }
+    _modify { yield &unique.distributions }
+  }
   /// Intermediate values reported during the trial, by step.
-  public var intermediateValues: [Int: Double]
+  public var intermediateValues: [Int: Double] {
+    get { box.fields.intermediateValues }
+    _modify { yield &unique.intermediateValues }
+  }
   /// Intermediate vectors (one value per objective) reported in studies with several
   /// objectives, by step.
-  public var intermediateVectors: [Int: [Double]] = [:]
+  public var intermediateVectors: [Int: [Double]] {
+    get { box.fields.intermediateVectors }
+    _modify { yield &unique.intermediateVectors }
+  }
   /// Attributes the user set.
-  public var userAttrs: [String: JSONValue]
+  public var userAttrs: [String: JSONValue] {
+    get { box.fields.userAttrs }
+    _modify { yield &unique.userAttrs }
+  }
   /// Attributes Hone set (for example `fail_reason`, `fixed_params`, `retry_of`).
-  public var systemAttrs: [String: JSONValue]
+  public var systemAttrs: [String: JSONValue] {
+    get { box.fields.systemAttrs }
+    _modify { yield &unique.systemAttrs }
+  }
   /// When the trial started running (nil while waiting).
-  public var datetimeStart: Date?
+  public var datetimeStart: Date? {
+    get { box.fields.datetimeStart }
+    _modify { yield &unique.datetimeStart }
+  }
   /// When the trial finished.
-  public var datetimeComplete: Date?
+  public var datetimeComplete: Date? {
+    get { box.fields.datetimeComplete }
+    _modify { yield &unique.datetimeComplete }
+  }
 
   /// A snapshot with every field given.
   public init(id: Int, number: Int, state: TrialState, values: [Double]? = nil,
@@ -36,18 +107,16 @@ public struct FrozenTrial: Hashable, Sendable {
               intermediateValues: [Int: Double] = [:], userAttrs: [String: JSONValue] = [:],
               systemAttrs: [String: JSONValue] = [:], datetimeStart: Date? = nil,
               datetimeComplete: Date? = nil) {
-    self.id = id
-    self.number = number
-    self.state = state
-    self.values = values
-    self.params = params
-    self.distributions = distributions
-    self.intermediateValues = intermediateValues
-    self.userAttrs = userAttrs
-    self.systemAttrs = systemAttrs
-    self.datetimeStart = datetimeStart
-    self.datetimeComplete = datetimeComplete
+    box = Box(Fields(id: id, number: number, state: state, values: values, params: params, distributions: distributions,
+                     intermediateValues: intermediateValues, userAttrs: userAttrs, systemAttrs: systemAttrs,
+                     datetimeStart: datetimeStart, datetimeComplete: datetimeComplete))
   }
+
+  /// Equal when every field is.
+  public static func == (a: FrozenTrial, b: FrozenTrial) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
+
+  /// Hashes every field.
+  public func hash(into hasher: inout Hasher) { hasher.combine(box.fields) }
 
   /// The single objective value (the first of `values`).
   public var value: Double? { values?.first }
@@ -77,7 +146,7 @@ public struct FrozenTrial: Hashable, Sendable {
   /// Σ max(cᵢ, 0) of the constraint values recorded in system attributes (callers that hold
   /// an array of trials pass `trials[i].systemAttrs`, which copies no other field).
   static func violation(in systemAttrs: [String: JSONValue]) -> Double {
-    (constraints(in: systemAttrs) ?? []).reduce(0) { $0 + max($1, 0) }
+    systemAttrs.isEmpty ? 0 : (constraints(in: systemAttrs) ?? []).reduce(0) { $0 + max($1, 0) }
   }
 
   /// True unless some constraint value is positive.

@@ -96,7 +96,7 @@ import Testing
     #expect(trials[0].state == .failed && trials[0].failReason!.contains("timed out"))
     // Failed at the timeout, not when the objective returned (10 s); the margin absorbs a
     // loaded machine, where the suites run in parallel.
-    #expect(trials[0].duration! < 6)
+    #expect(trials[0].duration! < 9)
     #expect(trials[1].state == .complete)
   }
 

@@ -16,10 +16,13 @@ public struct ParamTransform: Sendable, Equatable {
   public let high: Double
   /// The grid spacing of the coordinate; nil when it is continuous.
   public let step: Double?
+  /// Whether the coordinate is the logarithm of the value.
+  public let isLog: Bool
 
   /// The transform of a float or int distribution; nil for a categorical.
   public init?(_ distribution: Distribution) {
     self.distribution = distribution
+    isLog = distribution.isLog
     switch distribution {
     case .float(let low, let high, let log, let step):
       self.low = log ? Foundation.log(low) : low
@@ -41,11 +44,8 @@ public struct ParamTransform: Sendable, Equatable {
   }
 
   /// The coordinate of a value of the distribution (given as its internal representation).
-  public func encode(_ internalValue: Double) -> Double {
-    switch distribution {
-    case .float(_, _, let log, _), .int(_, _, let log, _): return log ? Foundation.log(internalValue) : internalValue
-    case .categorical: preconditionFailure("categoricals have no coordinate")
-    }
+  @inline(__always) public func encode(_ internalValue: Double) -> Double {
+    isLog ? Foundation.log(internalValue) : internalValue
   }
 
   /// The valid value nearest to coordinate `x`: clipped to the range, rounded to the grid,

@@ -14,10 +14,25 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
     var systemAttrs: [String: JSONValue] = [:]
   }
 
+  /// Trials by ID. IDs count up from 1 and are never reused, so an array indexed by ID − 1
+  /// holds them (nil once deleted): a read is an index, not a hash.
+  private struct TrialTable {
+    private var slots: [FrozenTrial?] = []
+
+    subscript(id: Int) -> FrozenTrial? {
+      get { id >= 1 && id <= slots.count ? slots[id - 1] : nil }
+      _modify {
+        precondition(id >= 1 && id <= slots.count + 1, "trial IDs are given out in order")
+        if id == slots.count + 1 { slots.append(nil) }
+        yield &slots[id - 1]
+      }
+    }
+  }
+
   private struct State {
     var studies: [Int: StudyRecord] = [:]
     var studyOrder: [Int] = []
-    var trials: [Int: FrozenTrial] = [:]
+    var trials = TrialTable()
     var trialIDs: [Int: [Int]] = [:]  // by study, in number order
     var waiting: [Int: [Int]] = [:]  // by study, oldest first
     var trialStudy: [Int: Int] = [:]
@@ -290,7 +305,7 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
   public func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial] {
     try state.withLock { s in
       _ = try Self.study(studyID, in: s)
-      guard let states else { return s.trialIDs[studyID]!.compactMap { s.trials[$0] } }
+      guard let states else { return s.trialIDs[studyID]!.map { s.trials[$0]! } }
       return s.trialIDs[studyID]!.compactMap { id in s.trials[id].flatMap { states.contains($0.state) ? $0 : nil } }
     }
   }

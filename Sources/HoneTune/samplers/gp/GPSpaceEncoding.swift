@@ -8,26 +8,24 @@ struct GPSpaceEncoding {
   let transforms: [ParamTransform?]
   /// The number of choices of each categorical dimension (nil for numeric ones).
   let choices: [Int?]
+  private let reader: ParameterReader
 
   init(_ space: [String: Distribution]) {
     names = space.keys.sorted()
     distributions = names.map { space[$0]! }
     transforms = distributions.map { ParamTransform($0) }
     choices = distributions.map { if case .categorical(let c) = $0 { c.count } else { nil } }
+    reader = ParameterReader(names: names, distributions: distributions)
   }
 
   /// The coordinates of a trial's parameters; nil when one is missing or outside the space.
   func encode(_ params: [String: ParamValue]) -> [Double]? {
-    var x: [Double] = []
-    x.reserveCapacity(names.count)
-    for (j, name) in names.enumerated() {
-      guard let value = params[name], let internalValue = try? distributions[j].internalValue(of: value) else { return nil }
-      if let t = transforms[j] {
-        let (low, high) = t.relaxedBounds
-        x.append(Swift.min(Swift.max((t.encode(internalValue) - low) / (high - low), 0), 1))
-      } else {
-        x.append(internalValue)
-      }
+    var x = [Double](repeating: 0, count: names.count)
+    guard reader.read(params, into: &x) else { return nil }
+    for j in x.indices {
+      guard let t = transforms[j] else { continue }
+      let (low, high) = t.relaxedBounds
+      x[j] = Swift.min(Swift.max((t.encode(x[j]) - low) / (high - low), 0), 1)
     }
     return x
   }

@@ -34,9 +34,18 @@ struct ParzenEstimator {
   private let kinds: [Kind]
   private let logWeights: [Double]
   private let cumulativeWeights: [Double]
-  /// Per dimension, per kernel: centre and bandwidth (numeric) or log probabilities (categorical).
+  /// Per dimension, per kernel: centre and bandwidth (numeric) or log probabilities
+  /// (categorical); inverse bandwidths and log normalizers for grid dimensions only.
   private var mus: [[Double]] = [], sigmas: [[Double]] = [], inverseSigmas: [[Double]] = [], logNormalizers: [[Double]] = []
   private var logProbabilities: [[[Double]]] = []
+  /// The continuous dimensions, whose Gaussian kernels `logDensity` evaluates in one fused pass.
+  private var continuous: [Int] = []
+  /// Per kernel: log w_k − Σ_j (log σ_kj + log Z_kj + ½ log 2π) over the continuous j (the
+  /// part of its log density that does not depend on x), padded to a multiple of 4 kernels.
+  private var gaussianConstant: [Double] = []
+  /// The continuous centres and inverse bandwidths in blocks of 4 kernels: per block, per
+  /// continuous dimension, 4 centres then 4 inverse bandwidths (padding kernels: 0 and 0).
+  private var packedGaussians: [Double] = []
 
   /// The mixture of the observations in `columns` (one column per dimension, one entry per
   /// observation: a `ParamTransform` coordinate or a category index) weighted by `weights`.
@@ -57,6 +66,10 @@ struct ParzenEstimator {
     logWeights = w.map { $0 > 0 ? Foundation.log($0) : -.infinity }
     var running = 0.0
     cumulativeWeights = w.map { running += $0; return running }
+    continuous = dimensions.indices.filter { kinds[$0] == .continuous }
+    let kernels = logWeights.count, padded = (kernels + 3) / 4 * 4
+    gaussianConstant = logWeights + [Double](repeating: 0, count: padded - kernels)
+    packedGaussians = [Double](repeating: 0, count: padded * 2 * continuous.count)
     for (j, dimension) in dimensions.enumerated() {
       let column = columns[j]
       switch dimension {
@@ -65,16 +78,22 @@ struct ParzenEstimator {
         let width = t.high - t.low + s
         var sig = n == 0 ? [] : Self.neighbourBandwidths(column, low: t.low - s / 2, high: t.high + s / 2)
         let minimum = magicClip ? width / min(100, Double(n + 2)) : 1e-12
-        sig = sig.map { min(max($0, minimum), width) }
-        let mu = column + [(t.low + t.high) / 2]
+        for k in sig.indices { sig[k] = min(max(sig[k], minimum), width) }
         sig.append(width)
+        let mu = column + [(t.low + t.high) / 2]
         let (a, b) = (t.low - s / 2, t.high + s / 2)
-        mus.append(mu); sigmas.append(sig); inverseSigmas.append(sig.map { 1 / $0 })
         // A kernel more than 8.3σ inside both ends has Φ(b) − Φ(a) = 1 to double precision.
-        logNormalizers.append(zip(mu, sig).map { m, sd in
+        let logNormalizer = zip(mu, sig).map { m, sd in
           let (za, zb) = ((a - m) / sd, (b - m) / sd)
           return za < -8.3 && zb > 8.3 ? 0 : Normal.logMass(za, zb)
-        })
+        }
+        if let c = continuous.firstIndex(of: j) {
+          pack(continuousDimension: c, mu: mu, sigma: sig, logNormalizer: logNormalizer)
+          inverseSigmas.append([]); logNormalizers.append([])
+        } else {
+          inverseSigmas.append(sig.map { 1 / $0 }); logNormalizers.append(logNormalizer)
+        }
+        mus.append(mu); sigmas.append(sig)
         logProbabilities.append([])
       case .categorical(let count):
         let share = priorWeight / Double(n + 1)
@@ -88,23 +107,40 @@ struct ParzenEstimator {
     }
   }
 
+  /// Writes continuous dimension c's centres and inverse bandwidths into `packedGaussians`
+  /// and subtracts log σ + log Z + ½ log 2π from each kernel's `gaussianConstant`.
+  private mutating func pack(continuousDimension c: Int, mu: [Double], sigma: [Double], logNormalizer: [Double]) {
+    let stride = continuous.count * 8
+    packedGaussians.withUnsafeMutableBufferPointer { packed in
+      gaussianConstant.withUnsafeMutableBufferPointer { constant in
+        var lastSigma = -1.0, lastLog = 0.0  // many kernels share the clipped bandwidth
+        for k in mu.indices {
+          let at = k / 4 * stride + c * 8 + k % 4
+          packed[at] = mu[k]
+          packed[at + 4] = 1 / sigma[k]
+          if sigma[k] != lastSigma { lastSigma = sigma[k]; lastLog = Foundation.log(lastSigma) }
+          constant[k] -= lastLog + logNormalizer[k] + 0.918_938_533_204_672_7
+        }
+      }
+    }
+  }
+
   /// Optuna's bandwidth: each centre's larger gap to its neighbours in sorted order, the
   /// range ends [a, b] standing beyond the outermost; with two or more centres, the lowest
   /// and highest use their inner gap only; a single centre, its distance to the farther end.
   private static func neighbourBandwidths(_ centres: [Double], low a: Double, high b: Double) -> [Double] {
     let n = centres.count
     if n == 1 { return [max(centres[0] - a, b - centres[0])] }
-    var pairs = centres.enumerated().map { (value: $0.element, index: $0.offset) }
-    pairs.sort { $0.value < $1.value }  // stable: ties keep their order
+    let order = stableArgsort(centres)  // ties keep their order
     var sorted = [Double](repeating: a, count: n + 2)
-    for (rank, pair) in pairs.enumerated() { sorted[rank + 1] = pair.value }
+    for (rank, index) in order.enumerated() { sorted[rank + 1] = centres[index] }
     sorted[n + 1] = b
     var result = [Double](repeating: 0, count: n)
-    for (rank, pair) in pairs.enumerated() {
+    result[order[0]] = sorted[2] - sorted[1]
+    result[order[n - 1]] = sorted[n] - sorted[n - 1]
+    for rank in 1..<(n - 1) {
       let i = rank + 1
-      if rank == 0 { result[pair.index] = sorted[2] - sorted[1] }
-      else if rank == n - 1 { result[pair.index] = sorted[n] - sorted[n - 1] }
-      else { result[pair.index] = max(sorted[i] - sorted[i - 1], sorted[i + 1] - sorted[i]) }
+      result[order[rank]] = max(sorted[i] - sorted[i - 1], sorted[i + 1] - sorted[i])
     }
     return result
   }
@@ -139,31 +175,16 @@ struct ParzenEstimator {
   /// log p(x) for each point: log Σ_k exp(log w_k + Σ_j log K_kj(x_j)).
   func logDensity(_ points: [[Double]]) -> [Double] {
     let kernels = logWeights.count
-    // The parts that do not depend on x: log w_k − Σ_j (log σ_kj + log Z_kj + ½ log 2π) for continuous j.
-    var constant = logWeights
-    for j in dimensions.indices where kinds[j] == .continuous {
-      var lastSigma = -1.0, lastLog = 0.0  // many kernels share the clipped bandwidth
-      for k in 0..<kernels {
-        if sigmas[j][k] != lastSigma { lastSigma = sigmas[j][k]; lastLog = Foundation.log(lastSigma) }
-        constant[k] -= lastLog + logNormalizers[j][k] + 0.918_938_533_204_672_7
-      }
-    }
-    var terms = [Double](repeating: 0, count: kernels)
+    var terms = [Double](repeating: 0, count: gaussianConstant.count)
     return points.map { x in
-      terms.withUnsafeMutableBufferPointer { term in
-        for k in 0..<kernels { term[k] = constant[k] }
+      let xs = continuous.map { x[$0] }
+      return terms.withUnsafeMutableBufferPointer { term in
+        Self.gaussianTerms(xs, packed: packedGaussians, constant: gaussianConstant, into: term)
         for j in dimensions.indices {
           let xj = x[j]
           switch kinds[j] {
           case .continuous:
-            mus[j].withUnsafeBufferPointer { mu in
-              inverseSigmas[j].withUnsafeBufferPointer { inverse in
-                for k in 0..<kernels {
-                  let z = (xj - mu[k]) * inverse[k]
-                  term[k] -= 0.5 * z * z
-                }
-              }
-            }
+            continue
           case .grid(let s):
             for k in 0..<kernels {
               let inverse = inverseSigmas[j][k]
@@ -176,11 +197,40 @@ struct ParzenEstimator {
         }
         var top = -Double.infinity
         for k in 0..<kernels { top = max(top, term[k]) }
-        guard top > -.infinity else { return -.infinity }
+        guard top > -.infinity else { return -Double.infinity }
         // Kernels more than e^50 below the largest change the sum by < 1e-19 relative: skipped.
         var sum = 0.0
         for k in 0..<kernels where term[k] - top > -50 { sum += Foundation.exp(term[k] - top) }
         return top + Foundation.log(sum)
+      }
+    }
+  }
+
+  /// term_k = constant_k − ½ Σ_j ((x_j − μ_jk) / σ_jk)² over the continuous dimensions j, four
+  /// kernels at a time in SIMD registers, walking `packedGaussians` once.
+  private static func gaussianTerms(_ x: [Double], packed: [Double], constant: [Double],
+                                    into term: UnsafeMutableBufferPointer<Double>) {
+    guard !x.isEmpty else {
+      for k in term.indices { term[k] = constant[k] }
+      return
+    }
+    let vector = MemoryLayout<SIMD4<Double>>.size
+    x.withUnsafeBufferPointer { x in
+      packed.withUnsafeBytes { packed in
+        constant.withUnsafeBytes { constant in
+          let out = UnsafeMutableRawPointer(term.baseAddress!)
+          var p = packed.baseAddress!
+          for block in 0..<(constant.count / vector) {
+            var sum = SIMD4<Double>()
+            for xj in x {
+              let z = (SIMD4(repeating: xj) - p.loadUnaligned(as: SIMD4<Double>.self)) * p.loadUnaligned(fromByteOffset: vector, as: SIMD4<Double>.self)
+              sum += z * z
+              p += 2 * vector
+            }
+            let at = block &* vector
+            out.storeBytes(of: constant.loadUnaligned(fromByteOffset: at, as: SIMD4<Double>.self) - 0.5 * sum, toByteOffset: at, as: SIMD4<Double>.self)
+          }
+        }
       }
     }
   }

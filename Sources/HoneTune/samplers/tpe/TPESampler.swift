@@ -151,18 +151,26 @@ public struct TPESampler: Sampler {
     let count = (gamma ?? (multiObjective ? Self.defaultMultiObjectiveGamma : Self.defaultGamma))(finishedCount)
     let (below, above) = TPESplit.split(all, considered: { considered[$0] }, directions: study.directions, below: count)
 
+    let reader = ParameterReader(names: names, distributions: distributions)
+    let logScale = transforms.map { $0?.isLog ?? false }
     /// The observations of the trials at `indices` that have every parameter, one column per parameter.
     func columns(_ indices: [Int]) -> [[Double]] {
       var columns = [[Double]](repeating: [], count: names.count)
+      for j in names.indices { columns[j].reserveCapacity(indices.count) }
       var row = [Double](repeating: 0, count: names.count)
       trials: for i in indices {
-        let relative = all[i].state == .running ? all[i].systemAttrs[Self.relativeParamsKey]?.objectValue : nil
-        for (j, name) in names.enumerated() {
-          guard let value = all[i].params[name] ?? relative?[name].flatMap(ParamValue.init(json:)),
-                let x = try? distributions[j].internalValue(of: value) else { continue trials }
-          row[j] = transforms[j]?.encode(x) ?? x
+        if all[i].state == .running {
+          // The constant liar: a running trial's relative sample stands in for what it lacks.
+          let relative = all[i].systemAttrs[Self.relativeParamsKey]?.objectValue
+          for (j, name) in names.enumerated() {
+            guard let value = all[i].params[name] ?? relative?[name].flatMap(ParamValue.init(json:)),
+                  let x = try? distributions[j].internalValue(of: value) else { continue trials }
+            row[j] = x
+          }
+        } else if !reader.read(all[i].params, into: &row) {
+          continue trials
         }
-        for j in names.indices { columns[j].append(row[j]) }
+        for j in names.indices { columns[j].append(logScale[j] ? log(row[j]) : row[j]) }
       }
       return columns
     }

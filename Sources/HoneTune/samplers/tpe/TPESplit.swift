@@ -25,30 +25,30 @@ enum TPESplit {
       else if trials[i].state == .complete { complete.append(i) }
       else if trials[i].state == .pruned { pruned.append(i) }
     }
-    var chosen = Set<Int>()
+    var chosen = [Bool](repeating: false, count: trials.count)
     var remaining = count
+    func choose<S: Sequence<Int>>(_ indices: S) {
+      for i in indices where !chosen[i] { chosen[i] = true; remaining -= 1 }
+    }
     if directions.count == 1 {
       let sign = directions[0] == .minimize ? 1.0 : -1.0
-      chosen.formUnion(smallest(remaining, of: complete) { sign * trials[$0].values![0] })
+      choose(smallest(remaining, of: complete) { sign * trials[$0].values![0] })
     } else {
-      chosen.formUnion(multiObjectiveBelow(complete.map { trials[$0].losses(directions) }, count: remaining).map { complete[$0] })
+      choose(multiObjectiveBelow(complete.map { trials[$0].losses(directions) }, count: remaining).map { complete[$0] })
     }
-    remaining -= chosen.count
     if directions.count == 1, remaining > 0 {
       let keys = pruned.map { prunedKey(trials[$0], directions[0]) }
       let order = pruned.indices.sorted { keys[$0] < keys[$1] }
-      let taken = order.prefix(remaining).map { pruned[$0] }
-      chosen.formUnion(taken)
-      remaining -= taken.count
+      choose(order.prefix(remaining).map { pruned[$0] })
     }
     if remaining > 0 {
       let violation = Dictionary(uniqueKeysWithValues: infeasible.map { ($0, FrozenTrial.violation(in: trials[$0].systemAttrs)) })
       let order = infeasible.sorted { (violation[$0]!, $0) < (violation[$1]!, $1) }
-      chosen.formUnion(order.prefix(remaining))
+      choose(order.prefix(remaining))
     }
     var below: [Int] = [], above: [Int] = []
     for i in trials.indices where trials[i].state != .failed && trials[i].state != .waiting && considered(i) {
-      if chosen.contains(i) { below.append(i) } else { above.append(i) }
+      if chosen[i] { below.append(i) } else { above.append(i) }
     }
     return (below, above)
   }
