@@ -10,11 +10,15 @@ import HoneTune
 /// per objective on the complete trials — features: the space's encoding (for cells, one-hot
 /// edges and BANANAS path indicators) plus the free statistics log(1 + parameters) and
 /// log(1 + multiply–accumulates) — and searches on the predictors only:
-/// - one objective: up to `offspring` unseen neighbours (one `mutate`) of each of the
-///   `neighbourhoodParents` best evaluated architectures are scored, and the best predicted is
-///   proposed — a local search that the predictor steers (measured on NAS-Bench-201 seeds
-///   0–29: better than a tournament parent as in NPENAS, Wei et al. 2020, and than a search
-///   on the predictor alone);
+/// - one objective: an iterated local search (Lourenço, Martin & Stützle 2003) that the
+///   predictor steers. The incumbent is the best architecture evaluated since the last
+///   restart; of its unseen neighbours (one `mutate`, up to `offspring` of them) the best
+///   predicted is proposed. Once every neighbour is seen — the incumbent is a local optimum —
+///   the proposal is the best predicted of `10 · offspring` random unseen architectures, and
+///   that trial is marked (`restartKey`) so that the search climbs from there. On NAS-Bench-201
+///   seeds 0–29, against proposing the best predicted neighbour of the 3 best evaluated
+///   architectures without restarts: 94.33 against 94.27 after 50 queries, 94.35 against
+///   94.35 after 100;
 /// - several (say accuracy and parameters): the best evaluated architectures seed a pool
 ///   mutated for `generations` rounds and ranked by non-dominated sorting of the predictions
 ///   (NSGA-II's selection, Deb et al. 2002); the proposal is the unseen candidate whose
@@ -29,10 +33,12 @@ public struct PredictorGuidedSampler<Space: ArchitectureSpace>: Sampler {
   public let generations: Int
   /// Children per round, and mutations drawn around each of the best evaluated architectures.
   public let offspring: Int
-  /// How many of the best evaluated architectures have their neighbourhoods scored.
+  /// How many of the best evaluated architectures have their neighbourhoods scored (several objectives).
   public let neighbourhoodParents: Int
   /// The seed.
   public let seed: UInt64
+  /// The system attribute that marks a trial restarting the local search (one objective).
+  public static var restartKey: String { "predictor:restart" }
   private let fallback: RandomSampler
 
   /// A predictor-guided sampler.
@@ -77,20 +83,23 @@ public struct PredictorGuidedSampler<Space: ArchitectureSpace>: Sampler {
       return p
     }
     if objectives == 1 {
-      // One objective: the predictor picks the most promising unseen neighbour (one mutation)
-      // of the best few evaluated architectures — a predictor-guided local search.
-      let parents = history.complete.sorted { $0.losses[0] < $1.losses[0] }.prefix(neighbourhoodParents).map(\.architecture)
-      var children: [Space.Architecture] = []
+      // One objective: iterated local search. The incumbent is the best architecture since the
+      // last restart; its unseen neighbours (one mutation) are tried in the predictor's order.
+      let start = history.complete.lastIndex { $0.systemAttrs[Self.restartKey] != nil } ?? 0
+      let incumbent = history.complete[start...].min { $0.losses[0] < $1.losses[0] }!.architecture
+      var neighbours: [Space.Architecture] = []
       var unique = Set<Space.Architecture>()
-      for parent in parents {
-        var found = 0
-        for _ in 0..<(offspring * 4) where found < offspring {
-          let child = space.mutate(parent, using: &rng)
-          if !history.seen.contains(child), unique.insert(child).inserted { children.append(child); found += 1 }
-        }
+      for _ in 0..<(offspring * 4) where neighbours.count < offspring {
+        let child = space.mutate(incumbent, using: &rng)
+        if !history.seen.contains(child), unique.insert(child).inserted { neighbours.append(child) }
       }
-      guard !children.isEmpty else { return history.unseenRandomParameters(space, &rng) }
-      return space.parameters(of: children.min { predicted($0)[0] < predicted($1)[0] }!)
+      if let next = neighbours.min(by: { predicted($0)[0] < predicted($1)[0] }) { return space.parameters(of: next) }
+      // Every neighbour is seen: the incumbent is a local optimum. Restart from the best
+      // predicted of many random unseen architectures.
+      try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.restartKey, value: .bool(true))
+      let restarts = (0..<(offspring * 10)).map { _ in history.unseen(&rng) { space.sample(using: &$0) } }.filter { !history.seen.contains($0) }
+      guard let restart = restarts.min(by: { predicted($0)[0] < predicted($1)[0] }) else { return history.unseenRandomParameters(space, &rng) }
+      return space.parameters(of: restart)
     }
     // Several objectives — the pool: the best evaluated architectures (by their true losses' front order), then evolved.
     let poolSize = 10

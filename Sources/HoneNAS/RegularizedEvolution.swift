@@ -58,6 +58,8 @@ struct ArchitectureHistory<Space: ArchitectureSpace> {
   struct Evaluated {
     let architecture: Space.Architecture
     let losses: [Double]
+    /// The trial's system attributes (where samplers leave notes for later suggestions).
+    let systemAttrs: [String: JSONValue]
   }
 
   /// Complete trials with an architecture of the space, by number.
@@ -72,7 +74,7 @@ struct ArchitectureHistory<Space: ArchitectureSpace> {
       guard let a = try? space.architecture(from: trial.params) else { continue }
       seen.insert(a)
       if trial.state == .complete, let values = trial.values, values.allSatisfy(\.isFinite) {
-        complete.append(Evaluated(architecture: a, losses: trial.losses(study.directions)))
+        complete.append(Evaluated(architecture: a, losses: trial.losses(study.directions), systemAttrs: trial.systemAttrs))
       }
     }
     (self.complete, self.seen) = (complete, seen)

@@ -42,6 +42,35 @@ import Testing
     #expect(predictor.reduce(0, +) > random.reduce(0, +) + 3, "predictor \(predictor), random \(random)")
   }
 
+  @Test func predictorRestartsFromALocalOptimumAndClimbsFromThere() throws {
+    let space = CellSpace()
+    let study = try Study(name: "ils", direction: .maximize, sampler: try PredictorGuidedSampler(space: space, offspring: 30, seed: 3))
+    func add(_ cell: CellSpace.Cell, _ value: Double) throws {
+      _ = try study.addTrial(TrialTemplate(state: .complete, params: space.parameters(of: cell), distributions: space.distributions,
+                                           values: [value]))
+    }
+    // A local optimum (value 10) with every one of its 24 neighbours evaluated (all worse).
+    let optimum = CellSpace.Cell(operations: [3, 3, 3, 3, 3, 0])
+    let neighbours = (0..<6).flatMap { edge in (0..<5).filter { $0 != optimum.operations[edge] }.map { op in
+      var cell = optimum
+      cell.operations[edge] = op
+      return cell
+    } }
+    #expect(neighbours.count == 24)
+    for cell in neighbours { try add(cell, Self.score(cell)) }
+    try add(optimum, 10)
+    let restart = try study.ask()
+    let restartCell = try restart.suggestArchitecture(in: space)
+    #expect(try study.storage.trial(id: restart.id).systemAttrs[PredictorGuidedSampler<CellSpace>.restartKey] == .bool(true))
+    #expect(zip(restartCell.operations, optimum.operations).filter { $0 != $1 }.count >= 2, "a restart leaves the neighbourhood")
+    try study.tell(restart, 1)
+    // The search climbs from the restart point, though the old optimum is still the best.
+    let next = try study.ask()
+    let nextCell = try next.suggestArchitecture(in: space)
+    #expect(zip(nextCell.operations, restartCell.operations).filter { $0 != $1 }.count == 1)
+    #expect(try study.storage.trial(id: next.id).systemAttrs[PredictorGuidedSampler<CellSpace>.restartKey] == nil)
+  }
+
   @Test func samplersAreReproducible() async throws {
     for make in [{ try RegularizedEvolution(space: CellSpace(), populationSize: 5, sampleSize: 2, seed: 11) as any Sampler },
                  { try PredictorGuidedSampler(space: CellSpace(), offspring: 20, seed: 11) as any Sampler }] {
