@@ -31,7 +31,9 @@ public struct PredictorGuidedSampler<Space: ArchitectureSpace>: Sampler {
   public let startupTrials: Int
   /// Rounds of the inner search.
   public let generations: Int
-  /// Children per round, and mutations drawn around each of the best evaluated architectures.
+  /// Children per round and mutations around each of the best (several objectives); the most
+  /// neighbours scored per suggestion, and a tenth of the random architectures scored at a restart
+  /// (one objective).
   public let offspring: Int
   /// How many of the best evaluated architectures have their neighbourhoods scored (several objectives).
   public let neighbourhoodParents: Int
