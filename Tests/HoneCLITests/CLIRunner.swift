@@ -1,7 +1,8 @@
 import Foundation
 
-/// Runs the built `hone` executable (`.build/debug/hone`, or `$HONE_BIN`) in a folder.
-struct CLIRunner {
+/// Runs the built `hone` executable (`.build/debug/hone`, or `$HONE_BIN`) in a fresh temporary
+/// folder, removed with the runner.
+final class CLIRunner: Sendable {
   struct Result {
     var status: Int32
     var stdout: String
@@ -23,6 +24,8 @@ struct CLIRunner {
       throw CLIRunnerError("no hone executable at \(Self.binary.path); run `swift build` first (make test does)")
     }
   }
+
+  deinit { try? FileManager.default.removeItem(at: folder) }
 
   /// Runs `hone args…` and waits for it.
   func callAsFunction(_ args: String...) throws -> Result { try run(args) }
