@@ -13,6 +13,7 @@ import Hone
   @Test func quickStartRuns() async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hone-readme-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("hone.db").path
 
     let study = try Study(name: "mlp", storage: SQLiteStorage(path: path), direction: .maximize,
@@ -68,6 +69,7 @@ import Hone
   @Test func trainingQuickStartRuns() async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hone-readme-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
 
     let (train, validation, test) = try Dataset.digits().split(seed: 0)   // 60/20/20, seeded
     let scaler = Standardizer(fitting: train)                               // fitted on train only

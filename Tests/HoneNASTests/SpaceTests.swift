@@ -54,6 +54,7 @@ import Testing
     #expect(throws: NASError.self) { try ChainSpace(inputs: 4, classes: 2, depths: 2...2, widths: [8], activations: [.relu]) }
     #expect(throws: NASError.self) { try GrammarSpace(maxExpansions: 3) }
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("table-\(UInt64.random(in: 0...UInt64.max)).csv")
+    defer { try? FileManager.default.removeItem(at: file) }
     try "arch,a,a\nx,1,2\n".write(to: file, atomically: true, encoding: .utf8)
     #expect(throws: NASError.self) { try ArchitectureTable(contentsOf: file) }
     try "arch,a\nx,1\ny,oops\n".write(to: file, atomically: true, encoding: .utf8)

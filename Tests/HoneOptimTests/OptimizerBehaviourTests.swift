@@ -103,6 +103,7 @@ import Testing
     var s2 = optimizer.initialState(count: n)
     for g in grads[..<5] { try optimizer.step(params: &resumed, grads: g, state: &s2) }
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("hone-state-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: file) }
     try s2.write(to: file)
     var restored = try OptimizerState<Float>(contentsOf: file)
     #expect(restored == s2)

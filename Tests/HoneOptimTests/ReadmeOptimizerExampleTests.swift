@@ -10,6 +10,7 @@ import HoneOptim
     let batches = 0..<300
     let batch = 0
     let checkpoint = FileManager.default.temporaryDirectory.appendingPathComponent("hone-readme-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: checkpoint) }
     func gradient(_ w: [Float], _ batch: Int) -> [Float] { zip(w, target).map { $0 - $1 } }
 
     let adam = try AdamW<Float>(learningRate: .warmupCosine(peak: 1e-3, warmupSteps: 100, totalSteps: 10_000))

@@ -35,6 +35,7 @@ struct ReportRenderingTests {
   @Test func rendersEveryPlotAndIsNotBlank() async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("render-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
     let page = folder.appendingPathComponent("report.html")
     try StudyReport(study: await ReportFixtures.tuningStudy()).write(to: page.path)
 

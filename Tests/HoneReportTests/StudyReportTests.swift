@@ -45,6 +45,7 @@ import HoneTune
 
   @Test func writeIsAtomicAndComplete() async throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).html").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
     try StudyReport(study: await ReportFixtures.tuningStudy()).write(to: path)
     let text = try String(contentsOfFile: path, encoding: .utf8)
     #expect(text.hasPrefix("<!DOCTYPE html>") && text.hasSuffix("</html>"))
