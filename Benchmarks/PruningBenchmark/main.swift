@@ -130,7 +130,7 @@ for k in 0..<orders {
       try trial.report(data.accuracies[curve][e - 1], step: e)
       if curve == trace, let lc = study.pruner as? LearningCurvePruner {
         if let p = try lc.predict(study: study.snapshot(), trial: trial.snapshot) {
-          print("curve \(curve) epoch \(e) acc \(data.accuracies[curve][e - 1]): predicted \(p.mean) ± \(p.sigma), best \(p.best), P \(p.probability), trained on \(p.trainedOn)")
+          print("curve \(curve) epoch \(e) acc \(data.accuracies[curve][e - 1]): predicted \(p.mean) ± \(p.sigma), best \(p.best), P \(p.probability) (prune below \(p.threshold)), trained on \(p.trainedOn)")
         }
       }
       let start = DispatchTime.now().uptimeNanoseconds

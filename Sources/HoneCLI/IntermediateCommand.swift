@@ -33,7 +33,7 @@ struct PrunerOptions: ParsableArguments {
   @Option(help: "Steps without improvement the patient pruner tolerates.") var patience: Int = 3
   @Option(help: "Lower bound of the threshold pruner.") var lower: Double = -.infinity
   @Option(help: "Upper bound of the threshold pruner.") var upper: Double = .infinity
-  @Option(help: "Δ of the learning-curve pruner (which also prunes what the median rule prunes).") var delta: Double = 0.05
+  @Option(help: "Δ of the learning-curve pruner: the largest chance of stopping a curve that would beat the best, split over its remaining steps (it also prunes what the median rule prunes).") var delta: Double = 0.05
 
   func make(directions: [StudyDirection]) throws -> any Pruner {
     switch pruner?.lowercased() ?? (directions.count > 1 ? "pareto" : "median") {

@@ -102,6 +102,26 @@ import Testing
     #expect(throws: TuneError.self) { try LearningCurvePruner(delta: 1.5) }
   }
 
+  /// Δ is divided among the decisions a curve has left: after 4 of 10 values, Δ/6; after 9, Δ.
+  @Test func learningCurveDividesDeltaAmongTheRemainingDecisions() throws {
+    let pruner = try LearningCurvePruner(delta: 0.06, startupTrials: 10, warmupSteps: 2)
+    let study = try Study(name: "lc", direction: .maximize, sampler: RandomSampler(seed: 1), pruner: NopPruner())
+    let curves = (0..<12).map { i in (1...10).map { Double($0) * 0.01 * Double(i % 5 + 1) } }
+    for curve in curves {
+      let trial = try study.ask()
+      for (i, v) in curve.enumerated() { try trial.report(v, step: i + 1) }
+      try study.tell(trial, curve.last!)
+    }
+    let running = try study.ask()
+    for (i, v) in [0.01, 0.02, 0.03, 0.04].enumerated() { try running.report(v, step: i + 1) }
+    let early = try #require(try pruner.predict(study: study.snapshot(), trial: running.snapshot))
+    #expect(abs(early.threshold - 0.01) < 1e-15)
+    for (i, v) in [0.05, 0.06, 0.07, 0.08, 0.09].enumerated() { try running.report(v, step: i + 5) }
+    let late = try #require(try pruner.predict(study: study.snapshot(), trial: running.snapshot))
+    #expect(late.threshold == 0.06)
+    #expect(late.probability < late.threshold)  // the weakest curve, far below the best final 0.5
+  }
+
   /// The decisions of the replay are deterministic and the predictor's uncertainty is positive.
   @Test func learningCurvePredictionIsReproducible() throws {
     let make = { try LearningCurvePruner(delta: 0.05, startupTrials: 10, warmupSteps: 2) }

@@ -14,7 +14,11 @@ import HoneMath
 /// cross-validation; the spread σ of the cross-validated residuals is the prediction's
 /// uncertainty. With ŷ the prediction and y* the best final value so far, the trial is pruned
 /// when P(final beats y*) = 1 − Φ((y* − ŷ)/σ) (maximizing; mirrored when minimizing) is below
-/// Δ (default 0.05). Nothing is pruned before `startupTrials` trials have completed, before
+/// Δ/(T − t), where T is the length of the longest complete curve (default Δ 0.05). A curve
+/// faces up to T − t more decisions, one per value; dividing Δ among them (the union bound)
+/// keeps the chance that a curve which would beat y* is stopped at any of them below Δ,
+/// where a test at Δ after every value would let that chance grow with the curve's length.
+/// Nothing is pruned before `startupTrials` trials have completed, before
 /// `warmupSteps` values, at a length no complete trial reached, or while the trial's latest
 /// value beats every complete trial's value at the same length: an RBF model cannot
 /// extrapolate beyond the curves it was trained on, so a leading curve is kept.
@@ -26,7 +30,8 @@ import HoneMath
 /// the last fit, at least by 5), on the most recent `maxTrainingTrials`, so a decision costs a
 /// prediction — O(n_sv · features) — most of the time.
 public final class LearningCurvePruner: Pruner, @unchecked Sendable {
-  /// The probability threshold Δ.
+  /// Δ: the largest chance of stopping a curve that would beat the best, split evenly over the
+  /// decisions it has left.
   public let delta: Double
   /// Complete trials needed before any pruning.
   public let startupTrials: Int
@@ -69,6 +74,8 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
     public let best: Double
     /// P(final beats y*).
     public let probability: Double
+    /// The threshold of this decision, Δ/(T − t): the trial is pruned when `probability` is below it.
+    public let threshold: Double
     /// How many complete trials the model was trained on.
     public let trainedOn: Int
   }
@@ -76,7 +83,7 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
   /// Implements `Pruner.shouldPrune`.
   public func shouldPrune(study: StudySnapshot, trial: FrozenTrial) throws -> Bool {
     if try baseline?.shouldPrune(study: study, trial: trial) == true { return true }
-    return try predict(study: study, trial: trial).map { $0.probability < delta } ?? false
+    return try predict(study: study, trial: trial).map { $0.probability < $0.threshold } ?? false
   }
 
   /// The prediction for `trial`, or nil when no decision is made yet.
@@ -84,22 +91,24 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
     let direction = try _PrunerSteps.singleDirection(study, "learning-curve")
     let curve = _CurveFeatures.curve(trial)
     guard curve.count >= warmupSteps else { return nil }
-    if curve.last!.isNaN { return Prediction(mean: .nan, sigma: .nan, best: .nan, probability: 0, trainedOn: 0) }
+    if curve.last!.isNaN { return Prediction(mean: .nan, sigma: .nan, best: .nan, probability: 0, threshold: delta, trainedOn: 0) }
     let complete = try study.completedTrials()
     guard complete.count >= startupTrials else { return nil }
     let t = curve.count
+    let longest = complete.map { $0.intermediateValues.count }.max()!
+    let threshold = delta / Double(Swift.max(1, longest - t))
     let usable = complete.filter { _CurveFeatures.curve($0).count >= t + 1 && $0.value != nil }
     guard usable.count >= startupTrials else { return nil }
     let best = direction == .maximize ? complete.map { $0.value! }.max()! : complete.map { $0.value! }.min()!
     let leadingHere = usable.map { _CurveFeatures.curve($0)[t - 1] }
     if leadingHere.allSatisfy({ direction.isBetter(curve[t - 1], than: $0) }) {
-      return Prediction(mean: .nan, sigma: .nan, best: best, probability: 1, trainedOn: 0)
+      return Prediction(mean: .nan, sigma: .nan, best: best, probability: 1, threshold: threshold, trainedOn: 0)
     }
     let model = try model(study: study.studyID, length: t, usable: usable, current: trial)
     let (mean, sigma) = model.predict(trial)
     let z = (best - mean) / max(sigma, 1e-12)
     return Prediction(mean: mean, sigma: sigma, best: best, probability: direction == .maximize ? Normal.survival(z) : Normal.cdf(z),
-                      trainedOn: model.trainedOn)
+                      threshold: threshold, trainedOn: model.trainedOn)
   }
 
   /// The cached model for length t, refitted when the complete trials have grown enough.
