@@ -89,7 +89,8 @@ done | python3 "$root/Benchmarks/training_table.py"
 
 # Bayesian optimization: median final simple regret on the test functions (10 seeds, 20·d
 # evaluations; Optuna's GP gets 3 seeds in 20-D, where one run takes many minutes) beside
-# Optuna's GPSampler, TPESampler and random search, then time per suggestion by history.
+# Optuna's GPSampler, TPESampler and random search (Hone: its defaults, noisy EI, and a fixed
+# noise floor for deterministic functions), then time per suggestion by history.
 echo
 bayes="$root/.build/release/BayesBenchmark"
 peer="$root/Benchmarks/peers/optuna_bo.py"
@@ -98,6 +99,7 @@ peer="$root/Benchmarks/peers/optuna_bo.py"
               rastrigin-5 rastrigin-10 styblinski_tang-5 styblinski_tang-10 rosenbrock-20 styblinski_tang-20; do
     f=${cell%-*}; d=${cell##*-}
     "$bayes" regret --function "$f" --dims "$d" --seeds 10 --json
+    "$bayes" regret --function "$f" --dims "$d" --seeds 10 --acquisition nei --json
     "$bayes" regret --function "$f" --dims "$d" --seeds 10 --deterministic --json
     for sampler in random tpe; do "$python" "$peer" --function "$f" --dims "$d" --sampler "$sampler" --seeds 10 --json; done
     "$python" "$peer" --function "$f" --dims "$d" --sampler gp --seeds "$([ "$d" = 20 ] && echo 3 || echo 10)" --json

@@ -17,10 +17,12 @@ extension GaussianProcess {
   /// k between point i of `xs` and point j of `ys` (both row-major with d columns).
   func kernel(_ xs: [Double], _ i: Int, _ ys: [Double], _ j: Int) -> Double {
     let d = dimensions
-    return xs.withUnsafeBufferPointer { a in
-      ys.withUnsafeBufferPointer { b in
-        signal * Matern52.shape(Matern52.squaredDistance(a.baseAddress! + i * d, b.baseAddress! + j * d,
-                                                         inverseSquared: inverseSquared, categorical: categorical))
+    return Matern52.withMetric(inverseSquared: inverseSquared, categorical: categorical) { w, c in
+      xs.withUnsafeBufferPointer { a in
+        ys.withUnsafeBufferPointer { b in
+          signal * Matern52.shape(Matern52.squaredDistance(a.baseAddress! + i * d, b.baseAddress! + j * d,
+                                                           inverseSquared: w, categorical: c, dimensions: d))
+        }
       }
     }
   }
@@ -31,8 +33,10 @@ extension GaussianProcess {
     return xs.withUnsafeBufferPointer { p in
       x.withUnsafeBufferPointer { q in
         let pa = p.baseAddress! + a * d
-        let (m, slope) = Matern52.shapeAndSlope(Matern52.squaredDistance(pa, q.baseAddress!, inverseSquared: inverseSquared,
-                                                                         categorical: categorical))
+        let r2 = Matern52.withMetric(inverseSquared: inverseSquared, categorical: categorical) { w, c in
+          Matern52.squaredDistance(pa, q.baseAddress!, inverseSquared: w, categorical: c, dimensions: d)
+        }
+        let (m, slope) = Matern52.shapeAndSlope(r2)
         let gradient = (0..<d).map { j in categorical[j] ? 0 : signal * slope * 2 * (q[j] - pa[j]) * inverseSquared[j] }
         return (signal * m, gradient)
       }
@@ -45,17 +49,24 @@ extension GaussianProcess {
     let d = dimensions, n = count
     let m = points.count / Swift.max(d, 1)
     guard n > 0 else { return (Array(repeating: 0, count: m), Array(repeating: signal, count: m)) }
-    // Kₓ: n × m (column per point).
-    var kx = [Double](repeating: 0, count: n * m)
-    inputs.withUnsafeBufferPointer { x in
-      points.withUnsafeBufferPointer { p in
-        for i in 0..<n {
-          for j in 0..<m {
-            kx[i * m + j] = signal * Matern52.shape(Matern52.squaredDistance(x.baseAddress! + i * d, p.baseAddress! + j * d,
-                                                                             inverseSquared: inverseSquared, categorical: categorical))
+    // Kₓ: n × m (column per point): the squared distances first, then the kernel in one flat
+    // loop that the compiler vectorizes.
+    var kx = [Double](unsafeUninitializedCapacity: n * m) { buffer, initialized in
+      Matern52.withMetric(inverseSquared: inverseSquared, categorical: categorical) { w, c in
+        inputs.withUnsafeBufferPointer { x in
+          points.withUnsafeBufferPointer { p in
+            for i in 0..<n {
+              for j in 0..<m {
+                buffer[i * m + j] = Matern52.squaredDistance(x.baseAddress! + i * d, p.baseAddress! + j * d,
+                                                             inverseSquared: w, categorical: c, dimensions: d)
+              }
+            }
           }
         }
       }
+      let s = signal
+      for t in 0..<(n * m) { buffer[t] = s * Matern52.shape(buffer[t]) }
+      initialized = n * m
     }
     var mean = [Double](repeating: 0, count: m)
     cblas_dgemv(CblasRowMajor, CblasTrans, Int32(n), Int32(m), 1, kx, Int32(m), alpha, 1, 0, &mean, 1)
@@ -97,14 +108,17 @@ extension GaussianProcess {
     let d = dimensions, n = count
     var k = [Double](repeating: 0, count: n)
     var jacobian = [Double](repeating: 0, count: n * d)
-    inputs.withUnsafeBufferPointer { x in
-      point.withUnsafeBufferPointer { p in
-        for i in 0..<n {
-          let xi = x.baseAddress! + i * d
-          let (m, slope) = Matern52.shapeAndSlope(Matern52.squaredDistance(xi, p.baseAddress!, inverseSquared: inverseSquared,
-                                                                           categorical: categorical))
-          k[i] = signal * m
-          for j in 0..<d where !categorical[j] { jacobian[i * d + j] = signal * slope * 2 * (p[j] - xi[j]) * inverseSquared[j] }
+    Matern52.withMetric(inverseSquared: inverseSquared, categorical: categorical) { w, c in
+      inputs.withUnsafeBufferPointer { x in
+        point.withUnsafeBufferPointer { p in
+          for i in 0..<n {
+            let xi = x.baseAddress! + i * d
+            let (m, slope) = Matern52.shapeAndSlope(Matern52.squaredDistance(xi, p.baseAddress!, inverseSquared: w,
+                                                                             categorical: c, dimensions: d))
+            k[i] = signal * m
+            let scale = signal * slope * 2
+            for j in 0..<d where !(c?[j] ?? false) { jacobian[i * d + j] = scale * (p[j] - xi[j]) * w[j] }
+          }
         }
       }
     }

@@ -91,20 +91,23 @@ public struct GaussianProcess: Sendable {
     let inv = hyper.logLengthscales.map { exp(-2 * $0) }
     let s = exp(hyper.logOutputScale)
     let noise = exp(hyper.logNoise)
-    var k = [Double](repeating: 0, count: n * n)
-    inputs.withUnsafeBufferPointer { x in
-      for a in 0..<n {
-        for b in 0...a {
-          let (m, slope) = Matern52.shapeAndSlope(Matern52.squaredDistance(x.baseAddress! + a * d, x.baseAddress! + b * d,
-                                                                           inverseSquared: inv, categorical: categorical))
-          k[a * n + b] = s * m
-          k[b * n + a] = s * m
-          slopes?[a * n + b] = s * slope
+    return [Double](unsafeUninitializedCapacity: n * n) { k, initialized in
+      Matern52.withMetric(inverseSquared: inv, categorical: categorical) { w, c in
+        inputs.withUnsafeBufferPointer { x in
+          for a in 0..<n {
+            for b in 0...a {
+              let (m, slope) = Matern52.shapeAndSlope(Matern52.squaredDistance(x.baseAddress! + a * d, x.baseAddress! + b * d,
+                                                                               inverseSquared: w, categorical: c, dimensions: d))
+              k[a * n + b] = s * m
+              k[b * n + a] = s * m
+              slopes?[a * n + b] = s * slope
+            }
+            k[a * n + a] += noise
+          }
         }
-        k[a * n + a] += noise
       }
+      initialized = n * n
     }
-    return k
   }
 
   /// The Cholesky factor of K, with escalating jitter when needed.
@@ -155,21 +158,39 @@ public struct GaussianProcess: Sendable {
     let inv = hyper.logLengthscales.map { exp(-2 * $0) }
     let noise = exp(hyper.logNoise)
     var gradient = [Double](repeating: 0, count: d + 2)
-    inputs.withUnsafeBufferPointer { x in
-      for a in 0..<n {
-        for b in 0...a {
-          let w = alpha[a] * alpha[b] - kinv[a * n + b]   // lower triangle of K⁻¹ is valid
-          let weight = a == b ? 0.5 * w : w                 // ½·Σ over the full symmetric matrix
-          let pa = x.baseAddress! + a * d, pb = x.baseAddress! + b * d
-          gradient[d] += weight * (k[a * n + b] - (a == b ? noise : 0))
-          if a != b {
-            let slope = slopes[a * n + b]
-            for j in 0..<d {
-              let dj = categorical[j] ? (pa[j] == pb[j] ? 0 : 1) : (pa[j] - pb[j]) * (pa[j] - pb[j])
-              gradient[j] += weight * slope * (-2 * dj * inv[j])
+    gradient.withUnsafeMutableBufferPointer { g in
+      Matern52.withMetric(inverseSquared: inv, categorical: categorical) { invPointer, c in
+        inputs.withUnsafeBufferPointer { x in
+          alpha.withUnsafeBufferPointer { alpha in
+            kinv.withUnsafeBufferPointer { kinv in
+              k.withUnsafeBufferPointer { k in
+                slopes.withUnsafeBufferPointer { slopes in
+                  // ∂K_ab/∂log ℓⱼ = slope_ab · (−2·dⱼ(a, b)/ℓⱼ²): accumulate Σ weight·slope·dⱼ per j, scale after.
+                  var outputScaleTerm = 0.0, noiseTerm = 0.0
+                  for a in 0..<n {
+                    let pa = x.baseAddress! + a * d
+                    for b in 0..<a {
+                      let weight = alpha[a] * alpha[b] - kinv[a * n + b]   // lower triangle of K⁻¹ is valid
+                      outputScaleTerm += weight * k[a * n + b]
+                      let pb = x.baseAddress! + b * d
+                      let factor = weight * slopes[a * n + b]
+                      if let c {
+                        for j in 0..<d { g[j] += factor * (c[j] ? (pa[j] == pb[j] ? 0 : 1) : (pa[j] - pb[j]) * (pa[j] - pb[j])) }
+                      } else {
+                        for j in 0..<d { g[j] += factor * (pa[j] - pb[j]) * (pa[j] - pb[j]) }
+                      }
+                    }
+                    // The diagonal counts once in ½·Σ over the full symmetric matrix.
+                    let weight = 0.5 * (alpha[a] * alpha[a] - kinv[a * n + a])
+                    outputScaleTerm += weight * (k[a * n + a] - noise)
+                    noiseTerm += weight * noise
+                  }
+                  for j in 0..<d { g[j] *= -2 * invPointer[j] }
+                  g[d] = outputScaleTerm
+                  g[d + 1] = noiseTerm
+                }
+              }
             }
-          } else {
-            gradient[d + 1] += weight * noise
           }
         }
       }

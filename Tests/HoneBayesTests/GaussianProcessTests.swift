@@ -30,12 +30,13 @@ struct GaussianProcessTests {
     #expect(Swift.abs(gp.logMarginalLikelihood() - lml) < 1e-12)
   }
 
-  @Test func likelihoodGradientMatchesFiniteDifferences() {
+  /// With a categorical (Hamming) dimension and without one (the all-numeric path).
+  @Test(arguments: [[false, true, false], [false, false, false]])
+  func likelihoodGradientMatchesFiniteDifferences(categorical: [Bool]) {
     var rng = SeededRNG(seed: 1)
     let n = 12, d = 3
     let x = (0..<(n * d)).map { _ in rng.nextDouble() }
-    let categorical = [false, true, false]
-    let inputs = x.enumerated().map { $0.offset % d == 1 ? Double(Int($0.element * 3)) : $0.element }
+    let inputs = x.enumerated().map { categorical[$0.offset % d] ? Double(Int($0.element * 3)) : $0.element }
     let y = (0..<n).map { i in sin(6 * inputs[i * d]) + inputs[i * d + 1] + 0.1 * rng.nextDouble() }
     let theta = [log(0.3), log(0.7), log(1.5), log(0.8), log(0.02)]
     let (_, gradient) = GaussianProcess.negativeLogPosterior(theta, inputs: inputs, targets: y, dimensions: d, categorical: categorical)!

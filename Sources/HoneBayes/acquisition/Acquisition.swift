@@ -9,10 +9,17 @@ import HoneMath
 /// score to maximize. Frazier 2018 ("A Tutorial on Bayesian Optimization") describes the
 /// three families: improvement (EI, PI), knowledge gradient, and entropy search.
 public enum AcquisitionKind: String, Sendable, CaseIterable, Codable {
-  /// log EI (Ament et al. 2023) over the best observed score — the default.
+  /// log EI (Ament et al. 2023) over the best observed score — the default, as in Optuna's
+  /// GPSampler.
   case logEI = "logei"
-  /// Noisy EI, the tutorial's generalization for noisy observations: log EI over the best
-  /// posterior mean at the evaluated points instead of the best (noisy) observation.
+  /// Noisy EI, the tutorial's generalization for noisy observations: log EI (the same stable
+  /// formula) over the best posterior mean at the evaluated points instead of the best
+  /// observation. Where the fitted noise is at its floor the two
+  /// incumbents coincide; where it is not (noisy objectives, and rugged ones that the model
+  /// smooths over), the best observation sits above the model and log EI over it chases
+  /// noise. On the benchmark functions (BENCHMARKS.md) this incumbent lowered the median
+  /// regret in 8 of 15 cells, by a quarter to a third on Ackley, Rastrigin and
+  /// Styblinski–Tang, and raised it in 7, most on Levy.
   case noisyEI = "nei"
   /// The knowledge gradient (Frazier, Powell & Dayanik 2009) discretized on a set A (a grid
   /// plus the evaluated points with the highest posterior means) and the candidate:

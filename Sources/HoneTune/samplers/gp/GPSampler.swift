@@ -31,7 +31,7 @@ public struct GPSampler: Sampler {
   public let startupTrials: Int
   /// How the acquisition is maximized.
   public let optimizer: AcquisitionOptimizer
-  /// Fix the noise at its floor (10⁻⁶) when repeated evaluations give the same value
+  /// Fix the noise at its floor (10⁻⁸) when repeated evaluations give the same value
   /// (Optuna's `deterministic_objective`); otherwise it is fitted.
   public let deterministicObjective: Bool
   /// L-BFGS iterations of a warm-started hyperparameter fit up to 200 trials (fewer past
