@@ -18,8 +18,8 @@ public enum AcquisitionKind: String, Sendable, CaseIterable, Codable {
   /// incumbents coincide; where it is not (noisy objectives, and rugged ones that the model
   /// smooths over), the best observation sits above the model and log EI over it chases
   /// noise. On the benchmark functions (BENCHMARKS.md) this incumbent lowered the median
-  /// regret in 8 of 15 cells, by a quarter to a third on Ackley, Rastrigin and
-  /// Styblinski–Tang, and raised it in 7, most on Levy.
+  /// regret in 13 of 15 cells (by 14–39% on Ackley, Rastrigin and Styblinski–Tang) and raised
+  /// it in 2 (Levy-5, Rosenbrock-10).
   case noisyEI = "nei"
   /// The knowledge gradient (Frazier, Powell & Dayanik 2009) discretized on a set A (a grid
   /// plus the evaluated points with the highest posterior means) and the candidate:
