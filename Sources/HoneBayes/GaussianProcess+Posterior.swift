@@ -50,7 +50,7 @@ extension GaussianProcess {
     let m = points.count / Swift.max(d, 1)
     guard n > 0 else { return (Array(repeating: 0, count: m), Array(repeating: signal, count: m)) }
     // Kₓ: n × m (column per point): the squared distances first, then the kernel in one flat
-    // loop that the compiler vectorizes.
+    // loop without calls (the exponential inlines).
     var kx = [Double](unsafeUninitializedCapacity: n * m) { buffer, initialized in
       Matern52.withMetric(inverseSquared: inverseSquared, categorical: categorical) { w, c in
         inputs.withUnsafeBufferPointer { x in
