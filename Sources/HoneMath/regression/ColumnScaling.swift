@@ -1,5 +1,6 @@
 /// The per-column standardization of rows: z_j = (x_j − mean_j) / scale_j, with scale_j the
-/// column's (population) standard deviation, or 1 for a column that is constant (≤ 1e-12).
+/// column's (population) standard deviation from `meanAndStandardDeviation`, or 1 for a
+/// column that is constant (≤ 1e-12).
 public struct ColumnScaling: Sendable {
   /// The column means.
   public let means: [Double]
@@ -8,13 +9,9 @@ public struct ColumnScaling: Sendable {
 
   /// The scaling of these rows (all of one length, at least one row).
   public init(fitting rows: [[Double]]) {
-    let n = Double(rows.count), d = rows[0].count
-    let means = (0..<d).map { j in rows.reduce(0) { $0 + $1[j] } / n }
-    self.means = means
-    scales = (0..<d).map { j in
-      let s = (rows.reduce(0) { $0 + ($1[j] - means[j]) * ($1[j] - means[j]) } / n).squareRoot()
-      return s > 1e-12 ? s : 1
-    }
+    let columns = (0..<rows[0].count).map { j in meanAndStandardDeviation(rows.map { $0[j] }) }
+    means = columns.map(\.mean)
+    scales = columns.map { $0.standardDeviation > 1e-12 ? $0.standardDeviation : 1 }
   }
 
   /// One row, standardized.

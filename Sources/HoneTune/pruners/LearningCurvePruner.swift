@@ -172,7 +172,7 @@ struct _CurveModel {
   let length: Int
   let keys: [String]
   let fill: [String: Double]
-  let featureMean: [Double], featureScale: [Double]
+  let scaling: ColumnScaling
   let targetMean: Double, targetScale: Double
   let svr: NuSVR
   /// The cross-validated residual spread, in the target's units.
@@ -190,13 +190,8 @@ struct _CurveModel {
     let raw = training.map { _CurveFeatures.vector($0, length: t, keys: keys, fill: fill) }
     let targets = training.map { $0.value! - _CurveFeatures.curve($0)[t - 1] }
     let width = raw[0].count
-    var mean = [Double](repeating: 0, count: width), scale = [Double](repeating: 1, count: width)
-    for k in 0..<width {
-      let (m, s) = meanAndStandardDeviation(raw.map { $0[k] })
-      mean[k] = m
-      scale[k] = s > 1e-12 ? s : 1
-    }
-    let x = raw.map { row in (0..<width).map { (row[$0] - mean[$0]) / scale[$0] } }
+    let scaling = ColumnScaling(fitting: raw)
+    let x = raw.map(scaling.standardize)
     let (tm, ts0) = meanAndStandardDeviation(targets)
     let ts = ts0 > 1e-12 ? ts0 : 1
     let z = targets.map { ($0 - tm) / ts }
@@ -218,14 +213,13 @@ struct _CurveModel {
     }
     var svr = try NuSVR(nu: 0.5, c: bestChoice.c, gamma: bestChoice.gammaFactor / Double(width))
     try svr.fit(x, z, tolerance: 1e-4)
-    return _CurveModel(length: t, keys: keys, fill: fill, featureMean: mean, featureScale: scale, targetMean: tm, targetScale: ts,
+    return _CurveModel(length: t, keys: keys, fill: fill, scaling: scaling, targetMean: tm, targetScale: ts,
                        svr: svr, sigma: (bestScore / Double(x.count)).squareRoot() * ts, trainedOn: trainedOn)
   }
 
   /// The predicted final value (last observed value + predicted change) and its uncertainty.
   func predict(_ trial: FrozenTrial) -> (mean: Double, sigma: Double) {
     let raw = _CurveFeatures.vector(trial, length: length, keys: keys, fill: fill)
-    let x = raw.indices.map { (raw[$0] - featureMean[$0]) / featureScale[$0] }
-    return (_CurveFeatures.curve(trial)[length - 1] + svr.predict(x) * targetScale + targetMean, sigma)
+    return (_CurveFeatures.curve(trial)[length - 1] + svr.predict(scaling.standardize(raw)) * targetScale + targetMean, sigma)
   }
 }
