@@ -1,7 +1,7 @@
 // Bayesian optimization beside Optuna (Benchmarks/peers/optuna_bo.py runs the same protocol):
 //
 //   BayesBenchmark regret --function F --dims D [--seeds S] [--budget B] [--sampler gp|tpe|random]
-//                         [--acquisition logei|nei|kg|mes|ucb|pi] [--deterministic] [--warm-iterations N] [--json]
+//                         [--acquisition logei|nei|kg|mes|ucb|pi] [--deterministic] [--no-warp] [--warm-iterations N] [--json]
 //       Minimizes F over its domain with B trials (default 20·D) per seed 0..<S (default 10);
 //       prints the simple regret (best value − f*) and the wall time of each run; `--trace`
 //       adds a line per trial (value, best so far, the GP's fitted log-hyperparameters).
@@ -59,7 +59,7 @@ case "regret":
     case "random": sampler = RandomSampler(seed: UInt64(seed))
     default:
       sampler = try GPSampler(seed: UInt64(seed), acquisition: acquisition, warmFitIterations: Int(option("warm-iterations") ?? "8")!,
-                              deterministicObjective: arguments.contains("--deterministic"))
+                              deterministicObjective: arguments.contains("--deterministic"), outputWarping: !arguments.contains("--no-warp"))
     }
     let study = try Study(name: "bo", sampler: sampler, pruner: NopPruner())
     let start = Date()
@@ -80,6 +80,7 @@ case "regret":
     let seconds = Date().timeIntervalSince(start)
     var peer = samplerName == "gp" ? (acquisition == .logEI ? "hone-gp" : "hone-gp-\(acquisition.rawValue)") : "hone-\(samplerName)"
     if arguments.contains("--deterministic") { peer += "-deterministic" }
+    if arguments.contains("--no-warp") { peer += "-no-warp" }
     let regret = best - function.minimum(d)
     if json {
       print("{\"peer\": \"\(peer)\", \"function\": \"\(name)\", \"dims\": \(d), \"seed\": \(seed), \"budget\": \(budget), \"regret\": \(regret), \"seconds\": \(seconds)}")

@@ -32,8 +32,10 @@ public struct GaussianProcess: Sendable {
   public let targets: [Double]
   /// The fitted hyperparameters.
   public let hyperparameters: GPHyperparameters
-  /// L (lower Cholesky factor of K, n × n row-major) and α = K⁻¹y.
+  /// L (lower Cholesky factor of K, n × n row-major), its inverse L⁻¹ (same layout, upper
+  /// triangle zero: the single-point posteriors multiply by it instead of solving) and α = K⁻¹y.
   let factor: [Double]
+  let inverseFactor: [Double]
   let alpha: [Double]
   /// exp(−2 log ℓ) per dimension, and s.
   let inverseSquared: [Double]
@@ -58,9 +60,9 @@ public struct GaussianProcess: Sendable {
     if fit && n > 0 {
       let (lower, upper) = GPPrior.bounds(dimensions: dimensions, deterministic: deterministic)
       let minimizer = BoundedLBFGS(maxIterations: maxIterations, gradientTolerance: 1e-4, relativeTolerance: 1e-9)
+      let distances = PairwiseDistances(inputs: inputs, count: n, dimensions: dimensions, categorical: cats)
       let result = minimizer.minimize(start: theta, lower: lower, upper: upper) { t, g in
-        guard let (value, gradient) = Self.negativeLogPosterior(t, inputs: inputs, targets: y, dimensions: dimensions,
-                                                                categorical: cats) else { return .infinity }
+        guard let (value, gradient) = Self.negativeLogPosterior(t, distances: distances, targets: y) else { return .infinity }
         g = gradient
         return value
       }
@@ -79,15 +81,15 @@ public struct GaussianProcess: Sendable {
     targets = y
     hyperparameters = hyper
     factor = factored
+    inverseFactor = inverseOfFactor(factored, count: n)
     self.alpha = alpha
     inverseSquared = hyper.logLengthscales.map { exp(-2 * $0) }
     signal = exp(hyper.logOutputScale)
   }
 
-  /// The kernel matrix K = s·M + σ²ₙ·I (both triangles) and, with `slopes`, the matrix of
-  /// s·dm/d(r²) (for the likelihood gradient).
+  /// The kernel matrix K = s·M + σ²ₙ·I (both triangles).
   static func kernelMatrix(_ hyper: GPHyperparameters, inputs: [Double], count n: Int, dimensions d: Int,
-                           categorical: [Bool], slopes: UnsafeMutablePointer<Double>? = nil) -> [Double] {
+                           categorical: [Bool]) -> [Double] {
     let inv = hyper.logLengthscales.map { exp(-2 * $0) }
     let s = exp(hyper.logOutputScale)
     let noise = exp(hyper.logNoise)
@@ -96,11 +98,10 @@ public struct GaussianProcess: Sendable {
         inputs.withUnsafeBufferPointer { x in
           for a in 0..<n {
             for b in 0...a {
-              let (m, slope) = Matern52.shapeAndSlope(Matern52.squaredDistance(x.baseAddress! + a * d, x.baseAddress! + b * d,
-                                                                               inverseSquared: w, categorical: c, dimensions: d))
+              let m = Matern52.shape(Matern52.squaredDistance(x.baseAddress! + a * d, x.baseAddress! + b * d,
+                                                              inverseSquared: w, categorical: c, dimensions: d))
               k[a * n + b] = s * m
               k[b * n + a] = s * m
-              slopes?[a * n + b] = s * slope
             }
             k[a * n + a] += noise
           }
@@ -138,63 +139,83 @@ public struct GaussianProcess: Sendable {
   /// −(log p(y | θ) + log p(θ)) and its gradient in θ; nil when K cannot be factored.
   static func negativeLogPosterior(_ theta: [Double], inputs: [Double], targets y: [Double], dimensions d: Int,
                                    categorical: [Bool]) -> (value: Double, gradient: [Double])? {
-    let n = y.count
+    negativeLogPosterior(theta, distances: PairwiseDistances(inputs: inputs, count: y.count, dimensions: d, categorical: categorical),
+                         targets: y)
+  }
+
+  /// The same from the pairwise distances, which a fit computes once for all its evaluations.
+  /// With wₚ = αₐα_b − (K⁻¹)ₐ_b for the pair p = (a, b): ∂/∂log ℓⱼ = Σₚ wₚ·s·m′(r²ₚ)·(−2dⱼₚ/ℓⱼ²),
+  /// ∂/∂log s = ½·Σ_ab W_ab·K_ab without the noise, ∂/∂log σ²ₙ = ½·σ²ₙ·tr W.
+  static func negativeLogPosterior(_ theta: [Double], distances: PairwiseDistances,
+                                   targets y: [Double]) -> (value: Double, gradient: [Double])? {
+    let n = y.count, d = distances.dimensions
     let hyper = GPHyperparameters(vector: theta)
-    var slopes = [Double](repeating: 0, count: n * n)
-    let k = slopes.withUnsafeMutableBufferPointer {
-      kernelMatrix(hyper, inputs: inputs, count: n, dimensions: d, categorical: categorical, slopes: $0.baseAddress!)
+    let inv = hyper.logLengthscales.map { exp(-2 * $0) }
+    let s = exp(hyper.logOutputScale)
+    let noise = exp(hyper.logNoise)
+    // The kernel and s·dm/d(r²) of every pair, from r² in one flat loop.
+    let pairs = distances.pairs
+    var packed = distances.squaredDistances(inverseSquared: inv)
+    var slopes = [Double](unsafeUninitializedCapacity: pairs) { slopes, initialized in
+      packed.withUnsafeMutableBufferPointer { packed in
+        for p in 0..<pairs {
+          let (m, slope) = Matern52.shapeAndSlope(packed[p])
+          packed[p] = s * m
+          slopes[p] = s * slope
+        }
+      }
+      initialized = pairs
     }
-    guard let l = try? factorize(k, count: n, outputScale: exp(hyper.logOutputScale)) else { return nil }
+    let k = [Double](unsafeUninitializedCapacity: n * n) { k, initialized in
+      packed.withUnsafeBufferPointer { packed in
+        var p = 0
+        for a in 0..<n {
+          for b in 0..<a {
+            k[a * n + b] = packed[p]
+            k[b * n + a] = packed[p]
+            p += 1
+          }
+          k[a * n + a] = s + noise
+        }
+      }
+      initialized = n * n
+    }
+    guard let l = try? factorize(k, count: n, outputScale: s) else { return nil }
     var alpha = y
     LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), 1, l, Int32(n), &alpha, Int32(n))
-    var logDet = 0.0
-    for i in 0..<n { logDet += 2 * log(l[i * n + i]) }
-    var fit = 0.0
-    for i in 0..<n { fit += y[i] * alpha[i] }
+    var logDet = 0.0, fit = 0.0
+    for i in 0..<n {
+      logDet += 2 * log(l[i * n + i])
+      fit += y[i] * alpha[i]
+    }
     let lml = -0.5 * fit - 0.5 * logDet - 0.5 * Double(n) * log(2 * Double.pi)
-    // W = ααᵀ − K⁻¹ (full matrix).
-    var kinv = l
-    LAPACKE_dpotri_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), &kinv, Int32(n))
-    let inv = hyper.logLengthscales.map { exp(-2 * $0) }
-    let noise = exp(hyper.logNoise)
-    var gradient = [Double](repeating: 0, count: d + 2)
-    gradient.withUnsafeMutableBufferPointer { g in
-      Matern52.withMetric(inverseSquared: inv, categorical: categorical) { invPointer, c in
-        inputs.withUnsafeBufferPointer { x in
-          alpha.withUnsafeBufferPointer { alpha in
-            kinv.withUnsafeBufferPointer { kinv in
-              k.withUnsafeBufferPointer { k in
-                slopes.withUnsafeBufferPointer { slopes in
-                  // ∂K_ab/∂log ℓⱼ = slope_ab · (−2·dⱼ(a, b)/ℓⱼ²): accumulate Σ weight·slope·dⱼ per j, scale after.
-                  var outputScaleTerm = 0.0, noiseTerm = 0.0
-                  for a in 0..<n {
-                    let pa = x.baseAddress! + a * d
-                    for b in 0..<a {
-                      let weight = alpha[a] * alpha[b] - kinv[a * n + b]   // lower triangle of K⁻¹ is valid
-                      outputScaleTerm += weight * k[a * n + b]
-                      let pb = x.baseAddress! + b * d
-                      let factor = weight * slopes[a * n + b]
-                      if let c {
-                        for j in 0..<d { g[j] += factor * (c[j] ? (pa[j] == pb[j] ? 0 : 1) : (pa[j] - pb[j]) * (pa[j] - pb[j])) }
-                      } else {
-                        for j in 0..<d { g[j] += factor * (pa[j] - pb[j]) * (pa[j] - pb[j]) }
-                      }
-                    }
-                    // The diagonal counts once in ½·Σ over the full symmetric matrix.
-                    let weight = 0.5 * (alpha[a] * alpha[a] - kinv[a * n + a])
-                    outputScaleTerm += weight * (k[a * n + a] - noise)
-                    noiseTerm += weight * noise
-                  }
-                  for j in 0..<d { g[j] *= -2 * invPointer[j] }
-                  g[d] = outputScaleTerm
-                  g[d + 1] = noiseTerm
-                }
+    // W = ααᵀ − K⁻¹ (the lower triangle of K⁻¹ is the valid one); the slopes become W·slopes.
+    let kinv = inverseFromCholesky(l, count: n)
+    var outputScaleTerm = 0.0, noiseTerm = 0.0
+    slopes.withUnsafeMutableBufferPointer { slopes in
+      packed.withUnsafeBufferPointer { packed in
+        alpha.withUnsafeBufferPointer { alpha in
+          kinv.withUnsafeBufferPointer { kinv in
+            var p = 0
+            for a in 0..<n {
+              let row = kinv.baseAddress! + a * n
+              for b in 0..<a {
+                let weight = alpha[a] * alpha[b] - row[b]
+                outputScaleTerm += weight * packed[p]
+                slopes[p] *= weight
+                p += 1
               }
+              // The diagonal counts once in ½·Σ over the full symmetric matrix.
+              let weight = 0.5 * (alpha[a] * alpha[a] - row[a])
+              outputScaleTerm += weight * s
+              noiseTerm += weight * noise
             }
           }
         }
       }
     }
+    let sums = slopes.withUnsafeBufferPointer { distances.weightedSums($0.baseAddress!) }
+    let gradient = (0..<d).map { -2 * inv[$0] * sums[$0] } + [outputScaleTerm, noiseTerm]
     let prior = GPPrior.logDensity(theta, dimensions: d)
     return (-(lml + prior.value), (0..<(d + 2)).map { -(gradient[$0] + prior.gradient[$0]) })
   }

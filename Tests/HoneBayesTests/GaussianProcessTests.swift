@@ -30,11 +30,12 @@ struct GaussianProcessTests {
     #expect(Swift.abs(gp.logMarginalLikelihood() - lml) < 1e-12)
   }
 
-  /// With a categorical (Hamming) dimension and without one (the all-numeric path).
-  @Test(arguments: [[false, true, false], [false, false, false]])
-  func likelihoodGradientMatchesFiniteDifferences(categorical: [Bool]) {
+  /// With a categorical (Hamming) dimension and without one (the all-numeric path); 12 points,
+  /// and 70, where K⁻¹ comes from the blocked triangular inverse.
+  @Test(arguments: [([false, true, false], 12), ([false, false, false], 12), ([false, true, false], 70)])
+  func likelihoodGradientMatchesFiniteDifferences(categorical: [Bool], n: Int) {
     var rng = SeededRNG(seed: 1)
-    let n = 12, d = 3
+    let d = 3
     let x = (0..<(n * d)).map { _ in rng.nextDouble() }
     let inputs = x.enumerated().map { categorical[$0.offset % d] ? Double(Int($0.element * 3)) : $0.element }
     let y = (0..<n).map { i in sin(6 * inputs[i * d]) + inputs[i * d + 1] + 0.1 * rng.nextDouble() }
@@ -47,6 +48,38 @@ struct GaussianProcessTests {
       let numeric = (GaussianProcess.negativeLogPosterior(plus, inputs: inputs, targets: y, dimensions: d, categorical: categorical)!.value
         - GaussianProcess.negativeLogPosterior(minus, inputs: inputs, targets: y, dimensions: d, categorical: categorical)!.value) / 2e-6
       #expect(Swift.abs(gradient[i] - numeric) <= 1e-5 * Swift.max(1, Swift.abs(numeric)), "θ[\(i)]: \(gradient[i]) vs \(numeric)")
+    }
+  }
+
+  /// K⁻¹ from the factor (recursive blocks down to 32 rows) times K is the identity, and the
+  /// single-point posterior (through the stored L⁻¹) equals the batch one (triangular solve).
+  @Test(arguments: [5, 33, 75, 130])
+  func inverseFromTheFactorAndTheTwoPosteriorsAgree(n: Int) throws {
+    // Two numeric dimensions and a categorical one with 3 choices.
+    var rng = SeededRNG(seed: 4)
+    let d = 3, categorical = [false, false, true]
+    func draw(_ count: Int) -> [Double] { (0..<(count * d)).map { $0 % d == 2 ? Double(rng.nextInt(below: 3)) : rng.nextDouble() } }
+    let x = draw(n)
+    let y = (0..<n).map { sin(5 * x[$0 * d]) + x[$0 * d + 1] + 0.3 * x[$0 * d + 2] }
+    let hyper = GPHyperparameters(logLengthscales: [log(0.3), log(0.5), log(0.8)], logOutputScale: 0, logNoise: log(1e-4))
+    let gp = try GaussianProcess(inputs: x, outputs: y, dimensions: d, categorical: categorical, initial: hyper, fit: false)
+    let k = GaussianProcess.kernelMatrix(hyper, inputs: x, count: n, dimensions: d, categorical: categorical)
+    let inverse = inverseFromCholesky(gp.factor, count: n)
+    var worst = 0.0
+    for a in 0..<n {
+      for b in 0..<n {
+        // The lower triangle (row-major) of K⁻¹ is the valid one.
+        let product = (0..<n).reduce(0.0) { $0 + (a >= $1 ? inverse[a * n + $1] : inverse[$1 * n + a]) * k[$1 * n + b] }
+        worst = Swift.max(worst, Swift.abs(product - (a == b ? 1 : 0)))
+      }
+    }
+    #expect(worst < 1e-8, "largest deviation of K⁻¹K from I: \(worst)")
+    let points = draw(8)
+    let batch = gp.posterior(at: points)
+    for j in 0..<8 {
+      let single = gp.posteriorWithGradient(at: Array(points[(j * d)..<((j + 1) * d)]))
+      #expect(Swift.abs(single.mean - batch.mean[j]) < 1e-10)
+      #expect(Swift.abs(single.variance - batch.variance[j]) < 1e-10 * Swift.max(1, batch.variance[j]) + 1e-12)
     }
   }
 

@@ -78,6 +78,27 @@ import Testing
     #expect(feasibleLate >= 8, "\(feasibleLate) of the last 15 suggestions were feasible")
   }
 
+  /// Output warping changes what the model sees on a heavy-tailed objective, and is left out
+  /// once trials report constraints (the same suggestions with it on or off).
+  @Test func outputWarpingOnlyWithoutConstraints() throws {
+    func suggestions(warping: Bool, constrained: Bool) throws -> [Double] {
+      let space: [String: Distribution] = ["x": .float(low: -1, high: 1), "y": .float(low: -1, high: 1)]
+      let study = try Study(name: "s", sampler: GPSampler(seed: 9, startupTrials: 6, optimizer: Self.light, outputWarping: warping),
+                            pruner: NopPruner())
+      var xs: [Double] = []
+      for _ in 0..<12 {
+        let t = try study.ask(space)
+        let x = t.params["x"]!.doubleValue!, y = t.params["y"]!.doubleValue!
+        if constrained { try t.setConstraints([x - 0.5]) }
+        xs.append(x)
+        try study.tell(t, exp(8 * (x * x + y * y)))
+      }
+      return xs
+    }
+    #expect(try suggestions(warping: true, constrained: false) != suggestions(warping: false, constrained: false))
+    #expect(try suggestions(warping: true, constrained: true) == suggestions(warping: false, constrained: true))
+  }
+
   @Test func severalObjectivesAndConditionalParameters() throws {
     let study = try Study(name: "s", directions: [.minimize, .minimize], sampler: GPSampler(seed: 6, startupTrials: 6, optimizer: Self.light),
                           pruner: NopPruner())

@@ -11,7 +11,8 @@ import HoneMath
 /// as `gp:hyperparameters`) models the score — the objective (negated when minimized), or for
 /// several objectives a ParEGO scalarization (Knowles 2006): the losses normalized to [0, 1]
 /// over the complete trials and combined as −(maxᵢ λᵢf̃ᵢ + 0.05·Σᵢ λᵢf̃ᵢ) with weights λ drawn
-/// from the simplex for each trial. Pruned trials count with their last reported value (a
+/// from the simplex for each trial — warped by a fitted Yeo–Johnson power transform
+/// (`outputWarping`) when no trial reports constraints. Pruned trials count with their last reported value (a
 /// pessimistic stand-in for the final one, never the incumbent), so the search does not return
 /// to them; no complete or pruned trial's point is suggested again. Trials with constraints (`Trial.setConstraints`, feasible
 /// when all ≤ 0) get one GP per constraint and the acquisition adds the log probability of
@@ -37,6 +38,15 @@ public struct GPSampler: Sampler {
   /// L-BFGS iterations of a warm-started hyperparameter fit up to 200 trials (fewer past
   /// that, at least 2; a cold fit runs 60).
   public let warmFitIterations: Int
+  /// Warp the scores with a fitted Yeo–Johnson power transform before the GP sees them
+  /// (`YeoJohnsonTransform`, as HEBO does; on by default), which draws in the long tails of
+  /// objectives whose values span orders of magnitude. On the benchmark functions
+  /// (BENCHMARKS.md) it cut the median regret on Rosenbrock in 5, 10 and 20 dimensions by
+  /// 4–9×, and raised the cells no worse than Optuna's GPSampler from 7 to 12 of 15. Not
+  /// applied once trials report constraints: stretching the objective's best values reweights
+  /// them against the probability of feasibility in constrained EI, and on a disc-constrained
+  /// test problem most late suggestions then fell outside the feasible set.
+  public let outputWarping: Bool
   /// The system attribute holding the fitted θ of the trial it was fitted for.
   public static let hyperparametersKey = "gp:hyperparameters"
   let fallback: RandomSampler
@@ -44,7 +54,7 @@ public struct GPSampler: Sampler {
   /// A GP sampler; `startupTrials` random trials first (Optuna's default 10).
   public init(seed: UInt64? = nil, acquisition: AcquisitionKind = .logEI, startupTrials: Int = 10,
               optimizer: AcquisitionOptimizer = AcquisitionOptimizer(), warmFitIterations: Int = 8,
-              deterministicObjective: Bool = false) throws {
+              deterministicObjective: Bool = false, outputWarping: Bool = true) throws {
     guard startupTrials >= 1 else { throw TuneError.invalidArgument("the GP sampler needs startupTrials ≥ 1, got \(startupTrials)") }
     self.seed = seed ?? _randomSeed()
     self.acquisition = acquisition
@@ -52,6 +62,7 @@ public struct GPSampler: Sampler {
     self.optimizer = optimizer
     self.warmFitIterations = warmFitIterations
     self.deterministicObjective = deterministicObjective
+    self.outputWarping = outputWarping
     fallback = RandomSampler(seed: self.seed)
   }
 
@@ -78,7 +89,12 @@ public struct GPSampler: Sampler {
     let d = encoding.names.count
     let categorical = encoding.choices.map { $0 != nil }
     var rng = SeededRNG(seed: seed, stream: stableHash("gp"), UInt64(trial.number))
-    let scores = Self.scores(done, directions: study.directions, rng: &rng)
+    var scores = Self.scores(done, directions: study.directions, rng: &rng)
+    let constraintValues = done.map(\.constraints)
+    if outputWarping && constraintValues.allSatisfy({ $0 == nil }) {
+      let warp = YeoJohnsonTransform(fitting: scores)
+      scores = scores.map { warp($0) }
+    }
     // Warm start from the newest stored fit of the same space (θ is stored with the names).
     let signature = encoding.names.joined(separator: ",")
     let previous = all.reversed().lazy.compactMap { t -> GPHyperparameters? in
@@ -98,7 +114,6 @@ public struct GPSampler: Sampler {
     ]))
     // One model per constraint, on the trials that report it (non-finite values clipped to ±1e12).
     var constraints: [(model: GaussianProcess, threshold: Double)] = []
-    let constraintValues = done.map(\.constraints)
     for k in 0..<(constraintValues.map { $0?.count ?? 0 }.max() ?? 0) {
       let rows = done.indices.filter { (constraintValues[$0]?.count ?? 0) > k }
       let values = rows.map { r -> Double in
