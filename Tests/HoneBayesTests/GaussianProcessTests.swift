@@ -107,6 +107,24 @@ struct GaussianProcessTests {
     }
   }
 
+  /// A singular K fails the first factorization, and the retry (in place, the lower triangle
+  /// restored from the upper one) factors K + jitter·I; a clearly indefinite one throws.
+  @Test func jitterEscalatesOnASingularKernelMatrix() throws {
+    let n = 3
+    let k = [2.0, 2, 1, 2, 2, 1, 1, 1, 3]   // rows 0 and 1 equal: singular
+    let l = try GaussianProcess.factorize(k, count: n, outputScale: 1)
+    var worst = 0.0
+    for a in 0..<n {
+      for b in 0..<n {
+        let product = (0..<n).reduce(0.0) { $0 + l[a * n + $1] * l[b * n + $1] }
+        worst = Swift.max(worst, Swift.abs(product - k[a * n + b]))
+      }
+      for b in (a + 1)..<n { #expect(l[a * n + b] == 0) }
+    }
+    #expect(worst > 0 && worst < 1e-6, "L·Lᵀ − K: \(worst)")
+    #expect(throws: (any Error).self) { try GaussianProcess.factorize([1.0, 0, 0, -1e6], count: 2, outputScale: 1) }
+  }
+
   @Test func warmStartsContinueFromTheGivenHyperparameters() throws {
     var rng = SeededRNG(seed: 3)
     let x = (0..<40).map { _ in rng.nextDouble() }
