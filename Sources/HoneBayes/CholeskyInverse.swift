@@ -10,6 +10,7 @@ import CLAPACK
 /// almost all of it runs in level-3 kernels: for the few hundred rows of a GP, OpenBLAS's own
 /// dtrtri runs unblocked on matrix-vector products.
 func inverseFromCholesky(_ factor: [Double], count n: Int) -> [Double] {
+  guard n > 0 else { return [] }
   var inverse = inverseOfFactor(factor, count: n)
   LAPACKE_dlauum_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), &inverse, Int32(n))
   return inverse
@@ -19,6 +20,7 @@ func inverseFromCholesky(_ factor: [Double], count n: Int) -> [Double] {
 /// column-major upper U = Lᵀ inverted in place is U⁻¹ = L⁻ᵀ column-major, which is L⁻¹ read
 /// row-major.
 func inverseOfFactor(_ factor: [Double], count n: Int) -> [Double] {
+  guard n > 0 else { return [] }
   var inverse = factor
   inverse.withUnsafeMutableBufferPointer { invertUpperTriangular($0.baseAddress!, order: n, leadingDimension: n) }
   return inverse

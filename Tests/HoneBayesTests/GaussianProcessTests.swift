@@ -105,6 +105,11 @@ struct GaussianProcessTests {
       let p = gp.posteriorWithGradient(at: [0.3])
       #expect(p.mean.isFinite && p.variance.isFinite && p.variance > 0)
     }
+    // No data at all: the prior (mean 0, variance s).
+    let empty = try GaussianProcess(inputs: [], outputs: [], dimensions: 2)
+    let prior = empty.posteriorWithGradient(at: [0.3, 0.7])
+    #expect(prior.mean == 0 && Swift.abs(prior.variance - exp(empty.hyperparameters.logOutputScale)) < 1e-15)
+    #expect(empty.posterior(at: [0.3, 0.7]).mean == [0])
   }
 
   /// A singular K fails the first factorization, and the retry (in place, the lower triangle
