@@ -7,15 +7,14 @@
 /// vectorize. Memory: d·n(n − 1)/2 doubles (the per-dimension difference tensor Optuna's
 /// GPSampler builds has d·n²).
 struct PairwiseDistances: Sendable {
-  /// The number of points n and of dimensions d.
-  let count: Int, dimensions: Int
+  /// The number of dimensions d.
+  let dimensions: Int
   /// n(n − 1)/2.
   let pairs: Int
   /// dⱼₚ at `planes[j * pairs + p]`.
   let planes: [Double]
 
   init(inputs: [Double], count n: Int, dimensions d: Int, categorical: [Bool]) {
-    count = n
     dimensions = d
     let pairs = n * (n - 1) / 2
     self.pairs = pairs
