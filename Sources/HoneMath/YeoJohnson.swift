@@ -35,9 +35,10 @@ public struct YeoJohnsonTransform: Sendable, Equatable {
     let jacobian = standardized.reduce(0) { $0 + ($1 >= 0 ? 1 : -1) * log1p(Swift.abs($1)) }
     func logLikelihood(_ lambda: Double) -> Double {
       let transformed = standardized.map { Self.psi($0, lambda) }
-      let variance = meanAndStandardDeviation(transformed).standardDeviation
-      guard variance > 0, variance.isFinite else { return -.infinity }
-      return -Double(values.count) * log(variance) + (lambda - 1) * jacobian
+      // −n/2·log σ̂² = −n·log σ̂.
+      let deviation = meanAndStandardDeviation(transformed).standardDeviation
+      guard deviation > 0, deviation.isFinite else { return -.infinity }
+      return -Double(values.count) * log(deviation) + (lambda - 1) * jacobian
     }
     let ratio = (5.0.squareRoot() - 1) / 2
     var (low, high) = (-2.0, 4.0)
