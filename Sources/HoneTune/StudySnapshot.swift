@@ -36,6 +36,20 @@ public final class StudySnapshot: @unchecked Sendable {
   /// The completed trials.
   public func completedTrials() throws -> [FrozenTrial] { try trials(states: [.complete]) }
 
+  /// The same study with the trials that `promote` selects shown as complete (their values
+  /// as stored), for one decision; nothing is written.
+  func showing(asComplete promote: (FrozenTrial) -> Bool) throws -> StudySnapshot {
+    let trials = try allTrials().map { trial -> FrozenTrial in
+      guard trial.state != .complete, promote(trial) else { return trial }
+      var shown = trial
+      shown.state = .complete
+      return shown
+    }
+    let view = StudySnapshot(studyID: studyID, directions: directions, storage: storage, onStop: stopRequest)
+    view.cache.withLock { $0[nil] = trials }
+    return view
+  }
+
   /// Asks the running `optimize` loop to start no more trials (a grid that is exhausted).
   public func requestStop() { stopRequest() }
 }

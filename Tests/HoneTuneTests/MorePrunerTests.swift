@@ -138,4 +138,54 @@ import Testing
     #expect(try MorePrunerTests.replay(curves, pruner: pruner) == [nil, nil, 1])
     #expect(try MorePrunerTests.replay(curves, pruner: try LearningCurvePruner(startupTrials: 20, warmupSteps: 2)) == [nil, nil, nil])
   }
+
+  /// The baseline counts the trials the predictor stopped as complete: at step 1 the complete
+  /// trials read 0.1, 0.2, 0.3 and two stopped ones 0.9, 0.95, so the median is 0.3, not 0.2,
+  /// and a trial at 0.25 is pruned.
+  @Test func baselineCountsTheTrialsThePredictorStopped() throws {
+    let study = try Study(name: "b", direction: .maximize, sampler: RandomSampler(seed: 1), pruner: NopPruner())
+    for v in [0.1, 0.2, 0.3] {
+      let trial = try study.ask()
+      try trial.report(v, step: 1)
+      try study.tell(trial, v)
+    }
+    for v in [0.9, 0.95] {
+      let trial = try study.ask()
+      try trial.report(v, step: 1)
+      try study.storage.setTrialSystemAttr(trialID: trial.id, key: LearningCurvePruner.stoppedKey, value: .int(1))
+      try study.tell(trial, state: .pruned)
+    }
+    let running = try study.ask()
+    try running.report(0.25, step: 1)
+    let combined = try LearningCurvePruner(startupTrials: 20, warmupSteps: 1, baseline: MedianPruner(startupTrials: 2))
+    #expect(try combined.shouldPrune(study: study.snapshot(), trial: running.snapshot))
+    #expect(try !MedianPruner(startupTrials: 2).shouldPrune(study: study.snapshot(), trial: running.snapshot))
+    let view = try study.snapshot().showing { $0.systemAttrs[LearningCurvePruner.stoppedKey] != nil }
+    #expect(try view.completedTrials().map(\.number) == [0, 1, 2, 3, 4])
+    #expect(try study.snapshot().completedTrials().map(\.number) == [0, 1, 2])
+  }
+
+  /// A trial the predictor stops is marked with its step only when there is a baseline.
+  @Test func predictorStopsAreMarkedForTheBaseline() throws {
+    var rng = SeededRNG(seed: 5)
+    func curve(_ a: Double) -> [Double] { (1...15).map { a * (1 - exp(-Double($0) / 4)) + 0.002 * rng.nextNormal() } }
+    let curves = (0..<30).map { _ in curve(0.6 + 0.3 * rng.nextDouble()) } + [curve(0.3)]
+    for baseline in [NopPruner(), nil] as [(any Pruner)?] {
+      let pruner = try LearningCurvePruner(delta: 0.05, startupTrials: 20, warmupSteps: 2, baseline: baseline)
+      let study = try Study(name: "m", direction: .maximize, sampler: RandomSampler(seed: 1), pruner: pruner)
+      var stoppedAt: Int?
+      for values in curves {
+        let trial = try study.ask()
+        stoppedAt = nil
+        for (i, v) in values.enumerated() {
+          try trial.report(v, step: i + 1)
+          if try trial.shouldPrune() { stoppedAt = i + 1; break }
+        }
+        if stoppedAt != nil { try study.tell(trial, state: .pruned) } else { try study.tell(trial, values.last!) }
+      }
+      let step = try #require(stoppedAt)
+      let last = try #require(try study.trials.last)
+      #expect(last.systemAttrs[LearningCurvePruner.stoppedKey] == (baseline == nil ? nil : .int(step)))
+    }
+  }
 }

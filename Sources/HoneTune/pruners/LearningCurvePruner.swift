@@ -24,7 +24,12 @@ import HoneMath
 /// extrapolate beyond the curves it was trained on, so a leading curve is kept.
 ///
 /// With a `baseline` pruner (for example `MedianPruner()`), a trial is also pruned whenever the
-/// baseline says so: the predictions then add to a proven rule instead of replacing it.
+/// baseline says so: the predictions then add to a proven rule instead of replacing it. A trial
+/// the predictor stops is marked (system attribute `learning_curve_stopped`, the step) and the
+/// baseline counts it as complete, with the values it reached: the baseline passed it at every
+/// one of those steps, so it is one of the references the baseline alone would have had. A
+/// median rule that lost the trials the predictor stopped would compare against fewer, better
+/// curves at the early steps and stop less.
 ///
 /// Models are refitted as trials complete (when their number has grown by `refitGrowth` since
 /// the last fit, at least by 5), on the most recent `maxTrainingTrials`, so a decision costs a
@@ -82,9 +87,21 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
 
   /// Implements `Pruner.shouldPrune`.
   public func shouldPrune(study: StudySnapshot, trial: FrozenTrial) throws -> Bool {
-    if try baseline?.shouldPrune(study: study, trial: trial) == true { return true }
-    return try predict(study: study, trial: trial).map { $0.probability < $0.threshold } ?? false
+    if let baseline {
+      let view = try study.showing(asComplete: { $0.systemAttrs[Self.stoppedKey] != nil })
+      if try baseline.shouldPrune(study: view, trial: trial) { return true }
+    }
+    guard let prediction = try predict(study: study, trial: trial), prediction.probability < prediction.threshold else {
+      return false
+    }
+    if baseline != nil, let step = trial.lastIntermediateValue?.step {
+      try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.stoppedKey, value: .int(step))
+    }
+    return true
   }
+
+  /// The system attribute that marks a trial the predictor stopped (its value: the step).
+  public static let stoppedKey = "learning_curve_stopped"
 
   /// The prediction for `trial`, or nil when no decision is made yet.
   public func predict(study: StudySnapshot, trial: FrozenTrial) throws -> Prediction? {
@@ -92,7 +109,7 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
     let curve = _CurveFeatures.curve(trial)
     guard curve.count >= warmupSteps else { return nil }
     if curve.last!.isNaN { return Prediction(mean: .nan, sigma: .nan, best: .nan, probability: 0, threshold: delta, trainedOn: 0) }
-    let complete = try study.completedTrials()
+    let complete = try study.completedTrials().filter { $0.value != nil }
     guard complete.count >= startupTrials else { return nil }
     let t = curve.count
     let longest = complete.map { $0.intermediateValues.count }.max()!
