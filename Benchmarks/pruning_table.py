@@ -9,7 +9,9 @@ print("| curves | pruner | Hone speedup | Hone regret (pts, mean / max) | Hone b
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for h in (r for r in rows if r["peer"] == "hone"):
     o = next((r for r in rows if r["peer"] == "optuna" and r["csv"] == h["csv"] and r["pruner"] == h["pruner"]), None)
-    name = h["pruner"] + (f" (Δ {h['delta']}, warm-up {h['warmup']}, startup {h['startup']})" if h["pruner"].startswith("learning-curve") else "")
+    extrapolation = h.get("predictor") == "extrapolation"
+    name = h["pruner"] + (f" ({'extrapolation, ' if extrapolation else ''}Δ {h['delta']}, warm-up {h['warmup']}, startup {h['startup']})"
+                          if h["pruner"].startswith("learning-curve") else "")
     cells = (f"| {h['csv'].removesuffix('.csv')} ({h['curves']}×{h['epochs']}) | {name} | {h['speedup_mean']:.2f}× "
              f"| {h['regret_mean']:.3f} / {h['regret_max']:.2f} | {h['best_kept_fraction']:.0%} | {h['ms_per_decision']:.3f} ")
     if o:

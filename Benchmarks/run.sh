@@ -46,6 +46,8 @@ if [ -d "$curves" ]; then
     # Settings chosen on MetaQNN CIFAR-10 only; the other two files are held out.
     "$root/.build/release/PruningBenchmark" --csv "$curves/$file.csv" --pruner learning-curve --delta 0.3 --warmup 1 --startup 30 --json
     "$root/.build/release/PruningBenchmark" --csv "$curves/$file.csv" --pruner learning-curve+median --delta 0.05 --warmup 1 --startup 30 --json
+    "$root/.build/release/PruningBenchmark" --csv "$curves/$file.csv" --pruner learning-curve --predictor extrapolation --delta 0.3 --warmup 6 --startup 30 --json
+    "$root/.build/release/PruningBenchmark" --csv "$curves/$file.csv" --pruner learning-curve+median --predictor extrapolation --delta 0.05 --warmup 6 --startup 30 --json
   done | python3 "$root/Benchmarks/pruning_table.py"
 else
   echo "(no ../shared/data/learning-curves: pruning benchmark skipped)"

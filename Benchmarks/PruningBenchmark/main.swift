@@ -3,7 +3,7 @@
 // Benchmarks/peers/optuna_pruning.py gives Optuna's pruners.
 //
 //   PruningBenchmark --csv PATH --pruner none|median|asha|hyperband|learning-curve|learning-curve+median [--delta D] [--warmup W] [--startup S]
-//                    [--training T] [--orders K] [--trace CURVE] [--json]
+//                    [--predictor regression|extrapolation] [--training T] [--orders K] [--trace CURVE] [--json]
 //
 // --trace prints the learning-curve pruner's prediction for one curve (its 0-based row) at each epoch.
 //
@@ -67,7 +67,7 @@ func order(_ k: Int, _ n: Int) -> [Int] {
 struct Settings: Sendable {
   var csv = "", pruner = "median", orders = 20, json = false, trace = -1
   /// Learning-curve pruner settings (chosen on MetaQNN CIFAR-10 only; see BENCHMARKS.md).
-  var delta = 0.05, warmup = 3, startup = 20, training = 100
+  var delta = 0.05, warmup = 3, startup = 20, training = 100, predictor = LearningCurvePruner.Predictor.regression
 
   static func parse() -> Settings {
     var o = Settings()
@@ -82,6 +82,7 @@ struct Settings: Sendable {
       case "--warmup": o.warmup = Int(args.removeFirst())!
       case "--startup": o.startup = Int(args.removeFirst())!
       case "--training": o.training = Int(args.removeFirst())!
+      case "--predictor": o.predictor = LearningCurvePruner.Predictor(rawValue: args.removeFirst())!
       case "--trace": o.trace = Int(args.removeFirst())!
       case "--json": o.json = true
       default: fatalError("unknown argument \(flag)")
@@ -97,10 +98,11 @@ struct Settings: Sendable {
     case "asha": return try SuccessiveHalvingPruner()
     case "hyperband": return try HyperbandPruner()
     case "learning-curve":
-      return try LearningCurvePruner(delta: delta, startupTrials: startup, warmupSteps: warmup, maxTrainingTrials: training)
+      return try LearningCurvePruner(delta: delta, startupTrials: startup, warmupSteps: warmup, maxTrainingTrials: training,
+                                     predictor: predictor)
     case "learning-curve+median":
       return try LearningCurvePruner(delta: delta, startupTrials: startup, warmupSteps: warmup, maxTrainingTrials: training,
-                                     baseline: MedianPruner())
+                                     baseline: MedianPruner(), predictor: predictor)
     default: fatalError("unknown pruner \(pruner)")
     }
   }
@@ -159,7 +161,7 @@ for k in 0..<orders {
 let result: JSONValue = .object([
   "peer": "hone", "pruner": .string(prunerName), "csv": .string(URL(fileURLWithPath: csv).lastPathComponent),
   "curves": .int(n), "epochs": .int(epochs), "orders": .int(orders), "delta": .double(settings.delta), "warmup": .int(settings.warmup), "startup": .int(settings.startup),
-  "training": .int(settings.training),
+  "training": .int(settings.training), "predictor": .string(settings.predictor.rawValue),
   "speedup_mean": .double(speedups.reduce(0, +) / Double(orders)), "speedup_min": .double(speedups.min()!),
   "regret_mean": .double(regrets.reduce(0, +) / Double(orders)), "regret_max": .double(regrets.max()!),
   "best_kept_fraction": .double(Double(kept) / Double(orders)), "ms_per_decision": .double(decisionSeconds / Double(decisions) * 1e3),

@@ -34,6 +34,8 @@ struct PrunerOptions: ParsableArguments {
   @Option(help: "Lower bound of the threshold pruner.") var lower: Double = -.infinity
   @Option(help: "Upper bound of the threshold pruner.") var upper: Double = .infinity
   @Option(help: "Δ of the learning-curve pruner: the largest chance of stopping a curve that would beat the best, split over its remaining steps (it also prunes what the median rule prunes).") var delta: Double = 0.05
+  @Option(help: "What the learning-curve pruner predicts with: regression (ν-SVR on the complete trials) or extrapolation (parametric fit of the trial's own curve).")
+  var predictor: String = "regression"
 
   func make(directions: [StudyDirection]) throws -> any Pruner {
     switch pruner?.lowercased() ?? (directions.count > 1 ? "pareto" : "median") {
@@ -44,7 +46,11 @@ struct PrunerOptions: ParsableArguments {
     case "threshold": return try ThresholdPruner(lower: lower, upper: upper)
     case "asha": return try SuccessiveHalvingPruner()
     case "hyperband": return try HyperbandPruner()
-    case "learning-curve": return try LearningCurvePruner(delta: delta, baseline: MedianPruner())
+    case "learning-curve":
+      guard let model = LearningCurvePruner.Predictor(rawValue: predictor.lowercased()) else {
+        throw ValidationError("unknown predictor '\(predictor)'; use regression or extrapolation")
+      }
+      return try LearningCurvePruner(delta: delta, baseline: MedianPruner(), predictor: model)
     case "pareto": return try ParetoPruner()
     default:
       throw ValidationError("unknown pruner '\(pruner!)'; use nop, median, percentile, patient, threshold, asha, hyperband, learning-curve or pareto")

@@ -40,20 +40,7 @@ public struct YeoJohnsonTransform: Sendable, Equatable {
       guard deviation > 0, deviation.isFinite else { return -.infinity }
       return -Double(values.count) * log(deviation) + (lambda - 1) * jacobian
     }
-    let ratio = (5.0.squareRoot() - 1) / 2
-    var (low, high) = (-2.0, 4.0)
-    var (a, b) = (high - ratio * (high - low), low + ratio * (high - low))
-    var (fa, fb) = (logLikelihood(a), logLikelihood(b))
-    for _ in 0..<48 {
-      if fa >= fb {
-        high = b; b = a; fb = fa
-        a = high - ratio * (high - low); fa = logLikelihood(a)
-      } else {
-        low = a; a = b; fa = fb
-        b = low + ratio * (high - low); fb = logLikelihood(b)
-      }
-    }
-    let best = (low + high) / 2
+    let best = goldenSectionMaximum(in: -2, 4, logLikelihood)
     lambda = logLikelihood(best) >= logLikelihood(1) ? best : 1
   }
 

@@ -185,7 +185,11 @@ import Hone
     #expect(kept.status == 0 && kept.stdout == "continue\n")
     let trials = try JSONValue.parse(try hone("trials", "--study", "p").stdout).arrayValue!
     #expect(trials[5].objectValue!["intermediate_values"] == .object(["1": .double(0.01), "2": .double(0.01)]))
-    for (args, message) in [(["--pruner", "magic"], "unknown pruner"), (["--value", "x"], "not a number")] {
+    let extrapolated = try hone("intermediate", "--study", "p", "--trial", "5", "--step", "3", "--value", "0.5",
+                                "--pruner", "learning-curve", "--predictor", "extrapolation")
+    #expect(extrapolated.status == 0 && extrapolated.stdout == "continue\n", "\(extrapolated.stderr)")
+    for (args, message) in [(["--pruner", "magic"], "unknown pruner"), (["--value", "x"], "not a number"),
+                            (["--pruner", "learning-curve", "--predictor", "magic"], "unknown predictor")] {
       let r = try hone.run(["intermediate", "--study", "p", "--trial", "5", "--step", "3"] + (args.contains("--value") ? args : args + ["--value", "1"]))
       #expect(r.status != 0 && r.stderr.contains(message))
     }

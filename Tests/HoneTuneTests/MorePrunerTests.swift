@@ -102,6 +102,21 @@ import Testing
     #expect(throws: TuneError.self) { try LearningCurvePruner(delta: 1.5) }
   }
 
+  /// The same curves with the extrapolating predictor: no decision before 6 values, then the
+  /// clearly worse curve is pruned and the leading one kept; minimizing mirrors it.
+  @Test func learningCurveByExtrapolation() throws {
+    var rng = SeededRNG(seed: 5)
+    func curve(_ a: Double) -> [Double] { (1...15).map { a * (1 - exp(-Double($0) / 4)) + 0.002 * rng.nextNormal() } }
+    let curves = (0..<30).map { _ in curve(0.6 + 0.3 * rng.nextDouble()) } + [curve(0.3), curve(1.0)]
+    let make = { try LearningCurvePruner(delta: 0.05, startupTrials: 20, warmupSteps: 2, predictor: .extrapolation) }
+    let outcome = try Self.replay(curves, pruner: make())
+    #expect(outcome.prefix(20).allSatisfy { $0 == nil })
+    #expect(outcome[30].map { (6...8).contains($0) } == true)
+    #expect(outcome[31] == nil)
+    let losses = try Self.replay(curves.map { $0.map { 1 - $0 } }, pruner: make(), direction: .minimize)
+    #expect(losses[30].map { (6...8).contains($0) } == true && losses[31] == nil)
+  }
+
   /// Δ is divided among the decisions a curve has left: after 4 of 10 values, Δ/6; after 9, Δ.
   @Test func learningCurveDividesDeltaAmongTheRemainingDecisions() throws {
     let pruner = try LearningCurvePruner(delta: 0.06, startupTrials: 10, warmupSteps: 2)

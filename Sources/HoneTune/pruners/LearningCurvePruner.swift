@@ -23,6 +23,11 @@ import HoneMath
 /// value beats every complete trial's value at the same length: an RBF model cannot
 /// extrapolate beyond the curves it was trained on, so a leading curve is kept.
 ///
+/// With `predictor: .extrapolation` the final value and σ come instead from the trial's own
+/// curve, extrapolated to the last step of the complete trials by `CurveExtrapolation`
+/// (parametric families averaged by Akaike weights, after Domhan et al. 2015): no training
+/// set, no hyperparameters, and a decision from 6 values on. The rest of the rule is the same.
+///
 /// With a `baseline` pruner (for example `MedianPruner()`), a trial is also pruned whenever the
 /// baseline says so: the predictions then add to a proven rule instead of replacing it. A trial
 /// the predictor stops is marked (system attribute `learning_curve_stopped`, the step) and the
@@ -50,12 +55,15 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
   public let folds: Int
   /// A pruner whose decisions are added to the predictor's (nil: the predictor alone).
   public let baseline: (any Pruner)?
+  /// What predicts the final value.
+  public let predictor: Predictor
   /// Fitted models by study and curve length.
   private let cache = Locked<[[Int]: _CurveModel]>([:])
 
   /// A learning-curve pruner.
   public init(delta: Double = 0.05, startupTrials: Int = 20, warmupSteps: Int = 3, maxTrainingTrials: Int = 100,
-              refitGrowth: Double = 0.2, folds: Int = 3, baseline: (any Pruner)? = nil) throws {
+              refitGrowth: Double = 0.2, folds: Int = 3, baseline: (any Pruner)? = nil,
+              predictor: Predictor = .regression) throws {
     guard delta > 0, delta < 1 else { throw TuneError.invalidArgument("Δ must be in (0, 1), got \(delta)") }
     guard startupTrials >= 5, warmupSteps >= 1, maxTrainingTrials >= startupTrials, refitGrowth >= 0, folds >= 2 else {
       throw TuneError.invalidArgument("the learning-curve pruner needs startupTrials >= 5, warmupSteps >= 1, maxTrainingTrials >= startupTrials, folds >= 2")
@@ -67,6 +75,15 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
     self.refitGrowth = refitGrowth
     self.folds = folds
     self.baseline = baseline
+    self.predictor = predictor
+  }
+
+  /// What predicts a running curve's final value.
+  public enum Predictor: String, CaseIterable, Sendable {
+    /// Baker et al.'s ν-SVR per curve length, trained on the complete trials.
+    case regression
+    /// The trial's own curve extrapolated by parametric families (`CurveExtrapolation`).
+    case extrapolation
   }
 
   /// A prediction for a running trial.
@@ -81,7 +98,7 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
     public let probability: Double
     /// The threshold of this decision, Δ/(T − t): the trial is pruned when `probability` is below it.
     public let threshold: Double
-    /// How many complete trials the model was trained on.
+    /// How many complete trials the model was trained on (0 for an extrapolation).
     public let trainedOn: Int
   }
 
@@ -121,11 +138,21 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
     if leadingHere.allSatisfy({ direction.isBetter(curve[t - 1], than: $0) }) {
       return Prediction(mean: .nan, sigma: .nan, best: best, probability: 1, threshold: threshold, trainedOn: 0)
     }
-    let model = try model(study: study.studyID, length: t, usable: usable, current: trial)
-    let (mean, sigma) = model.predict(trial)
+    let mean: Double, sigma: Double, trainedOn: Int
+    switch predictor {
+    case .regression:
+      let model = try model(study: study.studyID, length: t, usable: usable, current: trial)
+      (mean, sigma) = model.predict(trial)
+      trainedOn = model.trainedOn
+    case .extrapolation:
+      guard let finalStep = _PrunerSteps.longestCompleteStep(complete),
+            let extrapolated = _CurveFeatures.extrapolate(trial, to: finalStep) else { return nil }
+      (mean, sigma) = extrapolated
+      trainedOn = 0
+    }
     let z = (best - mean) / max(sigma, 1e-12)
     return Prediction(mean: mean, sigma: sigma, best: best, probability: direction == .maximize ? Normal.survival(z) : Normal.cdf(z),
-                      threshold: threshold, trainedOn: model.trainedOn)
+                      threshold: threshold, trainedOn: trainedOn)
   }
 
   /// The cached model for length t, refitted when the complete trials have grown enough.
@@ -168,6 +195,16 @@ enum _CurveFeatures {
   }
 
   static func hyperparameterKeys(_ trial: FrozenTrial) -> [String] { hyperparameters(trial).keys.sorted() }
+
+  /// The trial's curve extrapolated to `finalStep`, at x = step (step + 1 when the steps count
+  /// from 0); nil when `CurveExtrapolation` cannot fit it.
+  static func extrapolate(_ trial: FrozenTrial, to finalStep: Int) -> (mean: Double, sigma: Double)? {
+    let points = trial.intermediateValues.sorted { $0.key < $1.key }
+    let shift = points.first?.key == 0 ? 1.0 : 0.0
+    guard let fit = CurveExtrapolation(steps: points.map { Double($0.key) + shift }, values: points.map(\.value)) else { return nil }
+    let prediction = fit.predict(at: Double(finalStep) + shift)
+    return (prediction.mean, prediction.standardDeviation)
+  }
 
   /// [hyperparameters…, y_1…y_t, Δy, Δ²y, mean, std].
   static func vector(_ trial: FrozenTrial, length t: Int, keys: [String], fill: [String: Double]) -> [Double] {
