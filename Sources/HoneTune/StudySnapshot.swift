@@ -37,10 +37,13 @@ public final class StudySnapshot: @unchecked Sendable {
   public func completedTrials() throws -> [FrozenTrial] { try trials(states: [.complete]) }
 
   /// The same study with the trials that `promote` selects shown as complete (their values
-  /// as stored), for one decision; nothing is written.
+  /// as stored), for one decision; nothing is written. Itself when no trial is selected.
   func showing(asComplete promote: (FrozenTrial) -> Bool) throws -> StudySnapshot {
-    let trials = try allTrials().map { trial -> FrozenTrial in
-      guard trial.state != .complete, promote(trial) else { return trial }
+    let all = try allTrials()
+    func selected(_ trial: FrozenTrial) -> Bool { trial.state != .complete && promote(trial) }
+    guard all.contains(where: selected) else { return self }
+    let trials = all.map { trial -> FrozenTrial in
+      guard selected(trial) else { return trial }
       var shown = trial
       shown.state = .complete
       return shown

@@ -67,10 +67,11 @@ public struct CurveExtrapolation: Sendable {
     for family in Family.allCases {
       let theta: Double
       if let range = family.thetaRange {
-        let grid = (0...24).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / 24 }
+        let intervals = 24
+        let grid = (0...intervals).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / Double(intervals) }
         let rss = grid.map { Self.linearFit(family, $0, u, values).rss }
         let best = rss.indices.min { rss[$0] < rss[$1] }!
-        theta = goldenSectionMaximum(in: grid[max(best - 1, 0)], grid[min(best + 1, 24)], iterations: 30) {
+        theta = goldenSectionMaximum(in: grid[max(best - 1, 0)], grid[min(best + 1, intervals)], iterations: 30) {
           -Self.linearFit(family, $0, u, values).rss
         }
       } else {
@@ -120,12 +121,13 @@ public struct CurveExtrapolation: Sendable {
   /// Ordinary least squares of y on (1, h(u; θ)): c, a and the residual sum of squares.
   static func linearFit(_ family: Family, _ theta: Double, _ u: [Double], _ y: [Double]) -> (c: Double, a: Double, rss: Double) {
     let n = Double(u.count)
+    let h = u.map { family.h($0, theta) }
     var sumH = 0.0, sumY = 0.0
-    for i in u.indices { sumH += family.h(u[i], theta); sumY += y[i] }
+    for i in u.indices { sumH += h[i]; sumY += y[i] }
     let meanH = sumH / n, meanY = sumY / n
     var shh = 0.0, shy = 0.0, syy = 0.0
     for i in u.indices {
-      let dh = family.h(u[i], theta) - meanH, dy = y[i] - meanY
+      let dh = h[i] - meanH, dy = y[i] - meanY
       shh += dh * dh; shy += dh * dy; syy += dy * dy
     }
     let a = shh > 1e-300 ? shy / shh : 0
