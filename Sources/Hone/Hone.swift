@@ -14,3 +14,6 @@
 @_exported import HoneNN
 @_exported import HoneReport
 @_exported import HoneNAS
+
+/// Hone's version (semantic versioning), as `hone --version` prints it.
+public let honeVersion = "0.2.0"

@@ -5,30 +5,35 @@ import Hone
 /// `hone ask`: start a trial and print its parameters.
 struct AskCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "ask", abstract: "Start a trial; prints {\"trial\": N, \"params\": {...}}.")
+    commandName: "ask", abstract: "Start a trial; prints {\"trial\": N, \"params\": {...}}.",
+    discussion: """
+      A parameter with "when" exists only when other parameters take given values: \
+      {"opt": {"type": "categorical", "choices": ["sgd", "adam"]}, \
+      "momentum": {"type": "float", "low": 0, "high": 0.99, "when": {"opt": "sgd"}}}.
+      When the study has a heartbeat grace, the trial is failed after that many seconds \
+      without a heartbeat (hone heartbeat) or a tell.
+      """)
   @OptionGroup var options: StudyOptions
-  @Option(help: "The search space as inline JSON.") var space: String?
-  @Option(help: "A file holding the search space JSON.") var spaceFile: String?
-  @Option(help: "tpe (default), gp, cmaes, nsga2, random, qmc or grid.") var sampler = "tpe"
+  @OptionGroup var searchSpace: SearchSpaceOptions
+  @Option(help: "\(SamplerName.names.joined(separator: ", ")) (default tpe).") var sampler = "tpe"
   @Option(help: "The GP sampler's acquisition: logei (default), nei, kg, mes, ucb or pi.") var acquisition = "logei"
-  @Option(help: "Seed of the sampler; the same seed gives the same suggestions. Without it, the study's first ask picks one and stores it, so later asks continue the same sequence.")
+  @Option(parsing: .unconditional, help: "Seed of the sampler; the same seed gives the same suggestions. Without it, the study's first ask picks one and stores it, so later asks continue the same sequence.")
   var seed: UInt64?
 
   func run() throws {
-    guard space == nil || spaceFile == nil else { throw ValidationError("give --space or --space-file, not both") }
-    let text = try space ?? spaceFile.map(readFile)
-    let distributions = try text.map(Distribution.space(fromJSON:)) ?? [:]
+    let space = try searchSpace.read()
     let storage = try StorageURL.open(options.storage, create: false)
     let studyID = try storage.studyID(name: options.study)
     let stored = try storage.studySystemAttrs(studyID: studyID)["cli_seed"].flatMap { json -> UInt64? in
       if case .string(let text) = json { return UInt64(text) } else { return nil }
     }
     let chosenSeed = seed ?? stored ?? UInt64.random(in: 0...UInt64.max)
-    let chosen = try SamplerName.make(sampler, seed: chosenSeed, space: distributions, acquisition: acquisition)
+    let chosen = try SamplerName.make(sampler, seed: chosenSeed, space: space, acquisition: acquisition)
+    let study = try Study.load(name: options.study, storage: storage, sampler: chosen, pruner: NopPruner())
     if seed == nil, stored == nil {
       try storage.setStudySystemAttr(studyID: studyID, key: "cli_seed", value: .string(String(chosenSeed)))
     }
-    let trial = try Study.load(name: options.study, storage: storage, sampler: chosen, pruner: NopPruner()).ask(distributions)
+    let trial = try study.ask(space ?? ConditionalSpace([:]))
     printJSON(.object(["trial": .int(trial.number), "params": .object(trial.params.mapValues(\.json))]))
   }
 }
@@ -38,23 +43,31 @@ struct TellCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tell", abstract: "Finish a trial with its value(s), or as failed or pruned.")
   @OptionGroup var options: StudyOptions
-  @Option(help: "The trial number (from ask).") var trial: Int
-  @Option(help: "The objective value.") var value: String?
-  @Option(help: "Comma-separated values, one per objective.") var values: String?
+  @Option(parsing: .unconditional, help: "The trial number (from ask).") var trial: Int
+  @Option(parsing: .unconditional, help: "The objective value.") var value: String?
+  @Option(parsing: .unconditional, help: "Comma-separated values, one per objective.") var values: String?
   @Option(help: "failed or pruned, instead of a value.") var state: String?
+  @Flag(help: "Succeed without changing anything when the trial is already finished (print it as stored).")
+  var skipIfFinished = false
 
   func run() throws {
     let given = [value != nil, values != nil, state != nil].filter { $0 }.count
     guard given == 1 else { throw ValidationError("give exactly one of --value, --values or --state") }
-    let study = try options.load()
-    let finished: FrozenTrial
+    var told: TrialState?
     if let state {
       guard let s = TrialState(rawValue: state.lowercased()), s == .failed || s == .pruned else {
         throw ValidationError("--state takes failed or pruned, got '\(state)'")
       }
-      finished = try study.tell(number: trial, state: s)
-    } else {
-      finished = try study.tell(number: trial, values: parseNumbers(value: value, values: values))
+      told = s
+    }
+    let numbers = told == nil ? try parseNumbers(value: value, values: values) : nil
+    let study = try options.load()
+    let finished: FrozenTrial
+    do {
+      finished = try told.map { try study.tell(number: trial, state: $0) } ?? study.tell(number: trial, values: numbers!)
+    } catch where skipIfFinished && Self.isAlreadyFinished(error) {
+      printJSON(tellJSON(try study.storage.trial(studyID: study.id, number: trial)))
+      return
     }
     printJSON(tellJSON(finished))
     if finished.state == .failed, state == nil {
@@ -63,18 +76,54 @@ struct TellCommand: ParsableCommand {
   }
 }
 
+extension TellCommand {
+  /// Whether `error` says the trial was finished before (by another tell, or as stale).
+  static func isAlreadyFinished(_ error: Error) -> Bool {
+    switch error {
+    case TuneError.trialFinished, StorageError.trialFinished: return true
+    default: return false
+    }
+  }
+}
+
+/// `hone heartbeat`: says that a running trial's worker is alive (for studies with a
+/// heartbeat grace: see `hone study create --heartbeat-grace`).
+struct HeartbeatCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "heartbeat", abstract: "Record that a running trial is alive (studies with a heartbeat grace fail trials that stop beating).")
+  @OptionGroup var options: StudyOptions
+  @Option(parsing: .unconditional, help: "The trial number (from ask).") var trial: Int
+
+  func run() throws {
+    let study = try options.load()
+    let stored = try study.storage.trial(studyID: study.id, number: trial)
+    guard stored.state == .running else {
+      throw CLIError("trial \(trial) of study '\(study.name)' is \(stored.state.rawValue), not running: it takes no heartbeat\(stored.failReason.map { " (\($0))" } ?? "")")
+    }
+    try study.storage.recordHeartbeat(trialID: stored.id)
+    printJSON(.object(["trial": .int(trial), "state": .string(stored.state.rawValue)]))
+  }
+}
+
 /// `hone enqueue`: add a waiting trial with fixed parameters.
 struct EnqueueCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "enqueue", abstract: "Enqueue a trial with fixed parameters; the next ask takes it.")
+    commandName: "enqueue", abstract: "Enqueue a trial with fixed parameters; the next ask takes it.",
+    discussion: "Each value is checked against the space given, else against the distribution the study's trials already use for that name.")
   @OptionGroup var options: StudyOptions
   @Option(help: "The parameters as a JSON object, e.g. {\"lr\": 0.01}.") var params: String
+  @OptionGroup var searchSpace: SearchSpaceOptions
 
   func run() throws {
     guard let object = try JSONValue.parse(params).objectValue else {
       throw ValidationError("--params must be a JSON object of parameter values")
     }
-    let trial = try options.load().enqueueTrial(paramValues(object))
+    let values = try paramValues(object)
+    let space = try searchSpace.read()?.distributions ?? [:]
+    if !space.isEmpty, let unknown = values.keys.sorted().first(where: { space[$0] == nil }) {
+      throw ValidationError("'\(unknown)' is not a parameter of the search space (\(space.keys.sorted().joined(separator: ", ")))")
+    }
+    let trial = try options.load().enqueueTrial(values, space: space)
     printJSON(.object(["trial": .int(trial.number), "state": .string(trial.state.rawValue)]))
   }
 }
@@ -123,36 +172,29 @@ func paramValues(_ object: [String: JSONValue]) throws -> [String: ParamValue] {
 
 /// The numbers of `--value V` or `--values V1,V2,…` (exactly one of them is given).
 func parseNumbers(value: String?, values: String?) throws -> [Double] {
-  try (value.map { [$0] } ?? values!.split(separator: ",").map(String.init)).map { text in
-    guard let v = Double(text.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("'\(text)' is not a number") }
-    return v
+  if let value { return [try parseNumber(value)] }
+  return try parseNumberList(values!)
+}
+
+/// The numbers of a comma-separated list; an empty field (`,1`, `1,,2`, `1,`) is refused,
+/// never dropped.
+func parseNumberList(_ text: String) throws -> [Double] {
+  try text.split(separator: ",", omittingEmptySubsequences: false).map { field in
+    guard !field.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw ValidationError("'\(text)' has an empty field; give one number per objective, separated by commas")
+    }
+    return try parseNumber(String(field))
   }
+}
+
+/// One number (`inf`, `-inf` and `nan` included), with an error that quotes it.
+func parseNumber(_ text: String) throws -> Double {
+  guard let v = Double(text.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("'\(text)' is not a number") }
+  return v
 }
 
 /// An error whose message is printed as is.
 struct CLIError: Error, CustomStringConvertible {
   let description: String
   init(_ message: String) { description = message }
-}
-
-/// The samplers the CLI knows by name.
-enum SamplerName {
-  static func make(_ name: String, seed: UInt64?, space: [String: Distribution], acquisition: String = "logei") throws -> any Sampler {
-    switch name.lowercased() {
-    case "tpe": return try TPESampler(seed: seed)
-    case "gp":
-      guard let kind = AcquisitionKind(rawValue: acquisition.lowercased()) else {
-        throw ValidationError("unknown acquisition '\(acquisition)'; use \(AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", "))")
-      }
-      return try GPSampler(seed: seed, acquisition: kind)
-    case "cmaes": return try CMAESSampler(seed: seed, searchSpace: space.isEmpty ? nil : space)
-    case "nsga2": return try NSGAIISampler(seed: seed)
-    case "random": return RandomSampler(seed: seed)
-    case "qmc": return QMCSampler(seed: seed, searchSpace: space.isEmpty ? nil : space)
-    case "grid":
-      guard !space.isEmpty else { throw ValidationError("the grid sampler needs --space or --space-file") }
-      return try GridSampler(space: space, seed: seed)
-    default: throw ValidationError("unknown sampler '\(name)'; use tpe, gp, cmaes, nsga2, random, qmc or grid")
-    }
-  }
 }

@@ -15,6 +15,7 @@ final class ChildProcess: @unchecked Sendable {
   private let stdoutFD: Int32, stderrFD: Int32
   private let lock = NSLock()
   private var exited = false
+  private var stopReading = false
   private var lastErrorLine = ""
 
   /// How the process ended.
@@ -23,18 +24,29 @@ final class ChildProcess: @unchecked Sendable {
     case signal(Int32)
   }
 
+  /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc
+  /// module does not import: the child closes every descriptor from the given one up. Nil
+  /// where the C library lacks it; Hone's own descriptors are close-on-exec in any case.
+  private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+  }()
+
   /// Serializes pipe creation and spawning: a pipe is made close-on-exec only after `pipe()`
   /// returns, and a command spawned in between by another thread would inherit it.
   private static let spawnLock = NSLock()
 
   /// Spawns `arguments[0]` with the rest as its arguments and `environment` added to ours.
   init(arguments: [String], environment: [String: String], stdoutLog: URL, stderrLog: URL) throws {
-    // The log files first: nothing is left to clean up if they cannot be created.
-    for url in [stdoutLog, stderrLog] where !FileManager.default.createFile(atPath: url.path, contents: nil) {
-      throw CLIError("cannot create the log file \(url.path)")
+    // The log files first: nothing is left to clean up if they cannot be created. Close-on-exec,
+    // so that a command started meanwhile for another trial does not inherit them.
+    self.stdoutLog = try Self.createLog(stdoutLog)
+    do {
+      self.stderrLog = try Self.createLog(stderrLog)
+    } catch {
+      try? self.stdoutLog.close()
+      throw error
     }
-    self.stdoutLog = try FileHandle(forWritingTo: stdoutLog)
-    self.stderrLog = try FileHandle(forWritingTo: stderrLog)
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -67,6 +79,9 @@ final class ChildProcess: @unchecked Sendable {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_adddup2(&actions, out[1], 1)
     posix_spawn_file_actions_adddup2(&actions, err[1], 2)
+    // Nothing else is inherited, not even descriptors Hone was started with (as Python's
+    // subprocess does by default with close_fds=True).
+    Self.closeFrom?(&actions, 3)
     var child: pid_t = 0
     let result = posix_spawnp(&child, arguments[0], &actions, &attributes, cArguments, cEnvironment)
     close(out[1])
@@ -82,26 +97,51 @@ final class ChildProcess: @unchecked Sendable {
 
   private let stdoutLog: FileHandle, stderrLog: FileHandle
 
+  /// Creates (or empties) a log file, opened close-on-exec.
+  private static func createLog(_ url: URL) throws -> FileHandle {
+    let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw CLIError("cannot create the log file \(url.path): \(String(cString: strerror(errno)))") }
+    return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+  }
+
   /// The last non-empty line the command wrote on stderr.
   var lastStderrLine: String { lock.withLock { lastErrorLine } }
 
-  /// Reads the output to the end (calling `onLine` for each stdout line, on a background
-  /// thread) and waits for the process to exit.
+  /// Seconds the output pipes are still read after the command exited: a background process
+  /// it started may hold them open, and the trial must not wait for that one.
+  static let drainSeconds = 1.0
+
+  /// Reads the output (calling `onLine` for each stdout line, on a background thread) and
+  /// waits for the process to exit. The trial ends with the command, not with the end of its
+  /// output: after the exit, the pipes are drained for `drainSeconds`, then whatever is left of
+  /// the process group is sent SIGKILL, so nothing it started outlives the trial.
   func run(onLine: @escaping @Sendable (String) -> Void) async -> Exit {
     await withCheckedContinuation { continuation in
       Thread.detachNewThread { [self] in
-        let done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread { [self] in
-          copy(stderrFD, to: stderrLog) { line in if !line.isEmpty { lock.withLock { lastErrorLine = line } } }
-          done.signal()
+        let readers = DispatchGroup()
+        for (fd, log, isStdout) in [(stdoutFD, stdoutLog, true), (stderrFD, stderrLog, false)] {
+          readers.enter()
+          Thread.detachNewThread { [self] in
+            if isStdout {
+              copy(fd, to: log) { line in onLine(line.text) }
+            } else {
+              copy(fd, to: log) { line in if !line.text.isEmpty { lock.withLock { lastErrorLine = line.text } } }
+            }
+            readers.leave()
+          }
         }
-        copy(stdoutFD, to: stdoutLog, onLine: onLine)
-        done.wait()
         // Wait for the exit without reaping, mark it, then reap: `terminate` signals under the
         // lock only while the process (and so its pid and group) still exists.
         var info = siginfo_t()
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
-        lock.withLock { exited = true }
+        if readers.wait(timeout: .now() + Self.drainSeconds) == .timedOut {
+          lock.withLock { stopReading = true }
+          readers.wait()
+        }
+        lock.withLock {
+          exited = true
+          _ = kill(-pid, SIGKILL)  // the leader is a zombie until reaped: only what it left behind dies
+        }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         try? stdoutLog.close()
@@ -125,23 +165,29 @@ final class ChildProcess: @unchecked Sendable {
     }
   }
 
-  /// Copies a pipe to a log file until end of file, splitting lines for `onLine`.
-  private func copy(_ fd: Int32, to log: FileHandle, onLine: (String) -> Void) {
-    var pending = Data()
+  /// The most bytes of one output line that are kept (the rest still goes to the log).
+  static let maxLineBytes = 1 << 20
+
+  /// Copies a pipe to a log file until end of file (or `stopReading`), splitting lines for
+  /// `onLine` in linear time with bounded memory (`LineSplitter`; `\r` ends a line, so a
+  /// progress bar redrawn in place is read line by line).
+  private func copy(_ fd: Int32, to log: FileHandle, onLine: (LineSplitter.Line) -> Void) {
+    var splitter = LineSplitter(maxLength: Self.maxLineBytes, carriageReturnEndsLine: true)
     var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
+    while !lock.withLock({ stopReading }) {
+      var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+      let ready = poll(&request, 1, 100)
+      if ready == 0 || (ready < 0 && errno == EINTR) { continue }
       let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       if n < 0 && errno == EINTR { continue }
       guard n > 0 else { break }
-      let chunk = Data(buffer[0..<n])
-      log.write(chunk)
-      pending.append(chunk)
-      while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-        onLine(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-        pending.removeSubrange(pending.startIndex...newline)
+      buffer.withUnsafeBytes { bytes in
+        let chunk = UnsafeRawBufferPointer(rebasing: bytes[0..<n])
+        log.write(Data(chunk))
+        splitter.feed(chunk, onLine)
       }
     }
-    if !pending.isEmpty { onLine(String(decoding: pending, as: UTF8.self)) }
+    splitter.finish(onLine)
     close(fd)
   }
 }

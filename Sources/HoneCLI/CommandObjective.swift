@@ -10,40 +10,37 @@ import Hone
 /// terminated. A non-zero exit, a signal, a malformed `hone:` line or no result fails the
 /// trial with the reason. Both output streams go to `<logs>/trial-<N>.out` and `.err`.
 struct CommandObjective: Sendable {
-  let command: [String]
-  let space: [String: Distribution]
+  /// The command's arguments, parsed once (see `ArgumentTemplate`).
+  let templates: [ArgumentTemplate]
+  let space: ConditionalSpace
   let logs: URL
   /// Seconds between SIGTERM and SIGKILL.
   let grace: Double
   let running: RunningCommands
 
-  /// Checks that every placeholder of `command` names a parameter (or `trial`).
-  static func checkPlaceholders(_ command: [String], space: [String: Distribution]) throws {
-    for argument in command {
-      for name in placeholders(in: argument) where name != "trial" && space[name] == nil {
-        throw CLIError("the command uses {\(name)}, which is not a parameter of the search space (\(space.keys.sorted().joined(separator: ", ")))")
+  /// The command's arguments as templates; throws when a brace is unbalanced or a
+  /// placeholder names neither a parameter of the space nor `trial`.
+  static func templates(_ command: [String], space: [String: Distribution]) throws -> [ArgumentTemplate] {
+    try command.map { argument in
+      let template = try ArgumentTemplate(argument)
+      for name in template.names where name != "trial" && space[name] == nil {
+        throw CLIError("the command uses {\(name)}, which is not a parameter of the search space (\(space.keys.sorted().joined(separator: ", "))); write {{ and }} for literal braces")
       }
+      return template
     }
-  }
-
-  /// The names between braces in an argument.
-  static func placeholders(in argument: String) -> [String] {
-    var names: [String] = []
-    var rest = Substring(argument)
-    while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-      names.append(String(rest[rest.index(after: open)..<close]))
-      rest = rest[rest.index(after: close)...]
-    }
-    return names
   }
 
   /// Runs the command for one trial and returns its result.
   func callAsFunction(_ trial: Trial) async throws -> [Double] {
-    let params = try trial.suggest(space)
+    let params = try space.suggest(in: trial)
     var values = params.mapValues(\.description)
     values["trial"] = String(trial.number)
-    let arguments = command.map { argument in
-      Self.placeholders(in: argument).reduce(argument) { $0.replacingOccurrences(of: "{\($1)}", with: values[$1]!) }
+    let arguments = try templates.map { template in
+      switch template.render(values) {
+      case .success(let argument): return argument
+      case .failure(let missing):
+        throw CLIError("the command uses {\(missing.name)}, but trial \(trial.number) has no such parameter (its condition does not hold)")
+      }
     }
     guard !running.interrupted else {
       trial.study.stop()
@@ -51,9 +48,16 @@ struct CommandObjective: Sendable {
     }
     var environment = ["HONE_STUDY": trial.study.name, "HONE_TRIAL": String(trial.number)]
     for (name, value) in params { environment["HONE_PARAM_" + Self.environmentName(name)] = value.description }
-    let child = try ChildProcess(arguments: arguments, environment: environment,
-                                 stdoutLog: logs.appendingPathComponent("trial-\(trial.number).out"),
-                                 stderrLog: logs.appendingPathComponent("trial-\(trial.number).err"))
+    let child: ChildProcess
+    do {
+      child = try ChildProcess(arguments: arguments, environment: environment,
+                               stdoutLog: logs.appendingPathComponent("trial-\(trial.number).out"),
+                               stderrLog: logs.appendingPathComponent("trial-\(trial.number).err"))
+      running.recordStart(failure: nil)
+    } catch {
+      if running.recordStart(failure: "\(error)") >= TuneCommand.startFailureLimit { trial.study.stop() }
+      throw error
+    }
     let state = Locked(_CommandState())
     running.add(child)
     defer { running.remove(child) }
@@ -111,6 +115,8 @@ final class RunningCommands: @unchecked Sendable {
   private let lock = NSLock()
   private var children: [pid_t: ChildProcess] = [:]
   private var signal: Int32?
+  private var startFailures = 0
+  private var lastStartFailure: String?
 
   /// Registers a started command; one started after an interrupt is ended at once.
   func add(_ child: ChildProcess) {
@@ -120,6 +126,26 @@ final class RunningCommands: @unchecked Sendable {
 
   /// Forgets a command that has exited.
   func remove(_ child: ChildProcess) { _ = lock.withLock { children.removeValue(forKey: child.pid) } }
+
+  /// Counts a command that started (`failure` nil) or could not start; returns how many
+  /// could not start in a row.
+  @discardableResult
+  func recordStart(failure: String?) -> Int {
+    lock.withLock {
+      if let failure {
+        startFailures += 1
+        lastStartFailure = failure
+      } else {
+        startFailures = 0
+      }
+      return startFailures
+    }
+  }
+
+  /// Why commands could not start, when the last `TuneCommand.startFailureLimit` in a row failed to.
+  var startFailure: String? {
+    lock.withLock { startFailures >= TuneCommand.startFailureLimit ? lastStartFailure : nil }
+  }
 
   /// True once `interruptAll` has run.
   var interrupted: Bool { lock.withLock { signal != nil } }

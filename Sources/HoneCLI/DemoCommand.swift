@@ -9,14 +9,15 @@ import Hone
 struct DemoCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "demo", abstract: "Tune an MLP on the bundled digits data (a real study in ./hone.db) and write hone-report.html.")
-  @Option(help: "Storage URL.") var storage = "sqlite:///hone.db"
+  @Option(name: .customLong("storage"), help: "Storage URL (default: $HONE_STORAGE, else sqlite:///hone.db).") var storageURL: String?
+  var storage: String { storageURL ?? storageFromEnvironment() }
   @Option(help: "The study's name.") var study = "digits-mlp"
-  @Option(help: "Trials to run now.") var trials = 40
-  @Option(help: "Epochs of a trial that is not pruned.") var epochs = 30
+  @Option(parsing: .unconditional, help: "Trials to run now.") var trials = 40
+  @Option(parsing: .unconditional, help: "Epochs of a trial that is not pruned.") var epochs = 30
   @Option(help: "Sampler: gp (default), tpe, cmaes, random, qmc.") var sampler = "gp"
   @Option(help: "Pruner: learning-curve (default), median, asha, hyperband, patient, percentile, nop.") var pruner = "learning-curve"
-  @Option(help: "Trials run at once.") var jobs = 1
-  @Option(help: "Seed of the sampler.") var seed: UInt64 = 1
+  @Option(parsing: .unconditional, help: "Trials run at once.") var jobs = 1
+  @Option(parsing: .unconditional, help: "Seed of the sampler.") var seed: UInt64 = 1
   @Option(help: "Where to write the HTML report (\"\" for none).") var report = "hone-report.html"
   @Flag(help: "Delete the study first instead of continuing it.") var fresh = false
   @Flag(help: "End with one JSON line of the result.") var json = false
@@ -29,7 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
 
   func run() async throws {
     let started = Date()
-    let chosenSampler = try SamplerName.make(sampler, seed: seed, space: DigitsTuning.space)
+    let chosenSampler = try SamplerName.make(sampler, seed: seed, space: ConditionalSpace(DigitsTuning.space))
     let chosenPruner = try PrunerName.make(pruner)
     let tuning = try DigitsTuning(epochs: epochs)
     let store = try StorageURL.open(storage)

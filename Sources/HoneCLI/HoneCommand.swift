@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Hone
 
 /// `hone`: studies, trials and search from the shell.
@@ -8,19 +9,24 @@ struct HoneCommand: AsyncParsableCommand {
     commandName: "hone",
     abstract: "Hone: hyperparameter search and optimizers for neural networks.",
     discussion: """
-      Storage URLs: sqlite:///relative.db, sqlite:////absolute/path.db, memory: (default sqlite:///hone.db).
+      Storage URLs: sqlite:///relative.db, sqlite:////absolute/path.db, memory: (default $HONE_STORAGE, else sqlite:///hone.db).
       Search spaces are JSON: {"lr": {"type": "float", "low": 1e-5, "high": 0.1, "log": true}, \
-      "layers": {"type": "int", "low": 1, "high": 4}, "opt": {"type": "categorical", "choices": ["adam", "sgd"]}}
+      "layers": {"type": "int", "low": 1, "high": 4}, "opt": {"type": "categorical", "choices": ["adam", "sgd"]}, \
+      "momentum": {"type": "float", "low": 0, "high": 0.99, "when": {"opt": "sgd"}}}
       """,
-    subcommands: [StudyCommand.self, AskCommand.self, TellCommand.self, BestCommand.self, TrialsCommand.self,
+    version: honeVersion,
+    subcommands: [StudyCommand.self, AskCommand.self, TellCommand.self, HeartbeatCommand.self, BestCommand.self, TrialsCommand.self,
                   EnqueueCommand.self, IntermediateCommand.self, DemoCommand.self, TrainCommand.self,
                   ReportCommand.self, ImportanceCommand.self, TuneCommand.self, ServeCommand.self, NASCommand.self])
 }
 
 /// The options every command that touches a study takes.
 struct StudyOptions: ParsableArguments {
-  @Option(help: "Storage URL (sqlite:///relative.db, sqlite:////absolute.db, memory:).")
-  var storage = "sqlite:///hone.db"
+  @Option(name: .customLong("storage"), help: "Storage URL (sqlite:///relative.db, sqlite:////absolute.db, memory:; default: $HONE_STORAGE, else sqlite:///hone.db).")
+  var storageURL: String?
+
+  /// The storage URL: `--storage`, else `$HONE_STORAGE`, else `sqlite:///hone.db`.
+  var storage: String { storageURL ?? storageFromEnvironment() }
 
   @Option(help: "The study's name.")
   var study: String
@@ -30,6 +36,24 @@ struct StudyOptions: ParsableArguments {
   func load(sampler: (any Sampler)? = nil) throws -> Study {
     try Study.load(name: study, storage: StorageURL.open(storage, create: false), sampler: sampler, pruner: NopPruner())
   }
+}
+
+/// `--space` or `--space-file`: a search space as JSON, with optional conditions (see
+/// `ConditionalSpace`).
+struct SearchSpaceOptions: ParsableArguments {
+  @Option(help: "The search space as inline JSON.") var space: String?
+  @Option(help: "A file holding the search space JSON.") var spaceFile: String?
+
+  /// The space given, nil when neither option is; both at once is a usage error.
+  func read() throws -> ConditionalSpace? {
+    guard space == nil || spaceFile == nil else { throw ValidationError("give --space or --space-file, not both") }
+    return try (space ?? spaceFile.map(readFile)).map(ConditionalSpace.init(json:))
+  }
+}
+
+/// The storage URL when no `--storage` is given: `$HONE_STORAGE`, else `sqlite:///hone.db`.
+func storageFromEnvironment() -> String {
+  ProcessInfo.processInfo.environment["HONE_STORAGE"].flatMap { $0.isEmpty ? nil : $0 } ?? "sqlite:///hone.db"
 }
 
 /// Prints one JSON value on stdout.

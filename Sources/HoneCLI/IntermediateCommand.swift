@@ -8,10 +8,10 @@ struct IntermediateCommand: ParsableCommand {
     commandName: "intermediate",
     abstract: "Record an intermediate value; prints prune or continue (exit code 0 either way).")
   @OptionGroup var options: StudyOptions
-  @Option(help: "The trial number (from ask).") var trial: Int
-  @Option(help: "The step (epoch), >= 0.") var step: Int
-  @Option(help: "The intermediate value.") var value: String?
-  @Option(help: "Comma-separated values, one per objective (studies with several objectives).") var values: String?
+  @Option(parsing: .unconditional, help: "The trial number (from ask).") var trial: Int
+  @Option(parsing: .unconditional, help: "The step (epoch), >= 0.") var step: Int
+  @Option(parsing: .unconditional, help: "The intermediate value.") var value: String?
+  @Option(parsing: .unconditional, help: "Comma-separated values, one per objective (studies with several objectives).") var values: String?
   @OptionGroup var pruner: PrunerOptions
 
   func run() throws {
@@ -29,11 +29,11 @@ struct IntermediateCommand: ParsableCommand {
 struct PrunerOptions: ParsableArguments {
   @Option(help: "nop, median, percentile, patient, threshold, asha, hyperband, learning-curve or pareto (default: median, or pareto with several objectives).")
   var pruner: String?
-  @Option(help: "The percentile of the percentile pruner.") var percentile: Double = 25
-  @Option(help: "Steps without improvement the patient pruner tolerates.") var patience: Int = 3
-  @Option(help: "Lower bound of the threshold pruner.") var lower: Double = -.infinity
-  @Option(help: "Upper bound of the threshold pruner.") var upper: Double = .infinity
-  @Option(help: "Δ of the learning-curve pruner: the largest chance of stopping a curve that would beat the best, split over its remaining steps (it also prunes what the median rule prunes).") var delta: Double = 0.05
+  @Option(parsing: .unconditional, help: "The percentile of the percentile pruner.") var percentile: Double = 25
+  @Option(parsing: .unconditional, help: "Steps without improvement the patient pruner tolerates.") var patience: Int = 3
+  @Option(parsing: .unconditional, help: "Lower bound of the threshold pruner.") var lower: Double = -.infinity
+  @Option(parsing: .unconditional, help: "Upper bound of the threshold pruner.") var upper: Double = .infinity
+  @Option(parsing: .unconditional, help: "Δ of the learning-curve pruner: the largest chance of stopping a curve that would beat the best, split over its remaining steps (it also prunes what the median rule prunes).") var delta: Double = 0.05
   @Option(help: "What the learning-curve pruner predicts with: regression (ν-SVR on the complete trials) or extrapolation (parametric fit of the trial's own curve).")
   var predictor: String = "regression"
 

@@ -11,8 +11,8 @@ struct NASCommand: ParsableCommand {
   /// The spaces by name, with the options that shape them.
   struct SpaceOptions: ParsableArguments {
     @Option(help: "cell (NAS-Bench-201), chain (an MLP chain) or grammar (an MLP grammar).") var space = "cell"
-    @Option(help: "Input features of chain and grammar models.") var inputs = 64
-    @Option(help: "Classes of chain and grammar models.") var classes = 10
+    @Option(parsing: .unconditional, help: "Input features of chain and grammar models.") var inputs = 64
+    @Option(parsing: .unconditional, help: "Classes of chain and grammar models.") var classes = 10
 
     /// Runs `body` with the chosen space.
     func with<R>(_ body: (any ArchitectureSpace) throws -> R) throws -> R {
@@ -29,8 +29,8 @@ struct NASCommand: ParsableCommand {
   struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print random architectures of a space, one JSON line each.")
     @OptionGroup var options: SpaceOptions
-    @Option(help: "How many.") var count = 1
-    @Option(help: "Seed.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "How many.") var count = 1
+    @Option(parsing: .unconditional, help: "Seed.") var seed: UInt64 = 0
 
     func run() throws {
       guard count >= 1 else { throw ValidationError("--count must be at least 1") }
@@ -74,8 +74,8 @@ struct NASCommand: ParsableCommand {
     @Option(help: "The CSV table.") var table: String
     @Option(help: "The column to maximize.") var objective = "cifar10_test_200ep"
     @Option(help: "\(NASMethod.allCases.map(\.rawValue).joined(separator: ", ")).") var method = NASMethod.predictor.rawValue
-    @Option(help: "Distinct architectures to evaluate.") var queries = 100
-    @Option(help: "Seed.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Distinct architectures to evaluate.") var queries = 100
+    @Option(parsing: .unconditional, help: "Seed.") var seed: UInt64 = 0
 
     func run() throws {
       guard let chosen = NASMethod(rawValue: method) else {

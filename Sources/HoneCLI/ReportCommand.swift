@@ -10,8 +10,13 @@ struct ReportCommand: ParsableCommand {
   @Option(name: [.short, .customLong("output")], help: "The HTML file to write.") var output = "hone-report.html"
 
   func run() throws {
+    try OutputPaths.checkWritableFile(output)
     let study = try options.load()
-    try StudyReport(study: study).write(to: output)
+    do {
+      try StudyReport(study: study).write(to: output)
+    } catch let error as CocoaError {
+      throw CLIError("cannot write \(output): \(OutputPaths.reason(error))")
+    }
     print("wrote \(output) (\(try study.trials.count) trials)")
   }
 }
@@ -21,7 +26,7 @@ struct ImportanceCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "importance", abstract: "Print the parameter importances (PED-ANOVA) of a study.")
   @OptionGroup var options: StudyOptions
-  @Option(help: "Which objective, from 0, for a study with several.") var objective = 0
+  @Option(parsing: .unconditional, help: "Which objective, from 0, for a study with several.") var objective = 0
   @Flag(help: "Print one JSON object {name: importance} instead of a table.") var json = false
 
   func run() throws {

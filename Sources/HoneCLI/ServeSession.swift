@@ -2,20 +2,35 @@ import ArgumentParser
 import Foundation
 import Hone
 
-/// One `hone serve` connection: JSON requests in, one JSON response each.
+/// One `hone serve` connection: JSON requests in, exactly one JSON response each.
 ///
 /// Requests (`"op"` names the operation; an `"id"` is echoed back):
-/// - `create_study {study, directions|direction, sampler, pruner, seed}` → `{study, directions, created}`;
-///   an existing study is loaded, and the sampler and pruner serve it for the rest of the connection;
-/// - `ask {study, space}` → `{trial, params}`;
+/// - `create_study {study, directions|direction, sampler, pruner, seed, acquisition}` →
+///   `{study, directions, created}`; an existing study is loaded, and the sampler and pruner
+///   serve it for the rest of the connection;
+/// - `ask {study, space?}` → `{trial, params}` (the space may have `"when"` conditions);
+/// - `suggest {study, trial, space}` → `{trial, params}`: define-by-run suggestions for a
+///   trial asked on this connection (the values of the names in `space` only);
 /// - `report {study, trial, step, value}` → `{prune}`;
-/// - `tell {study, trial, value | values | state}` → `{trial, state, values}`;
+/// - `tell {study, trial, value | values | state [, reason]}` → `{trial, state, values}`:
+///   exactly one of `value`, `values` or a `state` of `pruned` or `failed` (which take no value);
+///   `state: complete` needs `value` or `values`;
+/// - `set_user_attr {study, trial, key, value}` → `{trial}`;
 /// - `enqueue {study, params}` → `{trial, state}` (the next ask gets these parameters);
-/// - `best {study}` → `{trial, values, params}` (a list for several objectives).
-/// A bad request gets `{"error": "…"}` and changes nothing.
-final class ServeSession {
+/// - `best {study}` → `{trial, values, params}` (`{trials: […]}` for several objectives);
+/// - `trials {study}` → `{trials: […]}`, every trial as `hone trials` prints it.
+/// A bad request gets `{"error": "…"}` and changes nothing. The trials asked on a connection
+/// send heartbeats while it is open (when the study has a heartbeat grace), and those not yet
+/// told are failed when it closes.
+final class ServeSession: @unchecked Sendable {
+  /// The operations, for the error that names them.
+  static let operations = ["create_study", "ask", "suggest", "report", "tell", "set_user_attr", "enqueue", "best", "trials"]
+
   private let storage: any Storage
   private var studies: [String: Study] = [:]
+  /// The trials asked on this connection and not yet told, by study and number.
+  private let open = Locked<[String: [Int: Trial]]>([:])
+  private var beat: DispatchSourceTimer?
 
   /// A connection to `storage`.
   init(storage: any Storage) { self.storage = storage }
@@ -24,6 +39,7 @@ final class ServeSession {
   func respond(to line: String) -> JSONValue {
     var id: JSONValue?
     do {
+      guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { throw CLIError("empty request: send one JSON object per line") }
       guard let request = try? JSONValue.parse(line).objectValue else { throw CLIError("a request must be one JSON object per line") }
       id = request["id"]
       guard let op = request["op"]?.stringValue else { throw CLIError("the request has no \"op\"") }
@@ -31,9 +47,23 @@ final class ServeSession {
       if let id { response["id"] = id }
       return .object(response)
     } catch {
-      var response: [String: JSONValue] = ["error": .string("\(error)")]
-      if let id { response["id"] = id }
-      return .object(response)
+      return errorResponse("\(error)", id: id)
+    }
+  }
+
+  /// `{"error": message}`, with the request's id when it has one.
+  func errorResponse(_ message: String, id: JSONValue? = nil) -> JSONValue {
+    var response: [String: JSONValue] = ["error": .string(message)]
+    if let id { response["id"] = id }
+    return .object(response)
+  }
+
+  /// Ends the connection: the trials asked on it and not yet told are failed with `reason`.
+  func close(reason: String) {
+    beat?.cancel()
+    let left = open.withLock { all in defer { all = [:] }; return all }
+    for (name, trials) in left {
+      for number in trials.keys.sorted() { _ = try? studies[name]?.tell(number: number, state: .failed, failReason: reason) }
     }
   }
 
@@ -41,28 +71,27 @@ final class ServeSession {
     switch op {
     case "create_study": return try createStudy(request)
     case "ask":
-      let space = try request["space"].map { json -> [String: Distribution] in
-        guard let object = json.objectValue else { throw CLIError("\"space\" must be an object") }
-        return try Distribution.space(fromJSON: JSONValue.object(object).description)
-      } ?? [:]
-      let trial = try study(request).ask(space)
+      let study = try study(request)
+      let space = try request["space"].map { try ConditionalSpace(json: $0) } ?? ConditionalSpace([:])
+      let trial = try study.ask(space)
+      open.withLock { $0[study.name, default: [:]][trial.number] = trial }
       return ["trial": .int(trial.number), "params": .object(trial.params.mapValues(\.json))]
+    case "suggest":
+      let trial = try openTrial(request)
+      guard let json = request["space"] else { throw CLIError("suggest needs \"space\", an object of distributions") }
+      let space = try ConditionalSpace(json: json)
+      guard !space.isConditional else { throw CLIError("suggest takes distributions without \"when\": the objective decides what to suggest") }
+      let values = try trial.suggest(space.distributions)
+      return ["trial": .int(trial.number), "params": .object(values.mapValues(\.json))]
     case "report":
       let prune = try study(request).report(trialNumber: int(request, "trial"), step: int(request, "step"), values: [number(request, "value")])
       return ["prune": .bool(prune)]
-    case "tell":
-      let study = try study(request)
-      let number = try int(request, "trial")
-      let finished: FrozenTrial
-      if let state = request["state"]?.stringValue {
-        guard let s = TrialState(rawValue: state), s == .failed || s == .pruned || s == .complete else {
-          throw CLIError("\"state\" must be complete, pruned or failed, got '\(state)'")
-        }
-        finished = try s == .complete ? study.tell(number: number, values: values(request)) : study.tell(number: number, state: s)
-      } else {
-        finished = try study.tell(number: number, values: values(request))
-      }
-      return tellJSON(finished).objectValue!
+    case "tell": return try tell(request)
+    case "set_user_attr":
+      let trial = try openTrial(request)
+      guard let value = request["value"] else { throw CLIError("set_user_attr needs \"value\", any JSON value") }
+      try trial.setUserAttr(try string(request, "key"), value)
+      return ["trial": .int(trial.number)]
     case "enqueue":
       guard let object = request["params"]?.objectValue else { throw CLIError("enqueue needs \"params\", an object") }
       let trial = try study(request).enqueueTrial(paramValues(object))
@@ -71,14 +100,46 @@ final class ServeSession {
       let study = try study(request)
       if study.directions.count == 1 { return bestJSON(try study.bestTrial).objectValue! }
       return ["trials": .array(try study.bestTrials.map(bestJSON))]
+    case "trials":
+      return ["trials": .array(try study(request).trials.map(\.json))]
     default:
-      throw CLIError("unknown op '\(op)'; use create_study, ask, report, tell, enqueue or best")
+      throw CLIError("unknown op '\(op)'; use \(Self.operations.joined(separator: ", "))")
     }
+  }
+
+  private func tell(_ request: [String: JSONValue]) throws -> [String: JSONValue] {
+    let study = try study(request)
+    let number = try int(request, "trial")
+    let hasValue = request["value"] != nil || request["values"] != nil
+    guard !(request["value"] != nil && request["values"] != nil) else { throw CLIError("give \"value\" or \"values\", not both") }
+    var state = TrialState.complete
+    if let text = request["state"] {
+      guard let name = text.stringValue, let s = TrialState(rawValue: name), s == .failed || s == .pruned || s == .complete else {
+        throw CLIError("\"state\" must be complete, pruned or failed, got \(text)")
+      }
+      state = s
+    }
+    guard state == .complete || !hasValue else { throw CLIError("a \(state.rawValue) trial takes no \"value\"; send the state alone") }
+    guard state != .complete || hasValue else { throw CLIError("tell needs \"value\" (or \"values\"), or a \"state\" of pruned or failed") }
+    guard request["reason"] == nil || state == .failed else { throw CLIError("\"reason\" goes with \"state\": \"failed\"") }
+    let reason = try request["reason"].map { json -> String in
+      guard let text = json.stringValue else { throw CLIError("\"reason\" must be a string") }
+      return text
+    }
+    let finished = state == .complete
+      ? try study.tell(number: number, values: values(request))
+      : try study.tell(number: number, state: state, failReason: reason)
+    _ = open.withLock { $0[study.name]?.removeValue(forKey: number) }
+    return tellJSON(finished).objectValue!
   }
 
   private func createStudy(_ request: [String: JSONValue]) throws -> [String: JSONValue] {
     let name = try string(request, "study")
-    let given = request["directions"]?.arrayValue ?? request["direction"].map { [$0] } ?? []
+    guard request["direction"] == nil || request["directions"] == nil else { throw CLIError("give \"direction\" or \"directions\", not both") }
+    let given = try request["directions"].map { json -> [JSONValue] in
+      guard let items = json.arrayValue else { throw CLIError("\"directions\" must be an array like [\"minimize\"]") }
+      return items
+    } ?? request["direction"].map { [$0] } ?? []
     let texts = try given.map { json in
       guard let text = json.stringValue else { throw CLIError("directions are \"minimize\" or \"maximize\", got \(json)") }
       return text
@@ -89,11 +150,12 @@ final class ServeSession {
       guard value >= 0 else { throw CLIError("\"seed\" must be an integer ≥ 0, got \(value)") }
       return UInt64(value)
     }
-    let sampler = try SamplerName.make(request["sampler"]?.stringValue ?? "tpe", seed: seed, space: [:],
-                                       acquisition: request["acquisition"]?.stringValue ?? "logei")
-    let pruner = try PrunerName.make(request["pruner"]?.stringValue ?? "nop")
+    let sampler = try SamplerName.make(optionalString(request, "sampler") ?? "tpe", seed: seed, space: nil,
+                                       acquisition: optionalString(request, "acquisition") ?? "logei")
+    let pruner = try PrunerName.make(optionalString(request, "pruner") ?? "nop")
     let (study, created) = try openStudy(name: name, storage: storage, directions: directions, sampler: sampler, pruner: pruner)
     studies[name] = study
+    startHeartbeats(for: study)
     return ["study": .string(name), "directions": .array(study.directions.map { .string($0.rawValue) }), "created": .bool(created)]
   }
 
@@ -103,11 +165,42 @@ final class ServeSession {
     if let study = studies[name] { return study }
     let study = try Study.load(name: name, storage: storage, sampler: TPESampler(), pruner: NopPruner())
     studies[name] = study
+    startHeartbeats(for: study)
     return study
+  }
+
+  /// The running trial `trial` of the request's study, asked on this connection.
+  private func openTrial(_ request: [String: JSONValue]) throws -> Trial {
+    let study = try study(request)
+    let number = try int(request, "trial")
+    guard let trial = open.withLock({ $0[study.name]?[number] }) else {
+      let stored = try storage.trial(studyID: study.id, number: number)
+      throw CLIError("trial \(number) of study '\(study.name)' \(stored.state == .running ? "was not asked on this connection" : "is \(stored.state.rawValue)")")
+    }
+    return trial
+  }
+
+  /// Beats for this connection's open trials, at the shortest interval of its studies' policies.
+  private func startHeartbeats(for study: Study) {
+    guard let interval = study.heartbeat?.interval, beat == nil else { return }
+    let timer = DispatchSource.makeTimerSource(queue: .global())
+    let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) * 1e-18
+    timer.schedule(deadline: .now() + seconds, repeating: seconds)
+    timer.setEventHandler { [open, storage] in
+      for trial in open.current.values.flatMap(\.values) { try? storage.recordHeartbeat(trialID: trial.id) }
+    }
+    timer.resume()
+    beat = timer
   }
 
   private func string(_ request: [String: JSONValue], _ key: String) throws -> String {
     guard let value = request[key]?.stringValue else { throw CLIError("the request needs \"\(key)\", a string") }
+    return value
+  }
+
+  private func optionalString(_ request: [String: JSONValue], _ key: String) throws -> String? {
+    guard let json = request[key] else { return nil }
+    guard let value = json.stringValue else { throw CLIError("\"\(key)\" must be a string, got \(json)") }
     return value
   }
 
@@ -123,31 +216,13 @@ final class ServeSession {
   }
 
   private func values(_ request: [String: JSONValue]) throws -> [Double] {
-    if let many = request["values"]?.arrayValue {
+    if let json = request["values"] {
+      guard let many = json.arrayValue, !many.isEmpty else { throw CLIError("\"values\" must be a non-empty array of numbers") }
       return try many.map { json in
         guard let v = json.doubleValue else { throw CLIError("\"values\" must be numbers") }
         return v
       }
     }
     return [try number(request, "value")]
-  }
-}
-
-/// `hone serve --stdio`: Hone for any language, as JSON lines on stdin and stdout (see
-/// `ServeSession`). Ends at the end of stdin.
-struct ServeCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "serve", abstract: "Serve ask/tell as JSON lines on stdin/stdout, one response per request.")
-  @Option(help: "Storage URL.") var storage = "sqlite:///hone.db"
-  @Flag(help: "Use stdin and stdout (the only transport so far).") var stdio = false
-
-  func run() throws {
-    guard stdio else { throw ValidationError("give --stdio: requests come on stdin, responses go to stdout") }
-    let session = ServeSession(storage: try StorageURL.open(storage))
-    while let line = readLine() {
-      guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-      print(session.respond(to: line).description)
-      fflush(nil)
-    }
   }
 }

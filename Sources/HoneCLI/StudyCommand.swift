@@ -14,18 +14,37 @@ struct StudyCommand: ParsableCommand {
     var direction: [String] = []
     @Flag(help: "Load the study if it exists (with the same directions) instead of failing.")
     var loadIfExists = false
+    @Option(parsing: .unconditional, help: "Fail a running trial after this many seconds without a heartbeat: hone tune and hone serve beat for their trials, a script calls hone heartbeat; the next ask of any process fails the stale trials.")
+    var heartbeatGrace: Double?
+    @Flag(help: "With --heartbeat-grace: enqueue each stale trial once more with the same parameters.")
+    var retryStale = false
 
     func run() throws {
       let directions = try parseDirections(direction)
-      let study = try Study(name: options.study, storage: StorageURL.open(options.storage), directions: directions,
-                            pruner: NopPruner(), loadIfExists: loadIfExists)
-      printJSON(.object(["study": .string(study.name), "directions": .array(directions.map { .string($0.rawValue) })]))
+      guard heartbeatGrace != nil || !retryStale else { throw ValidationError("--retry-stale goes with --heartbeat-grace") }
+      let policy = try heartbeatGrace.map { grace -> HeartbeatPolicy in
+        guard grace > 0, grace <= 1e7 else { throw ValidationError("--heartbeat-grace must be a positive number of seconds (at most 1e7), got \(grace)") }
+        return try HeartbeatPolicy(gracePeriod: .milliseconds(Int64(grace * 1000)), retryFailedTrials: retryStale)
+      }
+      let storage = try StorageURL.open(options.storage)
+      let existed = (try? storage.studyID(name: options.study)) != nil
+      let study = try Study(name: options.study, storage: storage, directions: directions, pruner: NopPruner(), loadIfExists: loadIfExists)
+      do {
+        try policy?.store(in: storage, studyID: study.id)
+      } catch {
+        if !existed { try? Study.delete(name: options.study, storage: storage) }
+        throw error
+      }
+      var reply: [String: JSONValue] = ["study": .string(study.name), "directions": .array(directions.map { .string($0.rawValue) })]
+      if let heartbeatGrace { reply["heartbeat_grace"] = .double(heartbeatGrace) }
+      printJSON(.object(reply))
     }
   }
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the studies, one JSON object per line.")
-    @Option(help: "Storage URL.") var storage = "sqlite:///hone.db"
+    @Option(name: .customLong("storage"), help: "Storage URL (default: $HONE_STORAGE, else sqlite:///hone.db).") var storageURL: String?
+    var storage: String { storageURL ?? storageFromEnvironment() }
 
     func run() throws {
       for summary in try StorageURL.open(storage, create: false).studies() { printJSON(summaryJSON(summary)) }

@@ -14,20 +14,20 @@ struct TrainCommand: AsyncParsableCommand {
   @Option(help: "The label column of a CSV file (default: \"label\", else the last column).") var label: String?
   @Option(help: "mlp:W1,W2,… (e.g. mlp:256,256), mlp, linear or cnn (8×8 images).") var model = "mlp:256,256"
   @Option(help: "Activation: relu, leaky_relu, tanh, sigmoid, gelu, silu.") var activation = "relu"
-  @Option(help: "Dropout after each hidden layer.") var dropout = 0.0
+  @Option(parsing: .unconditional, help: "Dropout after each hidden layer.") var dropout = 0.0
   @Option(help: "sgd, adam, adamw, lion, exadam, adam8bit, adamw8bit, lion8bit, sgd8bit.") var optimizer = "adamw"
-  @Option(help: "Learning rate (peak rate with a schedule).") var lr = 1e-3
-  @Option(help: "Weight decay (default: the optimizer's own, 1e-2 for AdamW, else 0).") var weightDecay: Double?
-  @Option(help: "Momentum of sgd and sgd8bit.") var momentum = 0.9
+  @Option(parsing: .unconditional, help: "Learning rate (peak rate with a schedule).") var lr = 1e-3
+  @Option(parsing: .unconditional, help: "Weight decay (default: the optimizer's own, 1e-2 for AdamW, else 0).") var weightDecay: Double?
+  @Option(parsing: .unconditional, help: "Momentum of sgd and sgd8bit.") var momentum = 0.9
   @Option(help: "constant, cosine (per step, to 0) or cosine-power (per epoch, Hundt et al. 2019).") var schedule = "constant"
   @Option(help: "Loss: cross-entropy, or for two classes anyloss-accuracy, anyloss-f1, anyloss-balanced-accuracy, anyloss-gmean.")
   var loss = "cross-entropy"
-  @Option(help: "Label smoothing of the cross-entropy.") var labelSmoothing = 0.0
-  @Option(help: "Sharpness-aware minimization radius ρ (0: off).") var sam = 0.0
-  @Option(help: "Epochs.") var epochs = 30
-  @Option(help: "Examples per step.") var batchSize = 64
-  @Option(help: "Stop after this many epochs without a better validation accuracy.") var patience: Int?
-  @Option(help: "Seed of the split, the initial weights and the batch order.") var seed: UInt64 = 0
+  @Option(parsing: .unconditional, help: "Label smoothing of the cross-entropy.") var labelSmoothing = 0.0
+  @Option(parsing: .unconditional, help: "Sharpness-aware minimization radius ρ (0: off).") var sam = 0.0
+  @Option(parsing: .unconditional, help: "Epochs.") var epochs = 30
+  @Option(parsing: .unconditional, help: "Examples per step.") var batchSize = 64
+  @Option(parsing: .unconditional, help: "Stop after this many epochs without a better validation accuracy.") var patience: Int?
+  @Option(parsing: .unconditional, help: "Seed of the split, the initial weights and the batch order.") var seed: UInt64 = 0
   @Option(help: "Save the trained parameters to this file (safetensors).") var save: String?
   @Flag(help: "End with one JSON line of the results.") var json = false
 

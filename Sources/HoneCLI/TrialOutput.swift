@@ -23,7 +23,7 @@ enum TrialOutput: Equatable {
       return v
     }
     func numbers(_ value: String?, _ values: String?) throws -> [Double] {
-      try value.map { [try number($0)] } ?? values!.split(separator: ",").map { try number(String($0)) }
+      try value.map { [try number($0)] } ?? values!.split(separator: ",", omittingEmptySubsequences: false).map { try number(String($0)) }
     }
     switch (fields["step"], fields["value"], fields["values"]) {
     case (let step?, let value, let values) where (value == nil) != (values == nil):

@@ -3,68 +3,87 @@ import Foundation
 import Hone
 
 /// `hone tune`: tunes any program. Each trial runs COMMAND with the trial's parameters (see
-/// `CommandObjective`); `--jobs` run at once; Ctrl-C (or SIGTERM) ends the running commands,
-/// records their trials as failed ("interrupted") and exits with status 128 + the signal (130
-/// for Ctrl-C) — running the same command again continues the study. No command outlives it.
+/// `CommandObjective`); `--jobs` run at once; Ctrl-C, SIGTERM or SIGHUP ends the running
+/// commands, records their trials as failed ("interrupted") and exits with status 128 + the
+/// signal (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP) — running the same command again
+/// continues the study. No command outlives it. When the study carries a heartbeat grace
+/// (`hone study create --heartbeat-grace`), the trials it runs send heartbeats, so those of a
+/// `hone tune` that was killed are failed by the next ask of any process.
 struct TuneCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tune", abstract: "Tune any program: run a command per trial, {name} in its arguments replaced by the parameters.",
     discussion: """
       The command reports with lines on stdout: 'hone: step=<int> value=<float>' (intermediate values, \
       for pruning) and a last 'hone: value=<float>' (or 'hone: values=<v1>,<v2>' for several objectives). \
-      Its parameters are also in the environment as HONE_PARAM_<NAME>, the trial number as HONE_TRIAL.
+      Every parameter of the space is sampled for each trial (those whose "when" condition holds, in \
+      a conditional space) and put in the environment as HONE_PARAM_<NAME>, the trial number as \
+      HONE_TRIAL, whether or not the arguments use it. Write {{ and }} for literal braces: \
+      '{{"lr": {lr}}}' becomes {"lr": 0.01}.
       Example: hone tune --study s --space-file space.json --trials 20 -- python3 train.py --lr {lr}
       """)
-  @Option(help: "Storage URL.") var storage = "sqlite:///hone.db"
+  @Option(help: "Storage URL (default: $HONE_STORAGE, else sqlite:///hone.db).") var storage: String?
   @Option(help: "The study's name; created when missing.") var study: String
-  @Option(help: "A file holding the search space JSON.") var spaceFile: String?
-  @Option(help: "The search space as inline JSON.") var space: String?
-  @Option(help: "Trials to run (default: until --timeout or Ctrl-C).") var trials: Int?
-  @Option(help: "Stop starting trials after this many seconds.") var timeout: Double?
-  @Option(help: "Trials run at once.") var jobs = 1
-  @Option(help: "Fail a trial whose command runs longer than this many seconds.") var trialTimeout: Double?
-  @Option(help: "Seconds between SIGTERM and SIGKILL when a command is ended.") var grace = 5.0
-  @Option(help: "tpe (default), gp, cmaes, nsga2, random or qmc.") var sampler = "tpe"
+  @OptionGroup var searchSpace: SearchSpaceOptions
+  @Option(parsing: .unconditional, help: "Trials to run (default: until --timeout or Ctrl-C).") var trials: Int?
+  @Option(parsing: .unconditional, help: "Stop starting trials after this many seconds.") var timeout: Double?
+  @Option(parsing: .unconditional, help: "Trials run at once.") var jobs = 1
+  @Option(parsing: .unconditional, help: "Fail a trial whose command runs longer than this many seconds.") var trialTimeout: Double?
+  @Option(parsing: .unconditional, help: "Seconds between SIGTERM and SIGKILL when a command is ended.") var grace = 5.0
+  @Option(help: "\(SamplerName.names.joined(separator: ", ")) (default tpe).") var sampler = "tpe"
   @Option(help: "The GP sampler's acquisition: logei (default), nei, kg, mes, ucb or pi.") var acquisition = "logei"
   @Option(help: "\(PrunerName.names.joined(separator: ", ")) (default nop).") var pruner = "nop"
+  @Option(parsing: .unconditional, help: "Complete trials before the median-rule pruners (median, percentile, patient, learning-curve's baseline, pareto) prune (default 5).")
+  var startupTrials: Int?
+  @Option(parsing: .unconditional, help: "Steps of each trial that are never pruned (default 0; 5 for learning-curve).") var warmupSteps: Int?
+  @Option(parsing: .unconditional, help: "Lower bound of the threshold pruner.") var lower: Double = -.infinity
+  @Option(parsing: .unconditional, help: "Upper bound of the threshold pruner.") var upper: Double = .infinity
   @Option(help: "minimize or maximize; repeat for several objectives (for a new study; default minimize).")
   var direction: [String] = []
-  @Option(help: "Seed of the sampler.") var seed: UInt64?
-  @Option(help: "Folder for each trial's stdout and stderr (default hone-logs/<study>).") var logDir: String?
-  @Flag(help: "End with one JSON line: the best trial and the counts.") var json = false
+  @Option(parsing: .unconditional, help: "Seed of the sampler.") var seed: UInt64?
+  @Option(help: "Folder for each trial's stdout and stderr (default hone-logs/<study>, the name made a safe file name).")
+  var logDir: String?
+  @Flag(help: "End with one JSON line: the best trial and the counts of this run.") var json = false
   @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String] = []
+
+  /// Consecutive commands that could not be started after which the run stops.
+  static let startFailureLimit = 3
 
   func validate() throws {
     guard !command.isEmpty else { throw ValidationError("give the command to run after --, e.g. -- python3 train.py --lr {lr}") }
-    guard (space == nil) != (spaceFile == nil) else { throw ValidationError("give --space-file or --space (one of them)") }
+    guard (searchSpace.space == nil) != (searchSpace.spaceFile == nil) else { throw ValidationError("give --space-file or --space (one of them)") }
     if let trials, trials < 1 { throw ValidationError("--trials must be at least 1, got \(trials)") }
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     for (name, value) in [("--timeout", timeout), ("--trial-timeout", trialTimeout)] {
       if let value, !(value > 0 && value <= 1e9) { throw ValidationError("\(name) must be a positive number of seconds (at most 1e9), got \(value)") }
     }
-    guard grace >= 0, grace.isFinite else { throw ValidationError("--grace must be ≥ 0 seconds, got \(grace)") }
+    guard grace >= 0, grace <= 1e9 else { throw ValidationError("--grace must be between 0 and 1e9 seconds, got \(grace)") }
+    for (name, value) in [("--startup-trials", startupTrials), ("--warmup-steps", warmupSteps)] {
+      if let value, value < 0 { throw ValidationError("\(name) must be ≥ 0, got \(value)") }
+    }
   }
 
   func run() async throws {
-    let distributions = try Distribution.space(fromJSON: try space ?? readFile(spaceFile!))
-    guard !distributions.isEmpty else { throw ValidationError("the search space is empty") }
-    try CommandObjective.checkPlaceholders(command, space: distributions)
+    // Everything is checked before the study is opened or created, so a bad input writes nothing.
+    let space = try searchSpace.read()!
+    let templates = try CommandObjective.templates(command, space: space.distributions)
     let directions = direction.isEmpty ? nil : try parseDirections(direction)
-    let chosen = try SamplerName.make(sampler, seed: seed, space: distributions, acquisition: acquisition)
-    let study = try openStudy(name: self.study, storage: StorageURL.open(storage), directions: directions, sampler: chosen,
-                              pruner: PrunerName.make(pruner)).study
-    let logs = URL(fileURLWithPath: logDir ?? "hone-logs/\(self.study)")
-    try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+    let chosen = try SamplerName.make(sampler, seed: seed, space: space, acquisition: acquisition)
+    let chosenPruner = try PrunerName.make(pruner, .init(startupTrials: startupTrials, warmupSteps: warmupSteps, lower: lower, upper: upper))
+    let logs = try OutputPaths.prepareFolder(logDir ?? "hone-logs/" + OutputPaths.fileName(forStudy: self.study), purpose: "log folder")
+    let url = storage ?? storageFromEnvironment()
+    let study = try openStudy(name: self.study, storage: StorageURL.open(url), directions: directions, sampler: chosen,
+                              pruner: chosenPruner).study
     let running = RunningCommands()
-    let objective = CommandObjective(command: command, space: distributions, logs: logs, grace: grace, running: running)
+    let objective = CommandObjective(templates: templates, space: space, logs: logs, grace: grace, running: running)
     let before = try study.trials.count
     print("study \(study.name): \(before > 0 ? "continuing after \(before) trials" : "new"); logs in \(logs.path)")
     fflush(nil)
 
-    // Ctrl-C (or SIGTERM): no new trials, running commands ended and their trials failed.
-    signal(SIGINT, SIG_IGN)
-    signal(SIGTERM, SIG_IGN)
-    let handlers = [SIGINT, SIGTERM].map { number in
+    // Ctrl-C, SIGTERM or SIGHUP (a closed terminal or SSH session): no new trials, running
+    // commands ended and their trials failed. A closed pipe on stdout is not fatal either.
+    signal(SIGPIPE, SIG_IGN)
+    let handlers = [SIGINT, SIGTERM, SIGHUP].map { number in
+      signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler { [grace] in
         study.stop()
@@ -76,22 +95,28 @@ struct TuneCommand: AsyncParsableCommand {
     defer { handlers.forEach { $0.cancel() } }
 
     let progress = StudyProgress(total: trials)
+    let finished = Locked<[FrozenTrial]>([])
+    let record: Study.Callback = { _, trial in finished.withLock { $0.append(trial) } }
     try await study.optimize(trials: trials, timeout: timeout.map { .milliseconds(Int($0 * 1000)) }, concurrency: jobs,
-                             trialTimeout: trialTimeout.map { .milliseconds(Int($0 * 1000)) }, callbacks: [progress.callback],
+                             trialTimeout: trialTimeout.map { .milliseconds(Int($0 * 1000)) }, callbacks: [record, progress.callback],
                              values: { try await objective($0) })
     running.drain(grace: grace)
     progress.finish()
+    try summarize(study, thisRun: finished.current.sorted { $0.number < $1.number }, running: running)
+  }
 
-    let now = try study.trials.dropFirst(before)
-    let counts = Dictionary(grouping: now, by: \.state).mapValues(\.count)
-    print("\(now.count) trials: " + TrialState.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", "))
-    for trial in now where trial.state == .failed { print("  #\(trial.number) failed: \(trial.failReason ?? "")") }
+  /// Prints what this run did (its own trials only, enqueued ones included) and the best
+  /// trial of the study, and fails the command when the run was interrupted or nothing completed.
+  private func summarize(_ study: Study, thisRun: [FrozenTrial], running: RunningCommands) throws {
+    let counts = Dictionary(grouping: thisRun, by: \.state).mapValues(\.count)
+    print("\(thisRun.count) trials: " + TrialState.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", "))
+    for trial in thisRun where trial.state == .failed { print("  #\(trial.number) failed: \(trial.failReason ?? "")") }
     let best = study.directions.count == 1 ? (try? study.bestTrial).map { [$0] } : try? study.bestTrials
     if let best, let first = best.first {
       print("best trial #\(first.number): values \(first.values!) params " + first.params.keys.sorted().map { "\($0)=\(first.params[$0]!)" }.joined(separator: " "))
     }
     if json {
-      var summary: [String: JSONValue] = ["trials": .int(now.count)]
+      var summary: [String: JSONValue] = ["trials": .int(thisRun.count)]
       for state in TrialState.allCases { summary[state.rawValue] = .int(counts[state] ?? 0) }
       if let first = best?.first {
         summary["best_trial"] = .int(first.number)
@@ -100,11 +125,15 @@ struct TuneCommand: AsyncParsableCommand {
       }
       printJSON(.object(summary))
     }
+    fflush(nil)
     if let signal = running.interruptingSignal {
       FileHandle.standardError.write(Data("interrupted: the running trials were marked failed; run the same command to continue the study\n".utf8))
       throw ExitCode(128 + signal)
     }
-    if counts[.complete, default: 0] == 0, let failed = now.first(where: { $0.state == .failed }) {
+    if let reason = running.startFailure {
+      throw CLIError("stopped after \(Self.startFailureLimit) commands in a row could not be started: \(reason)")
+    }
+    if counts[.complete, default: 0] == 0, let failed = thisRun.first(where: { $0.state == .failed }) {
       throw CLIError("no trial completed; the first failure: \(failed.failReason ?? "unknown")")
     }
   }

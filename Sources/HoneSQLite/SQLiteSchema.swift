@@ -77,6 +77,9 @@ enum _SQLiteSchema {
       }
       try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
     }
+    guard version >= 0 else {
+      throw StorageError.notAHoneDatabase("\(path) has schema version \(version), which no Hone writes; the file is damaged or not Hone's")
+    }
     guard version <= currentVersion else {
       throw StorageError.newerSchema(
         "\(path) has schema version \(version), newer than this Hone understands (\(currentVersion)); upgrade Hone to open it")

@@ -46,7 +46,7 @@ extension SQLiteStorage {
   }
 
   /// Implements `Storage.claimWaitingTrial`.
-  public func claimWaitingTrial(studyID: Int) throws -> FrozenTrial? {
+  public func claimWaitingTrial(studyID: Int, check: (FrozenTrial) throws -> Void) throws -> FrozenTrial? {
     // A read first: most asks find no waiting trial and then need no write transaction.
     let anyWaiting = try read { db in
       try db.value(Int.self, "SELECT 1 FROM trials WHERE study_id = ? AND state = 'waiting' LIMIT 1", [studyID]) != nil
@@ -54,6 +54,7 @@ extension SQLiteStorage {
     guard anyWaiting else { return nil }
     return try write { db in
       guard let id = try db.value(Int.self, "SELECT id FROM trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1", [studyID]) else { return nil }
+      try check(try Self.fetchTrials(db, where: "t.id = ?", [id])[0])
       try db.run("UPDATE trials SET state = 'running', datetime_start = ? WHERE id = ?", [Date().timeIntervalSince1970, id])
       return try Self.fetchTrials(db, where: "t.id = ?", [id])[0]
     }

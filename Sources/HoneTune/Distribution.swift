@@ -37,7 +37,7 @@ public enum Distribution: Hashable, Sendable {
     case .int(let low, let high, let log, let step):
       guard low <= high else { throw fail("low (\(low)) must not exceed high (\(high))") }
       let limit = Int(Distribution.exactIntegerLimit)
-      guard abs(low) <= limit, abs(high) <= limit else {
+      guard (-limit...limit).contains(low), (-limit...limit).contains(high) else {  // abs(Int.min) would trap
         throw fail("integer bounds must be within ±2^53 (\(limit)), where every integer is exact as a double")
       }
       guard step >= 1 else { throw fail("step must be at least 1, got \(step)") }

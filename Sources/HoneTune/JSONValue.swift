@@ -95,6 +95,12 @@ public enum JSONValue: Hashable, Sendable, CustomStringConvertible {
     if case .string(let s) = self { return s }
     return nil
   }
+
+  /// The value of a boolean.
+  public var boolValue: Bool? {
+    if case .bool(let b) = self { return b }
+    return nil
+  }
 }
 
 /// A recursive-descent JSON reader over UTF-8 bytes.

@@ -32,10 +32,13 @@ public final class Study: @unchecked Sendable {
   let stopFlag = Locked(false)
 
   /// Creates a study (or, with `loadIfExists`, loads the one of that name, which must have
-  /// the same directions). Defaults: in-memory storage, minimize, random sampler, median pruner.
+  /// the same directions). Defaults: in-memory storage, minimize, random sampler, median pruner
+  /// (no pruner for several objectives: choose `ParetoPruner` to prune those). A sampler or
+  /// pruner that cannot serve these directions is refused before anything is written.
   public convenience init(name: String, storage: any Storage = InMemoryStorage(), directions: [StudyDirection] = [.minimize],
                           sampler: (any Sampler)? = nil, pruner: (any Pruner)? = nil, loadIfExists: Bool = false,
                           heartbeat: HeartbeatPolicy? = nil) throws {
+    try Self.checkCompatible(sampler: sampler, pruner: pruner, directions: directions)
     var id: Int
     do {
       id = try storage.createStudy(name: name, directions: directions)
@@ -59,8 +62,16 @@ public final class Study: @unchecked Sendable {
     self.directions = directions
     self.storage = storage
     self.sampler = sampler ?? RandomSampler()
-    self.pruner = try pruner ?? MedianPruner()
+    self.pruner = try pruner ?? (directions.count == 1 ? MedianPruner() : NopPruner())
     self.heartbeat = heartbeat
+    try Self.checkCompatible(sampler: self.sampler, pruner: self.pruner, directions: directions)
+  }
+
+  /// Throws `TuneError.unsupported` when the sampler or the pruner cannot serve a study with
+  /// `directions`; called before anything is written.
+  static func checkCompatible(sampler: (any Sampler)?, pruner: (any Pruner)?, directions: [StudyDirection]) throws {
+    try sampler?.checkDirections(directions)
+    try pruner?.checkDirections(directions)
   }
 
   /// Creates a single-objective study; see the general initializer.
@@ -71,12 +82,14 @@ public final class Study: @unchecked Sendable {
                   loadIfExists: loadIfExists, heartbeat: heartbeat)
   }
 
-  /// Loads an existing study; throws `StorageError.studyNotFound` if there is none.
+  /// Loads an existing study; throws `StorageError.studyNotFound` if there is none. Without
+  /// `heartbeat`, the policy stored with the study (`HeartbeatPolicy.store`) applies, if any.
   public static func load(name: String, storage: any Storage, sampler: (any Sampler)? = nil,
                           pruner: (any Pruner)? = nil, heartbeat: HeartbeatPolicy? = nil) throws -> Study {
     let id = try storage.studyID(name: name)
     return try Study(id: id, name: name, directions: try storage.directions(studyID: id), storage: storage,
-                     sampler: sampler, pruner: pruner, heartbeat: heartbeat)
+                     sampler: sampler, pruner: pruner,
+                     heartbeat: heartbeat ?? HeartbeatPolicy.stored(in: storage, studyID: id))
   }
 
   /// Deletes the study called `name` with all its trials.
@@ -92,25 +105,48 @@ public final class Study: @unchecked Sendable {
   // MARK: ask and tell
 
   /// Starts a trial: an enqueued (waiting) trial if there is one, else a new one. With
-  /// `fixedDistributions`, those parameters are suggested at once (in one write).
-  /// Stale trials are failed first when a heartbeat policy is set.
+  /// `fixedDistributions`, those parameters are suggested at once (in one write), and the
+  /// parameters of the waiting trial next in line are checked against them as it is claimed:
+  /// a value outside them leaves it waiting, writes nothing and throws. Stale trials are failed first when a heartbeat policy is set, and the new
+  /// trial's first heartbeat is recorded. The study is read once per ask: the sampler's
+  /// relative and independent draws share one snapshot.
   public func ask(_ fixedDistributions: [String: Distribution] = [:]) throws -> Trial {
+    try ask(ConditionalSpace(fixedDistributions))
+  }
+
+  /// Starts a trial and suggests the parameters of `space` whose conditions hold (see
+  /// `ConditionalSpace`); otherwise as `ask(_:)` with a plain space.
+  public func ask(_ conditionalSpace: ConditionalSpace) throws -> Trial {
+    let fixedDistributions = conditionalSpace.distributions
+    for (name, distribution) in fixedDistributions { try distribution.validate(name: name) }
     if let heartbeat {
       _ = try storage.failStaleTrials(studyID: id, cutoff: Date(timeIntervalSinceNow: -heartbeat.gracePeriod.seconds),
                                       retry: heartbeat.retryFailedTrials)
     }
-    let frozen = try storage.claimWaitingTrial(studyID: id) ?? storage.createTrial(studyID: id, template: nil)
+    let frozen = try storage.claimWaitingTrial(studyID: id) { try Self.checkFixedParams(of: $0, in: fixedDistributions) }
+      ?? storage.createTrial(studyID: id, template: nil)
     do {
+      if heartbeat != nil { try storage.recordHeartbeat(trialID: frozen.id) }
       let view = snapshot()
       let space = try sampler.relativeSearchSpace(study: view, trial: frozen)
       let relative = space.isEmpty ? [:] : try sampler.sampleRelative(study: view, trial: frozen, space: space)
-      let trial = Trial(study: self, frozen: frozen, relativeParams: relative)
-      if !fixedDistributions.isEmpty { try trial.suggest(fixedDistributions) }
+      let trial = Trial(study: self, frozen: frozen, relativeParams: relative, snapshot: view)
+      try conditionalSpace.suggest(in: trial)
       return trial
     } catch {
       try? storage.finishTrial(trialID: frozen.id, state: .failed, values: nil,
                                systemAttrs: ["fail_reason": .string("sampling failed: \(error)")])
       throw error
+    }
+  }
+
+  /// Throws when an enqueued value of `trial` lies outside its distribution in `space`.
+  static func checkFixedParams(of trial: FrozenTrial, in space: [String: Distribution]) throws {
+    for (name, value) in Trial.fixedParams(of: trial) {
+      guard let distribution = space[name] else { continue }
+      guard distribution.coerce(value) != nil else {
+        throw TuneError.invalidArgument("the enqueued trial \(trial.number) holds \(name) = \(value), outside \(distribution.json); enqueue values inside the search space")
+      }
     }
   }
 
@@ -189,9 +225,24 @@ public final class Study: @unchecked Sendable {
 
   /// Enqueues a trial whose parameters are fixed in advance; the next `ask` takes it, and
   /// its suggestions return these values (other parameters are sampled as usual).
+  /// With `space`, or when the study's trials already know a parameter's distribution, each
+  /// value is checked against it first and a value outside it is refused, writing nothing.
   @discardableResult
-  public func enqueueTrial(_ params: [String: ParamValue], userAttrs: [String: JSONValue] = [:]) throws -> FrozenTrial {
-    try storage.createTrial(studyID: id, template: TrialTemplate(
+  public func enqueueTrial(_ params: [String: ParamValue], userAttrs: [String: JSONValue] = [:],
+                           space: [String: Distribution] = [:]) throws -> FrozenTrial {
+    var known = space
+    if params.keys.contains(where: { known[$0] == nil }) {
+      for trial in try trials.reversed() {
+        for (name, distribution) in trial.distributions where known[name] == nil { known[name] = distribution }
+      }
+    }
+    for (name, value) in params {
+      guard let distribution = known[name] else { continue }
+      guard distribution.coerce(value) != nil else {
+        throw TuneError.invalidArgument("cannot enqueue \(name) = \(value): it is outside \(distribution.json), the distribution of '\(name)'")
+      }
+    }
+    return try storage.createTrial(studyID: id, template: TrialTemplate(
       state: .waiting, userAttrs: userAttrs, systemAttrs: ["fixed_params": .object(params.mapValues(\.json))]))
   }
 

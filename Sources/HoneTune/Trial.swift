@@ -15,16 +15,25 @@ public final class Trial: @unchecked Sendable {
   private let relativeParams: [String: ParamValue]
   private let fixedParams: [String: ParamValue]
   private let local: Locked<FrozenTrial>
+  /// The study as the sampler sees it for this trial's draws: read at most once per trial,
+  /// however many parameters are suggested.
+  private let view: StudySnapshot
 
-  init(study: Study, frozen: FrozenTrial, relativeParams: [String: ParamValue]) {
+  init(study: Study, frozen: FrozenTrial, relativeParams: [String: ParamValue], snapshot: StudySnapshot? = nil) {
     self.number = frozen.number
     self.id = frozen.id
     self.study = study
     self.relativeParams = relativeParams
-    var fixed: [String: ParamValue] = [:]
-    for (name, value) in frozen.systemAttrs["fixed_params"]?.objectValue ?? [:] { fixed[name] = ParamValue(json: value) }
-    self.fixedParams = fixed
+    self.fixedParams = Self.fixedParams(of: frozen)
     self.local = Locked(frozen)
+    self.view = snapshot ?? study.snapshot()
+  }
+
+  /// The parameters an enqueued trial fixed in advance (`Study.enqueueTrial`).
+  static func fixedParams(of trial: FrozenTrial) -> [String: ParamValue] {
+    var fixed: [String: ParamValue] = [:]
+    for (name, value) in trial.systemAttrs["fixed_params"]?.objectValue ?? [:] { fixed[name] = ParamValue(json: value) }
+    return fixed
   }
 
   /// The parameters suggested so far.
@@ -99,7 +108,7 @@ public final class Trial: @unchecked Sendable {
       return value
     }
     if let relative = relativeParams[name], let value = distribution.coerce(relative) { return value }
-    let value = try study.sampler.sampleIndependent(study: study.snapshot(), trial: local.current, name: name, distribution: distribution)
+    let value = try study.sampler.sampleIndependent(study: view, trial: local.current, name: name, distribution: distribution)
     guard let coerced = distribution.coerce(value) else {
       throw TuneError.invalidArgument("the sampler proposed \(value) for '\(name)', outside \(distribution.json)")
     }

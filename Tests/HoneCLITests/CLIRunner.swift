@@ -30,10 +30,14 @@ final class CLIRunner: Sendable {
   /// Runs `hone args…` and waits for it.
   func callAsFunction(_ args: String...) throws -> Result { try run(args) }
 
-  func run(_ args: [String]) throws -> Result {
+  /// Runs `hone args…` with `environment` added to this process's, and waits for it.
+  func run(_ args: [String], environment: [String: String] = [:]) throws -> Result {
     let process = Process()
     process.executableURL = Self.binary
     process.arguments = args
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
     process.currentDirectoryURL = folder
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

@@ -3,17 +3,24 @@ import Testing
 
 /// `hone serve --stdio`: the JSON-lines protocol, directly and through examples/hone_client.py.
 @Suite struct ServeCommandTests {
-  func serve(_ hone: CLIRunner, _ lines: [String]) throws -> [[String: Any]] {
+  func serve(_ hone: CLIRunner, _ lines: [String], storage: String = "sqlite:///s.db") throws -> [[String: Any]] {
+    try serve(hone, input: Data((lines.joined(separator: "\n") + "\n").utf8), storage: storage)
+  }
+
+  /// Sends `input` to `hone serve --stdio`, closes stdin and returns the response lines.
+  func serve(_ hone: CLIRunner, input: Data, storage: String = "sqlite:///s.db") throws -> [[String: Any]] {
     let process = Process()
     process.executableURL = CLIRunner.binary
     process.currentDirectoryURL = hone.folder
-    process.arguments = ["serve", "--stdio", "--storage", "sqlite:///s.db"]
-    let input = Pipe(), output = Pipe()
-    process.standardInput = input
+    process.arguments = ["serve", "--stdio", "--storage", storage]
+    let stdin = Pipe(), output = Pipe()
+    process.standardInput = stdin
     process.standardOutput = output
     try process.run()
-    input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-    try input.fileHandleForWriting.close()
+    // Written on another thread: a large input must not block on a full pipe while the
+    // responses fill the other one.
+    let writer = Thread { try? stdin.fileHandleForWriting.write(contentsOf: input); try? stdin.fileHandleForWriting.close() }
+    writer.start()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
@@ -59,24 +66,59 @@ import Testing
     #expect((again[1]["values"] as? [Double]) == [0.25])
   }
 
-  @Test(.enabled(if: Examples.python != nil, "python3 is not on PATH: the client example needs it"))
-  func pythonClientExampleRuns() throws {
+  /// Every line gets one response — an empty line, binary bytes, a 10 MB line, requests that
+  /// break the tell rules — and the next request works.
+  @Test func everyLineGetsOneResponseAndTheNextWorks() throws {
     let hone = try CLIRunner()
-    let client = Examples.folder.appendingPathComponent("hone_client.py").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Examples.python!)
-    process.currentDirectoryURL = hone.folder
-    process.arguments = [client, "--hone", CLIRunner.binary.path, "--storage", "sqlite:///c.db", "--trials", "20"]
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
-    let best = try #require(try JSONSerialization.jsonObject(with: Data(String(decoding: data, as: UTF8.self).split(separator: "\n").last!.utf8)) as? [String: Any])
-    let value = try #require((best["values"] as? [Double])?.first)
-    #expect(value <= 1, "the enqueued point (2, 0) alone gives 1")
-    let trials = try hone("trials", "--study", "quadratic", "--storage", "sqlite:///c.db")
-    #expect(trials.stdout.contains("\"pruned\""), "the median pruner stopped some trials through report")
+    let space = #"{"x": {"type": "float", "low": -1, "high": 1}}"#
+    var input = Data()
+    func line(_ text: String) { input.append(Data((text + "\n").utf8)) }
+    line(#"{"op": "create_study", "study": "q", "sampler": "random"}"#)
+    line(#"{"op": "ask", "study": "q", "space": \#(space)}"#)
+    line("")
+    line("   ")
+    input.append(Data([0xFF, 0x00, 0xFE, 0x0A]))
+    line(String(repeating: "z", count: 10_000_000))
+    line(#"{"op": "tell", "study": "q", "trial": 0, "value": 1, "values": [1]}"#)
+    line(#"{"op": "tell", "study": "q", "trial": 0, "state": "failed", "value": 1}"#)
+    line(#"{"op": "tell", "study": "q", "trial": 0, "state": "complete"}"#)
+    line(#"{"op": "tell", "study": "q", "trial": 0}"#)
+    line(#"{"op": "ask"}"#)
+    line(#"{"op": "ask", "study": "q", "space": {"x": {"type": "float", "low": 0, "high": 1, "when": {"y": 1}}}}"#)
+    line(#"{"op": "suggest", "study": "q", "trial": 0, "space": {"y": {"type": "int", "low": 0, "high": 3}}}"#)
+    line(#"{"op": "suggest", "study": "q", "trial": 0, "space": {"y": {"type": "int", "low": 0, "high": 4}}}"#)
+    line(#"{"op": "set_user_attr", "study": "q", "trial": 0, "key": "note", "value": {"a": [1]}}"#)
+    line(#"{"op": "tell", "study": "q", "trial": 0, "value": 0.5, "id": "last"}"#)
+    line(#"{"op": "trials", "study": "q"}"#)
+    let replies = try serve(hone, input: input)
+    try #require(replies.count == 17, "one response per line: \(replies)")
+    #expect(replies[1]["trial"] as? Int == 0)
+    for k in 2...11 { #expect(replies[k]["error"] is String, "line \(k): \(replies[k])") }
+    #expect((replies[5]["error"] as? String)?.contains("over the maximum") == true)
+    #expect((replies[6]["error"] as? String)?.contains("not both") == true)
+    #expect((replies[7]["error"] as? String)?.contains("takes no") == true)
+    #expect((replies[11]["error"] as? String)?.contains("not a parameter of the space") == true)
+    #expect((replies[12]["params"] as? [String: Int])?["y"] != nil, "\(replies[12])")
+    #expect(replies[13]["error"] is String, "another distribution for the same name")
+    #expect(replies[14]["trial"] as? Int == 0)
+    #expect(replies[15]["state"] as? String == "complete" && replies[15]["id"] as? String == "last")
+    let trials = try #require(replies[16]["trials"] as? [[String: Any]])
+    #expect(trials.count == 1 && (trials[0]["user_attrs"] as? [String: Any])?["note"] != nil)
+    #expect(Set((trials[0]["params"] as? [String: Any])?.keys.map { $0 } ?? []) == ["x", "y"])
+  }
+
+  /// A conditional space in ask: a parameter exists only when its condition holds.
+  @Test func conditionalSpacesInAsk() throws {
+    let hone = try CLIRunner()
+    let space = #"{"opt": {"type": "categorical", "choices": ["sgd", "adam"]}, "momentum": {"type": "float", "low": 0, "high": 1, "when": {"opt": "sgd"}}}"#
+    var lines = [#"{"op": "create_study", "study": "c", "sampler": "tpe", "seed": 3}"#]
+    for n in 0..<16 {
+      lines.append(#"{"op": "ask", "study": "c", "space": \#(space)}"#)
+      lines.append(#"{"op": "tell", "study": "c", "trial": \#(n), "value": \#(n % 3)}"#)
+    }
+    let replies = try serve(hone, lines)
+    let asked = stride(from: 1, to: replies.count, by: 2).map { replies[$0]["params"] as! [String: Any] }
+    #expect(asked.allSatisfy { ($0["opt"] as? String == "sgd") == ($0["momentum"] != nil) })
+    #expect(Set(asked.map { $0["opt"] as! String }) == ["sgd", "adam"])
   }
 }

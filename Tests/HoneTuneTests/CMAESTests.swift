@@ -100,8 +100,15 @@ func minimize(_ f: ([Double]) -> Double, search: inout CMAESSearch, seed: UInt64
   }
 
   @Test func refusesSeveralObjectives() throws {
-    let study = try Study(name: "mo", directions: [.minimize, .minimize], sampler: CMAESSampler(seed: 1), pruner: NopPruner())
-    #expect(throws: TuneError.self) { _ = try study.ask() }
+    // Refused before the study is created: nothing is written.
+    let storage = InMemoryStorage()
+    #expect(throws: TuneError.self) {
+      _ = try Study(name: "mo", storage: storage, directions: [.minimize, .minimize], sampler: CMAESSampler(seed: 1), pruner: NopPruner())
+    }
+    #expect(try storage.studies().isEmpty)
+    #expect(throws: TuneError.self) {
+      _ = try Study(name: "mp", directions: [.minimize, .minimize], sampler: RandomSampler(), pruner: MedianPruner())
+    }
     #expect(throws: TuneError.self) { try CMAESSampler(sigma0: 0) }
     let space: [String: Distribution] = ["a": .float(low: 0, high: 1)]
     let outside = try Study(name: "x0", sampler: CMAESSampler(seed: 1, initialParams: ["a": .double(7)], searchSpace: space), pruner: NopPruner())

@@ -144,9 +144,17 @@ import Testing
     let other = try t.suggestFloat("y", 0...1)
     #expect(other >= 0 && other <= 1)
     try study.tell(t, 1)
-    try study.enqueueTrial(["x": .double(7)])
+    // A value outside the distribution the study already uses for that name is refused at
+    // once and writes nothing.
+    let before = try study.trials.count
+    #expect(throws: TuneError.self) { try study.enqueueTrial(["x": .double(7)]) }
+    #expect(try study.trials.count == before)
+    // A new name is not checked until it is suggested; an ask with the space checks it first.
+    try study.enqueueTrial(["z": .double(7)])
+    #expect(throws: TuneError.self) { _ = try study.ask(["z": .float(low: 0, high: 1, log: false, step: nil)]) }
+    #expect(try study.trials.count == before + 1 && study.trials.last!.state == .waiting, "the refused claim left it waiting")
     let bad = try study.ask()
-    #expect(throws: TuneError.self) { try bad.suggestFloat("x", 0...1) }
+    #expect(throws: TuneError.self) { try bad.suggestFloat("z", 0...1) }
     let added = try study.addTrial(TrialTemplate(state: .complete, params: ["x": .double(0.5)],
                                                  distributions: ["x": .float(low: 0, high: 1)], values: [0.1]))
     #expect(added.number == 2 && added.state == .complete)

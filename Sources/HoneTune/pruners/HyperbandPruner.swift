@@ -28,9 +28,14 @@ public struct HyperbandPruner: Pruner {
     self.reductionFactor = reductionFactor
   }
 
+  /// Implements `Pruner.checkDirections`: one objective only.
+  public func checkDirections(_ directions: [StudyDirection]) throws {
+    _ = try _PrunerSteps.singleDirection(directions, "hyperband")
+  }
+
   /// Implements `Pruner.shouldPrune`.
   public func shouldPrune(study: StudySnapshot, trial: FrozenTrial) throws -> Bool {
-    let direction = try _PrunerSteps.singleDirection(study, "hyperband")
+    let direction = try _PrunerSteps.singleDirection(study.directions, "hyperband")
     let all = try study.allTrials()
     let resource = maxResource ?? _PrunerSteps.longestCompleteStep(all)
     guard let resource else { return false }

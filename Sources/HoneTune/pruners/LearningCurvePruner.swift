@@ -102,6 +102,11 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
     public let trainedOn: Int
   }
 
+  /// Implements `Pruner.checkDirections`: one objective only.
+  public func checkDirections(_ directions: [StudyDirection]) throws {
+    _ = try _PrunerSteps.singleDirection(directions, "learning-curve")
+  }
+
   /// Implements `Pruner.shouldPrune`.
   public func shouldPrune(study: StudySnapshot, trial: FrozenTrial) throws -> Bool {
     if let baseline {
@@ -122,7 +127,7 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
 
   /// The prediction for `trial`, or nil when no decision is made yet.
   public func predict(study: StudySnapshot, trial: FrozenTrial) throws -> Prediction? {
-    let direction = try _PrunerSteps.singleDirection(study, "learning-curve")
+    let direction = try _PrunerSteps.singleDirection(study.directions, "learning-curve")
     let curve = _CurveFeatures.curve(trial)
     guard curve.count >= warmupSteps else { return nil }
     if curve.last!.isNaN { return Prediction(mean: .nan, sigma: .nan, best: .nan, probability: 0, threshold: delta, trainedOn: 0) }

@@ -19,9 +19,14 @@ public struct PatientPruner: Pruner {
     self.minDelta = minDelta
   }
 
+  /// Implements `Pruner.checkDirections`: one objective only.
+  public func checkDirections(_ directions: [StudyDirection]) throws {
+    _ = try _PrunerSteps.singleDirection(directions, "patient")
+  }
+
   /// Implements `Pruner.shouldPrune`.
   public func shouldPrune(study: StudySnapshot, trial: FrozenTrial) throws -> Bool {
-    let direction = try _PrunerSteps.singleDirection(study, "patient")
+    let direction = try _PrunerSteps.singleDirection(study.directions, "patient")
     let steps = trial.intermediateValues.keys.sorted()
     guard steps.count > patience + 1 else { return false }
     let before = steps.dropLast(patience + 1).compactMap { trial.intermediateValues[$0] }.filter { !$0.isNaN }

@@ -37,11 +37,14 @@ public struct PercentilePruner: Pruner {
     self.minTrials = minTrials
   }
 
+  /// Implements `Pruner.checkDirections`: one objective only.
+  public func checkDirections(_ directions: [StudyDirection]) throws {
+    _ = try _PrunerSteps.singleDirection(directions, "percentile")
+  }
+
   /// Implements `Pruner.shouldPrune`.
   public func shouldPrune(study: StudySnapshot, trial: FrozenTrial) throws -> Bool {
-    guard study.directions.count == 1 else {
-      throw TuneError.unsupported("the percentile and median pruners need a study with one objective")
-    }
+    try checkDirections(study.directions)
     guard let (step, _) = trial.lastIntermediateValue else { return false }
     let completed = try study.completedTrials()
     guard completed.count >= startupTrials, step >= warmupSteps else { return false }
@@ -81,6 +84,11 @@ public struct MedianPruner: Pruner {
   public init(startupTrials: Int = 5, warmupSteps: Int = 0, intervalSteps: Int = 1, minTrials: Int = 1) throws {
     rule = try PercentilePruner(percentile: 50, startupTrials: startupTrials, warmupSteps: warmupSteps,
                                 intervalSteps: intervalSteps, minTrials: minTrials)
+  }
+
+  /// Implements `Pruner.checkDirections`: one objective only.
+  public func checkDirections(_ directions: [StudyDirection]) throws {
+    _ = try _PrunerSteps.singleDirection(directions, "median")
   }
 
   /// The 50th-percentile rule.

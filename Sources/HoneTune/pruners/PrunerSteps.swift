@@ -15,10 +15,10 @@ enum _PrunerSteps {
   }
 
   /// The only objective's direction, or an error naming the pruner.
-  static func singleDirection(_ study: StudySnapshot, _ pruner: String) throws -> StudyDirection {
-    guard study.directions.count == 1 else {
-      throw TuneError.unsupported("the \(pruner) pruner needs a study with one objective (use ParetoPruner for several)")
+  static func singleDirection(_ directions: [StudyDirection], _ pruner: String) throws -> StudyDirection {
+    guard directions.count == 1 else {
+      throw TuneError.unsupported("the \(pruner) pruner needs a study with one objective (use the pareto pruner for several)")
     }
-    return study.directions[0]
+    return directions[0]
   }
 }

@@ -27,9 +27,14 @@ public struct SuccessiveHalvingPruner: Pruner {
     self.minEarlyStoppingRate = minEarlyStoppingRate
   }
 
+  /// Implements `Pruner.checkDirections`: one objective only.
+  public func checkDirections(_ directions: [StudyDirection]) throws {
+    _ = try _PrunerSteps.singleDirection(directions, "successive halving")
+  }
+
   /// Implements `Pruner.shouldPrune`.
   public func shouldPrune(study: StudySnapshot, trial: FrozenTrial) throws -> Bool {
-    let direction = try _PrunerSteps.singleDirection(study, "successive halving")
+    let direction = try _PrunerSteps.singleDirection(study.directions, "successive halving")
     let all = try study.allTrials()
     return try Self.decide(study: study, trial: trial, candidates: all, direction: direction, minResource: minResource,
                            reductionFactor: reductionFactor, rate: minEarlyStoppingRate)

@@ -17,6 +17,10 @@ public protocol Sampler: Sendable {
                          distribution: Distribution) throws -> ParamValue
   /// Called once a trial has finished (for samplers that stop a study or keep state).
   func afterTrial(study: StudySnapshot, trial: FrozenTrial) throws
+  /// Throws `TuneError.unsupported` when the sampler cannot serve a study with these
+  /// directions (CMA-ES and one objective, say). `Study` calls it before any trial is created,
+  /// so an incompatible sampler writes nothing.
+  func checkDirections(_ directions: [StudyDirection]) throws
 }
 
 extension Sampler {
@@ -27,6 +31,8 @@ extension Sampler {
                              space: [String: Distribution]) throws -> [String: ParamValue] { [:] }
   /// Nothing to do after a trial by default.
   public func afterTrial(study: StudySnapshot, trial: FrozenTrial) throws {}
+  /// Any number of objectives by default.
+  public func checkDirections(_ directions: [StudyDirection]) throws {}
 }
 
 /// The seed a sampler uses when none is given: fresh randomness, so that unseeded studies differ.

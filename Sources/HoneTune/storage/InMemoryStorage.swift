@@ -172,10 +172,11 @@ public final class InMemoryStorage: Storage, @unchecked Sendable {
   }
 
   /// Implements `Storage.claimWaitingTrial`.
-  public func claimWaitingTrial(studyID: Int) throws -> FrozenTrial? {
+  public func claimWaitingTrial(studyID: Int, check: (FrozenTrial) throws -> Void) throws -> FrozenTrial? {
     try state.withLock { s in
       _ = try Self.study(studyID, in: s)
       guard let id = s.waiting[studyID]!.first else { return nil }
+      try check(s.trials[id]!)
       s.waiting[studyID]!.removeFirst()
       s.trials[id]!.state = .running
       s.trials[id]!.datetimeStart = Date()

@@ -35,7 +35,9 @@ public protocol Storage: Sendable {
   /// otherwise as the template says. Throws when the template's state is `running` with values.
   func createTrial(studyID: Int, template: TrialTemplate?) throws -> FrozenTrial
   /// Atomically takes the oldest waiting trial and makes it running; nil if none waits.
-  func claimWaitingTrial(studyID: Int) throws -> FrozenTrial?
+  /// `check` sees that trial inside the same transaction: when it throws, nothing changes
+  /// (the trial stays waiting) and the error is rethrown.
+  func claimWaitingTrial(studyID: Int, check: (FrozenTrial) throws -> Void) throws -> FrozenTrial?
   /// Records parameter values of a running trial, all in one transaction. A name the
   /// trial already has must come with the same distribution (the value is kept).
   func setParams(trialID: Int, _ params: [(name: String, value: ParamValue, distribution: Distribution)]) throws
@@ -69,6 +71,11 @@ public protocol Storage: Sendable {
 }
 
 extension Storage {
+  /// Takes the oldest waiting trial, whatever it holds; nil if none waits.
+  public func claimWaitingTrial(studyID: Int) throws -> FrozenTrial? {
+    try claimWaitingTrial(studyID: studyID) { _ in }
+  }
+
   /// Finishes a running trial without setting attributes.
   public func finishTrial(trialID: Int, state: TrialState, values: [Double]?) throws {
     try finishTrial(trialID: trialID, state: state, values: values, systemAttrs: [:])

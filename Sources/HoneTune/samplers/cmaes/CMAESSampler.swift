@@ -54,11 +54,16 @@ public struct CMAESSampler: Sampler {
     self.fallback = RandomSampler(seed: self.seed)
   }
 
+  /// Implements `Sampler.checkDirections`: one objective only.
+  public func checkDirections(_ directions: [StudyDirection]) throws {
+    guard directions.count == 1 else {
+      throw TuneError.unsupported("CMA-ES optimizes one objective; this study has \(directions.count) (use nsga2 or tpe)")
+    }
+  }
+
   /// Implements `Sampler.relativeSearchSpace`: the numeric, non-single parameters.
   public func relativeSearchSpace(study: StudySnapshot, trial: FrozenTrial) throws -> [String: Distribution] {
-    guard study.directions.count == 1 else {
-      throw TuneError.unsupported("CMA-ES optimizes one objective; this study has \(study.directions.count) (use nsga2 or tpe)")
-    }
+    try checkDirections(study.directions)
     let space = try searchSpace ?? SearchSpace.intersection(of: study.completedTrials())
     return space.filter { ParamTransform($0.value) != nil && !$0.value.isSingle }
   }
