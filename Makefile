@@ -4,7 +4,10 @@ export OPENBLAS_NUM_THREADS ?= 1
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev
 
-.PHONY: demo test bench deps browser build release clean
+PYTHON ?= python3
+VENV := .venv-test
+
+.PHONY: demo test bench deps browser pydeps build release clean
 
 # Installs the system libraries Hone links (OpenBLAS and LAPACKE) when they are missing.
 deps:
@@ -31,6 +34,19 @@ browser:
 	  fi; \
 	fi
 
+# A Python environment for the tests that run Python: pytest for the Python client
+# (clients/python) and Optuna 5 for the tests that exchange studies with Optuna; from PyPI,
+# into the ignored folder .venv-test.
+pydeps:
+	@if ! $(VENV)/bin/python -c "import optuna, pytest" >/dev/null 2>&1; then \
+	  echo "installing optuna and pytest into $(VENV)"; \
+	  if ! $(PYTHON) -m venv $(VENV) >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; fi; \
+	    rm -rf $(VENV); $(PYTHON) -m venv $(VENV); \
+	  fi; \
+	  $(VENV)/bin/pip install -q --disable-pip-version-check "optuna>=5,<6" pytest; \
+	fi
+
 build: deps
 	$(SWIFT) build
 
@@ -40,9 +56,10 @@ release: deps
 demo: release
 	.build/release/hone demo
 
-test: deps browser
+test: deps browser pydeps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	HONE_BIN=$(CURDIR)/.build/debug/hone HONE_REQUIRE_BIN=1 $(VENV)/bin/python -m pytest -q clients/python/tests
 
 bench: deps
 	$(SWIFT) build -c release --product hone --product StorageBenchmark --product OptimizerBenchmark --product PruningBenchmark --product SamplerBenchmark --product TrainingBenchmark --product BayesBenchmark --product NASBenchmark

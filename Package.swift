@@ -82,7 +82,7 @@ let package = Package(
     .testTarget(name: "HoneNASTests", dependencies: ["HoneNAS", "HoneTune", "HoneNN", "HoneMath"]),
     .testTarget(name: "HoneReportTests", dependencies: ["HoneReport", "HoneTune", "CZlib"]),
     .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune"]),
-    .testTarget(name: "HoneCLITests", dependencies: ["Hone", "HoneCLI", .product(name: "GRDB", package: "GRDB.swift")]),
+    .testTarget(name: "HoneCLITests", dependencies: ["Hone", "HoneCLI", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -67,14 +67,24 @@ struct NASCommand: ParsableCommand {
                     "parameters": .int(cost.parameters), "multiply_accumulates": .int(cost.multiplyAccumulates)])
   }
 
-  /// `hone nas search`: a search on a tabular benchmark of NAS-Bench-201 cells.
+  /// `hone nas search`: a search on a tabular benchmark — NAS-Bench-201 cells (an `arch`
+  /// column), or any table whose parameter columns describe a configuration — for one
+  /// objective or several.
   struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Search a table of NAS-Bench-201 cells (CSV: an arch column and metric columns) for the best value of one column.")
+      abstract: "Search a table (parameter columns → metric columns) for the best value of one column, or the Pareto front of several.",
+      discussion: """
+        A table with an 'arch' column is searched as NAS-Bench-201 cells; any other table needs \
+        --parameter for each column that describes a configuration (each becomes a categorical of \
+        its values). With several --objective columns, give a --direction for each; the result is \
+        the Pareto front found, with its hypervolume beside the table's.
+        """)
     @Option(help: "The CSV table.") var table: String
-    @Option(help: "The column to maximize.") var objective = "cifar10_test_200ep"
+    @Option(help: "A column to optimize; repeat for several objectives (default cifar10_test_200ep).") var objective: [String] = []
+    @Option(help: "maximize (default) or minimize, one per --objective.") var direction: [String] = []
+    @Option(help: "A column that describes a configuration; repeat (tables without an 'arch' column).") var parameter: [String] = []
     @Option(help: "\(NASMethod.allCases.map(\.rawValue).joined(separator: ", ")).") var method = NASMethod.predictor.rawValue
-    @Option(parsing: .unconditional, help: "Distinct architectures to evaluate.") var queries = 100
+    @Option(parsing: .unconditional, help: "Distinct configurations to evaluate.") var queries = 100
     @Option(parsing: .unconditional, help: "Seed.") var seed: UInt64 = 0
 
     func run() throws {
@@ -83,16 +93,62 @@ struct NASCommand: ParsableCommand {
       }
       guard queries >= 1 else { throw ValidationError("--queries must be at least 1") }
       guard FileManager.default.fileExists(atPath: table) else { throw ValidationError("--table \(table): no such file") }
-      let values = try ArchitectureTable(contentsOf: URL(fileURLWithPath: table)).column(objective)
-      let space = CellSpace()
-      let run = try TabularSearch.run(space: space, sampler: chosen.sampler(space: space, seed: seed), directions: [.maximize],
-                                      objectives: { values[$0.description].map { [$0] } }, queries: queries)
-      guard let best = run.queried.max(by: { $0.values[0] < $1.values[0] }) else {
-        throw CLIError("no architecture of the table came up in \(run.trials) trials; is it a table of NAS-Bench-201 cells?")
+      let objectives = objective.isEmpty ? ["cifar10_test_200ep"] : objective
+      guard direction.isEmpty || direction.count == objectives.count else {
+        throw ValidationError("give one --direction per --objective (\(objectives.count)), or none for maximize")
       }
-      printJSON(.object(["method": .string(chosen.rawValue), "queries": .int(run.queried.count), "trials": .int(run.trials),
-                         "best": .double(best.values[0]), "architecture": .string(best.architecture),
-                         "table_best": .double(values.values.max()!)]))
+      let directions = try direction.isEmpty ? Array(repeating: .maximize, count: objectives.count) : parseDirections(direction)
+      let url = URL(fileURLWithPath: table)
+      let header = (try? String(contentsOf: url, encoding: .utf8))?.prefix { $0 != "\n" && $0 != "\r" }.split(separator: ",").map(String.init) ?? []
+      if parameter.isEmpty, header.contains("arch") {
+        let cells = try ArchitectureTable(contentsOf: url)
+        let columns = try objectives.map(cells.column)
+        let rows = Dictionary(uniqueKeysWithValues: columns[0].keys.compactMap { arch -> (String, [Double])? in
+          let values = columns.compactMap { $0[arch] }
+          return values.count == columns.count ? (arch, values) : nil
+        })
+        let space = CellSpace()
+        try report(space: space, sampler: chosen.sampler(space: space, seed: seed), directions: directions,
+                   rows: rows, key: \.description, hint: "is it a table of NAS-Bench-201 cells?")
+      } else {
+        guard !parameter.isEmpty else {
+          throw ValidationError("the table has no 'arch' column: name its configuration columns with --parameter (repeat it)")
+        }
+        let grid = try ParameterTable(contentsOf: url, metrics: objectives, parameters: parameter)
+        let rows = Dictionary(uniqueKeysWithValues: grid.rows.map { ($0.key.description, $0.value) })
+        try report(space: grid.space, sampler: chosen.sampler(space: grid.space, seed: seed), directions: directions,
+                   rows: rows, key: \.description, hint: "do its --parameter columns describe the rows?")
+      }
+    }
+
+    /// Runs the search and prints the result: for one objective, the best found beside the
+    /// table's best; for several, the Pareto front found and its hypervolume beside the
+    /// table's (reference point: each objective's worst value in the table).
+    private func report<S: ArchitectureSpace>(space: S, sampler: any Sampler, directions: [StudyDirection], rows: [String: [Double]],
+                                              key: (S.Architecture) -> String, hint: String) throws {
+      let run = try TabularSearch.run(space: space, sampler: sampler, directions: directions, objectives: { rows[key($0)] },
+                                      queries: queries)
+      guard !run.queried.isEmpty else { throw CLIError("no configuration of the table came up in \(run.trials) trials; \(hint)") }
+      func losses(_ values: [Double]) -> [Double] { zip(values, directions).map { $1 == .maximize ? -$0 : $0 } }
+      var result: [String: JSONValue] = ["method": .string(method), "queries": .int(run.queried.count), "trials": .int(run.trials)]
+      if directions.count == 1 {
+        let best = run.queried.min { losses($0.values)[0] < losses($1.values)[0] }!
+        let tableBest = rows.values.min { losses($0)[0] < losses($1)[0] }!
+        result["best"] = .double(best.values[0])
+        result["architecture"] = .string(best.architecture)
+        result["table_best"] = .double(tableBest[0])
+      } else {
+        let all = rows.values.map(losses)
+        let reference = (0..<directions.count).map { k in all.map { $0[k] }.max()! }
+        let found = run.queried.map { losses($0.values) }
+        let front = paretoFrontIndices(found)
+        result["front"] = .array(front.map { k in
+          .object(["architecture": .string(run.queried[k].architecture), "values": .array(run.queried[k].values.map(JSONValue.double))])
+        })
+        result["hypervolume"] = .double(hypervolume(front.map { found[$0] }, reference: reference))
+        result["table_hypervolume"] = .double(hypervolume(paretoFrontIndices(all).map { all[$0] }, reference: reference))
+      }
+      printJSON(.object(result))
     }
   }
 }

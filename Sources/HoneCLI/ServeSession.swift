@@ -5,9 +5,10 @@ import Hone
 /// One `hone serve` connection: JSON requests in, exactly one JSON response each.
 ///
 /// Requests (`"op"` names the operation; an `"id"` is echoed back):
-/// - `create_study {study, directions|direction, sampler, pruner, seed, acquisition}` →
+/// - `create_study {study, directions|direction, sampler, pruner, seed, acquisition, space}` →
 ///   `{study, directions, created}`; an existing study is loaded, and the sampler and pruner
-///   serve it for the rest of the connection;
+///   serve it for the rest of the connection (`space` for the samplers that need it up front:
+///   grid, rea, predictor);
 /// - `ask {study, space?}` → `{trial, params}` (the space may have `"when"` conditions);
 /// - `suggest {study, trial, space}` → `{trial, params}`: define-by-run suggestions for a
 ///   trial asked on this connection (the values of the names in `space` only);
@@ -150,7 +151,8 @@ final class ServeSession: @unchecked Sendable {
       guard value >= 0 else { throw CLIError("\"seed\" must be an integer ≥ 0, got \(value)") }
       return UInt64(value)
     }
-    let sampler = try SamplerName.make(optionalString(request, "sampler") ?? "tpe", seed: seed, space: nil,
+    let space = try request["space"].map { try ConditionalSpace(json: $0) }
+    let sampler = try SamplerName.make(optionalString(request, "sampler") ?? "tpe", seed: seed, space: space,
                                        acquisition: optionalString(request, "acquisition") ?? "logei")
     let pruner = try PrunerName.make(optionalString(request, "pruner") ?? "nop")
     let (study, created) = try openStudy(name: name, storage: storage, directions: directions, sampler: sampler, pruner: pruner)

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Hone
 
-/// `hone study create|list|show|delete`.
+/// `hone study create|list|show|delete|import|export` (the last two in StudyTransferCommands.swift).
 struct StudyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "study", abstract: "Create, list, show and delete studies.",
-    subcommands: [Create.self, List.self, Show.self, Delete.self])
+    commandName: "study", abstract: "Create, list, show, delete, import and export studies.",
+    subcommands: [Create.self, List.self, Show.self, Delete.self, Import.self, Export.self])
 
   struct Create: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create a study.")

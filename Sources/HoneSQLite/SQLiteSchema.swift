@@ -66,6 +66,19 @@ enum _SQLiteSchema {
   /// The schema version this build writes.
   static var currentVersion: Int { migrations.count }
 
+  /// Checks, without writing, that the file is a Hone database this build can read at its
+  /// current version (for a read-only connection).
+  static func check(_ db: Database, path: String) throws {
+    let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+    let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+    guard applicationID == Self.applicationID else {
+      throw StorageError.notAHoneDatabase("\(path) is not a Hone database; give another path")
+    }
+    guard version == currentVersion else {
+      throw StorageError.newerSchema("\(path) has schema version \(version), and this Hone reads version \(currentVersion) without writing; open it with space to write")
+    }
+  }
+
   /// Checks the file and brings it to the current version, inside the caller's transaction.
   static func prepare(_ db: Database, path: String) throws {
     let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0

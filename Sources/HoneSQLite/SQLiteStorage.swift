@@ -45,21 +45,54 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
     config.busyMode = .timeout(busyTimeout)
     config.label = "hone"
     config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue.uppercased())") }
-    let timeout = busyTimeout
     do {
-      queue = try DatabaseQueue(path: path, configuration: config)
-      try queue.writeWithoutTransaction { db in
-        try db.inTransaction(.immediate) {
-          try _SQLiteSchema.prepare(db, path: path)
-          return .commit
-        }
-        if try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() != "wal" {
-          try db.execute(sql: "PRAGMA journal_mode = WAL")
-        }
-      }
+      queue = try Self.openWritable(path: path, configuration: config)
     } catch {
-      throw SQLiteStorage.translate(error, path: path, busyTimeout: timeout)
+      // On a full disk the shared-memory index of the write-ahead log cannot be created, and
+      // every command would fail, reads included. When the log holds nothing (every commit is
+      // in the main file), the file is read as immutable — no lock, no index, no log — so
+      // reads work, and every write fails with "the disk is full".
+      let log = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+      guard Self.freeBytes(at: path).map({ $0 < Self.fullDiskBytes }) == true, log == 0 else {
+        throw SQLiteStorage.translate(error, path: path, busyTimeout: busyTimeout)
+      }
+      config.readonly = true
+      do {
+        let absolute = URL(fileURLWithPath: path).path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+        queue = try DatabaseQueue(path: "file:\(absolute)?immutable=1", configuration: config)
+        try queue.inDatabase { db in try _SQLiteSchema.check(db, path: path) }
+      } catch {
+        throw SQLiteStorage.translate(error, path: path, busyTimeout: busyTimeout)
+      }
     }
+  }
+
+  /// Opens `path` for reading and writing, bringing its schema up to date in one
+  /// `BEGIN IMMEDIATE` transaction and switching it to write-ahead logging.
+  private static func openWritable(path: String, configuration: Configuration) throws -> DatabaseQueue {
+    let queue = try DatabaseQueue(path: path, configuration: configuration)
+    try queue.writeWithoutTransaction { db in
+      try db.inTransaction(.immediate) {
+        try _SQLiteSchema.prepare(db, path: path)
+        return .commit
+      }
+      if try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() != "wal" {
+        try db.execute(sql: "PRAGMA journal_mode = WAL")
+      }
+    }
+    return queue
+  }
+
+  /// Below this many free bytes, the disk counts as full.
+  static let fullDiskBytes: UInt64 = 1 << 20
+
+  /// The bytes free for unprivileged writes on the file system that holds `path`; nil when
+  /// it cannot be told.
+  static func freeBytes(at path: String) -> UInt64? {
+    var info = statvfs()
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    guard statvfs(folder, &info) == 0 else { return nil }
+    return UInt64(info.f_bavail) * UInt64(info.f_frsize)
   }
 
   /// Runs `body` in one `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so
@@ -88,6 +121,11 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
   /// SQLite's errors as `StorageError`s that say what to do; Hone's own errors pass through.
   static func translate(_ error: Error, path: String, busyTimeout: Double) -> Error {
     guard let error = error as? DatabaseError else { return error }
+    let full = [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode)
+      && freeBytes(at: path).map { $0 < fullDiskBytes } == true
+    if error.resultCode == .SQLITE_FULL || full {
+      return StorageError.diskFull("the disk that holds \(path) is full (\(freeBytes(at: path) ?? 0) bytes free); free some space and try again — nothing was written")
+    }
     switch error.resultCode {
     case .SQLITE_BUSY, .SQLITE_LOCKED:
       return StorageError.locked("database \(path) stayed locked by another process for \(busyTimeout) s; try again, or raise ?timeout= in the storage URL")

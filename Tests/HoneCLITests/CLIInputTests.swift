@@ -132,3 +132,41 @@ import Hone
     #expect(r.status == 1 && r.stderr.contains("schema version -1"), "\(r.status) \(r.stderr)")
   }
 }
+
+/// A full disk: writes say so, and reads keep working. Runs on a small tmpfs, which needs
+/// root to mount (CI runs as root).
+@Suite(.enabled(if: geteuid() == 0, "mounting a small tmpfs for the full-disk test needs root"))
+struct FullDiskTests {
+  @Test func writesSayTheDiskIsFullAndReadsWork() throws {
+    let hone = try CLIRunner()
+    let mount = hone.folder.appendingPathComponent("small")
+    try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+    func run(_ tool: String, _ args: [String]) throws -> Int32 {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: tool)
+      p.arguments = args
+      p.standardError = FileHandle.nullDevice
+      try p.run()
+      p.waitUntilExit()
+      return p.terminationStatus
+    }
+    try #require(try run("/bin/mount", ["-t", "tmpfs", "-o", "size=512k", "tmpfs", mount.path]) == 0, "mount a tmpfs")
+    defer { _ = try? run("/bin/umount", [mount.path]) }
+    let storage = "sqlite:///small/hone.db"
+    let space = #"{"x": {"type": "float", "low": 0, "high": 1}}"#
+    _ = try hone("study", "create", "--study", "s", "--storage", storage)
+    _ = try hone("ask", "--study", "s", "--storage", storage, "--space", space)
+    _ = try hone("tell", "--study", "s", "--storage", storage, "--trial", "0", "--value", "0.5")
+    _ = try hone("ask", "--study", "s", "--storage", storage, "--space", space)
+    // Fill the disk.
+    _ = try run("/bin/dd", ["if=/dev/zero", "of=\(mount.path)/fill", "bs=4096"])
+    for args in [["ask", "--study", "s", "--space", space], ["study", "create", "--study", "t"], ["tell", "--study", "s", "--trial", "1", "--value", "1"]] {
+      let r = try hone.run(args + ["--storage", storage])
+      #expect(r.status == 1 && r.stderr.contains("is full") && r.stderr.contains("nothing was written"), "\(args): \(r.stderr)")
+    }
+    let best = try hone("best", "--study", "s", "--storage", storage)
+    #expect(best.status == 0 && best.stdout.contains(#""values":[0.5]"#), "\(best.stderr)")
+    #expect(try hone("trials", "--study", "s", "--storage", storage).stdout.contains(#""state":"complete""#))
+    #expect(try hone("study", "list", "--storage", storage).status == 0)
+  }
+}

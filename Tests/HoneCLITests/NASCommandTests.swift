@@ -45,4 +45,44 @@ import Testing
     #expect(missing.status != 0 && missing.stderr.contains("no column 'nope'"))
     #expect(try hone("nas", "search", "--table", "absent.csv").status != 0)
   }
+
+  /// Any table: parameter columns (strings and numbers) and metric columns, one objective or
+  /// two (the Pareto front found, with its hypervolume beside the table's), with every method.
+  @Test func searchAnyTableForOneOrTwoObjectives() throws {
+    let hone = try CLIRunner()
+    // error = (lr − 0.01)² + width penalty, size = width: a trade-off between the two.
+    var rows = ["opt,lr,width,error,size"]
+    for opt in ["sgd", "adam", "lion"] {
+      for lr in [0.001, 0.003, 0.01, 0.03, 0.1] {
+        for width in [16, 32, 64, 128, 256, 512] {
+          let error = abs(log10(lr) + 2) + (opt == "adam" ? 0 : 0.5) + 64 / Double(width)
+          rows.append("\(opt),\(lr),\(width),\(error),\(width)")
+        }
+      }
+    }
+    try rows.joined(separator: "\r\n").write(to: hone.folder.appendingPathComponent("g.csv"), atomically: true, encoding: .utf8)
+    let parameters = ["--parameter", "opt", "--parameter", "lr", "--parameter", "width"]
+    for method in ["random", "rea", "predictor", "tpe", "gp"] {
+      let one = try hone.run(["nas", "search", "--table", "g.csv", "--objective", "error", "--direction", "minimize",
+                              "--method", method, "--queries", "30", "--seed", "2"] + parameters)
+      #expect(one.status == 0, "\(method): \(one.stderr)")
+      let summary = try #require(try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any])
+      #expect(summary["table_best"] as? Double == 0.125)
+      #expect((summary["best"] as? Double ?? 9) <= 1, "\(method): \(summary)")
+    }
+    let two = try hone.run(["nas", "search", "--table", "g.csv", "--objective", "error", "--direction", "minimize",
+                            "--objective", "size", "--direction", "minimize", "--method", "predictor", "--queries", "40"] + parameters)
+    #expect(two.status == 0, "\(two.stderr)")
+    let pareto = try #require(try JSONSerialization.jsonObject(with: Data(two.stdout.utf8)) as? [String: Any])
+    let front = try #require(pareto["front"] as? [[String: Any]])
+    #expect(!front.isEmpty && front.allSatisfy { ($0["values"] as? [Double])?.count == 2 })
+    let found = try #require(pareto["hypervolume"] as? Double), best = try #require(pareto["table_hypervolume"] as? Double)
+    #expect(found > 0.5 * best && found <= best + 1e-9, "\(found) of \(best)")
+    for (args, message) in [(["--objective", "error"], "--parameter"),
+                            (["--objective", "error", "--objective", "size", "--direction", "minimize"] + parameters, "one --direction per --objective"),
+                            (["--objective", "error", "--parameter", "nope"], "no column 'nope'")] {
+      let r = try hone.run(["nas", "search", "--table", "g.csv"] + args)
+      #expect(r.status != 0 && r.stderr.contains(message), "\(args): \(r.stderr)")
+    }
+  }
 }

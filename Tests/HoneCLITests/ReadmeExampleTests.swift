@@ -98,3 +98,45 @@ import Hone
     #expect(g.scalars == [2, 4, 6])
   }
 }
+
+/// The README's command-line quick start, run line by line as a shell user would (from a
+/// folder that holds `examples/`); every line must succeed.
+@Suite(.enabled(if: Examples.python != nil, "python3 is not on PATH: the README's tune line runs examples/train.py"))
+struct ReadmeCommandLineTests {
+  static func lines() throws -> [String] {
+    let readme = try String(contentsOf: Examples.folder.deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+    let section = try #require(readme.range(of: "## Quick start: the command line\n\n```\n"))
+    let block = readme[section.upperBound...].prefix { _ in true }
+    let end = try #require(block.range(of: "```"))
+    return block[..<end.lowerBound].split(separator: "\n").map { line in
+      // A comment starts at "  # " (two spaces, so "#" inside an argument is safe).
+      String(line.range(of: "  # ").map { line[..<$0.lowerBound] } ?? line[...]).trimmingCharacters(in: .whitespaces)
+    }
+  }
+
+  @Test func everyLineRuns() throws {
+    let hone = try CLIRunner()
+    try FileManager.default.createSymbolicLink(at: hone.folder.appendingPathComponent("examples"), withDestinationURL: Examples.folder)
+    let lines = try Self.lines()
+    #expect(lines.count >= 15 && lines.allSatisfy { $0.hasPrefix("hone ") })
+    for line in lines {
+      let shell = Process()
+      shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+      // The training line is shortened; everything else runs as printed.
+      shell.arguments = ["-c", line.replacingOccurrences(of: "--epochs 30", with: "--epochs 2")]
+      shell.currentDirectoryURL = hone.folder
+      var environment = ProcessInfo.processInfo.environment
+      environment["PATH"] = CLIRunner.binary.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
+      environment["HONE_STORAGE"] = nil
+      shell.environment = environment
+      shell.standardInput = FileHandle.nullDevice
+      let err = Pipe()
+      shell.standardOutput = FileHandle.nullDevice
+      shell.standardError = err
+      try shell.run()
+      let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      shell.waitUntilExit()
+      #expect(shell.terminationStatus == 0, "\(line): \(message)")
+    }
+  }
+}

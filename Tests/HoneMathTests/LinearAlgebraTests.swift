@@ -61,4 +61,15 @@ import Testing
     #expect(dominates([1, 1], [1, 2]))
     #expect(!dominates([1, 1], [1, 1]))
   }
+
+  /// The filter finds exactly the first front of the full non-dominated sort, ties included.
+  @Test(arguments: [2, 3, 4])
+  func paretoFrontMatchesTheFirstFront(objectives m: Int) {
+    var rng = SeededRNG(seed: UInt64(m))
+    for _ in 0..<20 {
+      // Values on a coarse grid, so that ties and duplicates occur.
+      let points = (0..<200).map { _ in (0..<m).map { _ in Double(rng.nextInt(below: 12)) } }
+      #expect(paretoFrontIndices(points) == nondominatedFronts(points)[0])
+    }
+  }
 }

@@ -11,7 +11,8 @@ import Testing
 
   /// The fused kernel and the chain of transformations agree within a few ulps at the
   /// parameters' scale (max(|p|, 1)) over 20 steps on random data: same formula, different
-  /// operation order. Decoupled weight decay differs more (up to ~20 ulps): the fused kernel
+  /// operation order (SGD's chain rounds as its kernel does, so it agrees bit for bit).
+  /// Decoupled weight decay differs more (up to ~20 ulps): the fused kernel
   /// multiplies by (1 − lr·λ) rounded to float32, as torch does, the chain adds −lr·λ·p.
   @Test(arguments: Optimizers.all.filter { $0.makeChained != nil })
   func fusedAndChainedAgree(entry: Optimizers.Entry) throws {

@@ -10,8 +10,18 @@ public func dominates(_ a: [Double], _ b: [Double]) -> Bool {
 }
 
 /// The indices of the non-dominated points (the Pareto front) under minimization, in input
-/// order; duplicates of a front point are all kept. The first front of `nondominatedFronts`
+/// order; duplicates of a front point are all kept — the first front of `nondominatedFronts`
 /// (Deb et al. 2002, "A fast and elitist multiobjective genetic algorithm: NSGA-II").
+///
+/// Found without sorting the other fronts: the points are visited in lexicographic order, so
+/// none can be dominated by a later one, and each is kept when no kept point dominates it
+/// (Kung, Luccio & Preparata 1975's filter). O(n log n + n·f·m) for n points, f on the front.
 public func paretoFrontIndices(_ points: [[Double]]) -> [Int] {
-  nondominatedFronts(points).first ?? []
+  let order = points.indices.sorted { a, b in
+    for (x, y) in zip(points[a], points[b]) where x != y { return x < y }
+    return a < b
+  }
+  var front: [Int] = []
+  for i in order where !front.contains(where: { dominates(points[$0], points[i]) }) { front.append(i) }
+  return front.sorted()
 }

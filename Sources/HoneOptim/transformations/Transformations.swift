@@ -19,6 +19,10 @@ public struct Scale<Scalar: OptimizerScalar>: GradientTransformation {
 
 /// u ← −lr(t) · u: the last part of every optimizer chain (optax `scale_by_learning_rate`).
 /// A negative or non-finite rate at a step is an error, never a silent wrong step.
+///
+/// Applied to parameters (alone, or as the last part of a `Chain`), the scaling and the
+/// addition round once: p ← p − lr(t)·u as one fused multiply-add, as torch's
+/// `p.add_(u, alpha=-lr)` computes on CPU and as the fused kernels do.
 public struct ScaleByLearningRate<Scalar: OptimizerScalar>: GradientTransformation {
   /// The rate per step.
   public let learningRate: Schedule
@@ -34,6 +38,19 @@ public struct ScaleByLearningRate<Scalar: OptimizerScalar>: GradientTransformati
     for i in updates.indices { updates[i] = f * updates[i] }
     state.step += 1
   }
+  /// Implements `Optimizer._step`: p ← p − lr(t)·g with one rounding.
+  public func _step(params: UnsafeMutableBufferPointer<Scalar>, grads: UnsafeMutableBufferPointer<Scalar>,
+                    state: inout OptimizerState<Scalar>) throws {
+    try apply(grads, to: params, state: &state)
+  }
+  /// p ← p − lr(t)·u, each element as one fused multiply-add; advances the state like `update`.
+  func apply(_ updates: UnsafeMutableBufferPointer<Scalar>, to params: UnsafeMutableBufferPointer<Scalar>,
+             state: inout OptimizerState<Scalar>) throws {
+    let lr = try _LearningRate.at(state.step, learningRate)
+    let f = Scalar(-lr)
+    for i in 0..<params.count { params[i] = params[i].addingProduct(f, updates[i]) }
+    state.step += 1
+  }
 }
 
 enum _LearningRate {
@@ -47,7 +64,8 @@ enum _LearningRate {
   }
 }
 
-/// u ← u + λ·p (L2 penalty before the moments, or decoupled weight decay after them).
+/// u ← u + λ·p (L2 penalty before the moments, or decoupled weight decay after them), with
+/// one rounding, as torch's `u.add(p, alpha=λ)` and the fused SGD kernel compute it.
 public struct AddDecayedWeights<Scalar: OptimizerScalar>: GradientTransformation {
   /// λ.
   public let weightDecay: Double
@@ -62,13 +80,14 @@ public struct AddDecayedWeights<Scalar: OptimizerScalar>: GradientTransformation
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
     let wd = Scalar(weightDecay)
-    if wd != 0 { for i in updates.indices { updates[i] = updates[i] + wd * params[i] } }
+    if wd != 0 { for i in updates.indices { updates[i] = updates[i].addingProduct(wd, params[i]) } }
     state.step += 1
   }
 }
 
 /// Momentum as torch's SGD keeps it: b ← u on the first step, else μ·b + (1 − τ)·u; then
-/// u ← u + μ·b (Nesterov) or u ← b.
+/// u ← u + μ·b (Nesterov) or u ← b. Rounded as torch's `b.mul_(μ).add_(u, alpha=1-τ)` and
+/// `u.add(b, alpha=μ)`: μ·b rounded, then each addition of a product as one fused multiply-add.
 public struct Trace<Scalar: OptimizerScalar>: GradientTransformation {
   /// μ.
   public let momentum: Double
@@ -93,9 +112,9 @@ public struct Trace<Scalar: OptimizerScalar>: GradientTransformation {
     let first = state.step == 0
     state.withBuffer(0) { b in
       for i in updates.indices {
-        let bi = first ? updates[i] : mu * b[i] + keep * updates[i]
+        let bi = first ? updates[i] : (mu * b[i]).addingProduct(keep, updates[i])
         b[i] = bi
-        updates[i] = nesterov ? updates[i] + mu * bi : bi
+        updates[i] = nesterov ? updates[i].addingProduct(mu, bi) : bi
       }
     }
     state.step += 1

@@ -127,6 +127,8 @@ public enum StorageError: Error, Equatable, CustomStringConvertible, Sendable {
   case newerSchema(String)
   /// The database stayed locked by another process past the busy timeout.
   case locked(String)
+  /// The disk that holds the database is full: nothing was written; reads still work.
+  case diskFull(String)
   /// Any other failure of the backend, with its message.
   case backend(String)
 
@@ -135,7 +137,7 @@ public enum StorageError: Error, Equatable, CustomStringConvertible, Sendable {
     switch self {
     case .studyNotFound(let m), .studyExists(let m), .trialNotFound(let m), .trialFinished(let m),
          .invalidArgument(let m), .invalidURL(let m), .databaseNotFound(let m), .notAHoneDatabase(let m), .newerSchema(let m),
-         .locked(let m), .backend(let m):
+         .locked(let m), .diskFull(let m), .backend(let m):
       return m
     }
   }

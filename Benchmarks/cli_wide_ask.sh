@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Wide spaces from the command line: the time of one `hone ask` (TPE) of P float parameters
+# when the study holds 1, 10 and 100 trials of them, beside Optuna's ask on the same SQLite
+# work (Benchmarks/peers/optuna_wide_ask.py); then `hone tune` reading a 50 MB output line.
+# Usage: Benchmarks/cli_wide_ask.sh [P]   (needs .build/release/hone: make release)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+params="${1:-20000}"
+hone="$root/.build/release/hone"
+python="$("$root/Benchmarks/peers/setup.sh" | tail -n 1)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+python3 -c "import json; print(json.dumps({f'p{i}': {'type': 'float', 'low': 0, 'high': 1} for i in range($params)}))" > space.json
+"$hone" study create --study wide >/dev/null
+built=0
+for checkpoint in 1 10 100; do
+  while [ "$built" -lt "$checkpoint" ]; do
+    "$hone" ask --study wide --space-file space.json --sampler random --seed "$built" >/dev/null
+    "$hone" tell --study wide --trial "$built" --value "$((built % 7))" >/dev/null
+    built=$((built + 1))
+  done
+  start=$(date +%s.%N)
+  "$hone" ask --study wide --space-file space.json --seed 1 >/dev/null
+  end=$(date +%s.%N)
+  "$hone" tell --study wide --trial "$built" --value 0 >/dev/null
+  built=$((built + 1))
+  python3 -c "import json; print(json.dumps({'tool': 'hone', 'params': $params, 'trials': $checkpoint, 'seconds': round($end - $start, 3)}))"
+done
+"$python" "$root/Benchmarks/peers/optuna_wide_ask.py" --params "$params" --checkpoints 1,10,100
+
+# A 50 MB line without a newline, then the result: linear reading, bounded memory.
+start=$(date +%s.%N)
+/usr/bin/time -f '{"tool": "hone", "tune_50mb_line_max_rss_kb": %M}' "$hone" tune --study line --space '{"x": {"type": "float", "low": 0, "high": 1}}' --trials 1 -- \
+  python3 -c "import sys; sys.stdout.write('y' * 50_000_000); print(); print('hone: value=1')" >/dev/null 2>rss.txt
+end=$(date +%s.%N)
+tail -n 1 rss.txt
+python3 -c "print('{\"tool\": \"hone\", \"tune_50mb_line_seconds\": %.2f}' % ($end - $start))"
