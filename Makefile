@@ -7,7 +7,7 @@ APT_PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev
 PYTHON ?= python3
 VENV := .venv-test
 
-.PHONY: demo test bench deps browser pydeps build release clean
+.PHONY: demo test bench fuzz deps browser pydeps build release clean
 
 # Installs the system libraries Hone links (OpenBLAS and LAPACKE) when they are missing.
 deps:
@@ -64,6 +64,23 @@ test: deps browser pydeps
 bench: deps
 	$(SWIFT) build -c release --product hone --product StorageBenchmark --product OptimizerBenchmark --product PruningBenchmark --product SamplerBenchmark --product TrainingBenchmark --product BayesBenchmark --product NASBenchmark
 	Benchmarks/run.sh
+
+# Coverage-guided fuzzing of the parsers that read outside input (FuzzTarget): each target
+# runs FUZZ_SECONDS under libFuzzer, growing Fuzz/corpus/<target>/; a crash is saved in
+# Fuzz/crashes/<target>/ (add it to the corpus: make test replays the corpus).
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= json space serve storage-url csv safetensors optimizer-state
+fuzz: deps
+	$(SWIFT) build -c release --product HoneFuzz --build-path .build-fuzz \
+	  -Xswiftc -sanitize=fuzzer -Xswiftc -DHONE_LIBFUZZER -Xswiftc -parse-as-library
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p Fuzz/corpus/$$t Fuzz/crashes/$$t; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  HONE_FUZZ_TARGET=$$t .build-fuzz/release/HoneFuzz Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 -artifact_prefix=Fuzz/crashes/$$t/ \
+	    2>Fuzz/crashes/$$t/log.txt || { tail -40 Fuzz/crashes/$$t/log.txt; exit 1; }; \
+	  grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" Fuzz/crashes/$$t/log.txt | tail -3; \
+	done
 
 clean:
 	rm -rf .build

@@ -41,9 +41,13 @@ let package = Package(
     .target(name: "HoneReport", dependencies: ["HoneTune"]),
     .target(name: "HoneNAS", dependencies: ["HoneTune", "HoneNN", "HoneMath"]),
     .target(name: "Hone", dependencies: ["HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN", "HoneReport", "HoneNAS"]),
-    .executableTarget(
-      name: "HoneCLI",
+    .target(
+      name: "HoneCLIKit",
       dependencies: ["Hone", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(name: "HoneCLI", dependencies: ["HoneCLIKit"]),
+    // The fuzz driver: replays inputs in a normal build; with `make fuzz` (-sanitize=fuzzer
+    // -D HONE_LIBFUZZER) it is libFuzzer's target.
+    .executableTarget(name: "HoneFuzz", dependencies: ["HoneCLIKit"], path: "Fuzz/HoneFuzz"),
     .executableTarget(
       name: "OptimizerBenchmark",
       dependencies: ["HoneOptim", "HoneMath", "CHoneKernels"],
@@ -82,7 +86,7 @@ let package = Package(
     .testTarget(name: "HoneNASTests", dependencies: ["HoneNAS", "HoneTune", "HoneNN", "HoneMath"]),
     .testTarget(name: "HoneReportTests", dependencies: ["HoneReport", "HoneTune", "CZlib"]),
     .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune"]),
-    .testTarget(name: "HoneCLITests", dependencies: ["Hone", "HoneCLI", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
+    .testTarget(name: "HoneCLITests", dependencies: ["Hone", "HoneCLIKit", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

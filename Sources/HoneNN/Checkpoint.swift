@@ -93,3 +93,11 @@ extension Data {
     return tensors
   }
 }
+
+extension Tensor where Scalar == Float {
+  /// The float32 tensors of safetensors bytes, by name — what `Module.load(from:)` reads;
+  /// `NNError.badFile` for anything else.
+  public static func safetensors(_ data: Data) throws -> [String: Tensor<Float>] {
+    try Data.safetensors(data, name: "the safetensors data")
+  }
+}

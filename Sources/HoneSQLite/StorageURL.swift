@@ -9,10 +9,28 @@ import HoneTune
 /// - query options for SQLite: `?timeout=SECONDS` (busy timeout, default 60) and
 ///   `synchronous=normal|full` (default normal).
 public enum StorageURL {
+  /// What a storage URL names, parsed and checked; nothing is opened.
+  public enum Location: Equatable, Sendable {
+    /// `memory:`.
+    case memory
+    /// An SQLite file with its busy timeout (seconds) and durability.
+    case sqlite(path: String, busyTimeout: Double, durability: SQLiteStorage.Durability)
+  }
+
   /// The storage the URL names; `StorageError.invalidURL` says which forms are accepted.
   /// With `create: false`, a missing SQLite file is an error instead of a new database.
   public static func open(_ url: String, create: Bool = true) throws -> any Storage {
-    if url == "memory:" || url == "memory://" { return InMemoryStorage() }
+    switch try parse(url) {
+    case .memory: return InMemoryStorage()
+    case .sqlite(let path, let busyTimeout, let durability):
+      return try SQLiteStorage(path: path, busyTimeout: busyTimeout, durability: durability, create: create)
+    }
+  }
+
+  /// Parses a storage URL without touching any file; `StorageError.invalidURL` says which
+  /// forms are accepted.
+  public static func parse(_ url: String) throws -> Location {
+    if url == "memory:" || url == "memory://" { return .memory }
     let prefix = "sqlite:///"
     guard url.hasPrefix(prefix) else {
       throw StorageError.invalidURL("unknown storage URL '\(url)'; use sqlite:///relative.db, sqlite:////absolute/path.db or memory:")
@@ -33,7 +51,9 @@ public enum StorageURL {
     for (key, value) in options {
       switch key {
       case "timeout":
-        guard let t = Double(value), t >= 0 else { throw StorageError.invalidURL("timeout must be a number of seconds, got '\(value)'") }
+        guard let t = Double(value), t >= 0, t <= 1e9 else {
+          throw StorageError.invalidURL("timeout must be a number of seconds from 0 to 1e9, got '\(value)'")
+        }
         busyTimeout = t
       case "synchronous":
         guard let d = SQLiteStorage.Durability(rawValue: value.lowercased()) else {
@@ -44,7 +64,6 @@ public enum StorageURL {
         throw StorageError.invalidURL("unknown option '\(key)' in '\(url)'; known: timeout, synchronous")
       }
     }
-    return try SQLiteStorage(path: rest.removingPercentEncoding ?? rest, busyTimeout: busyTimeout, durability: durability,
-                             create: create)
+    return .sqlite(path: rest.removingPercentEncoding ?? rest, busyTimeout: busyTimeout, durability: durability)
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import HoneCLI
+@testable import HoneCLIKit
 
 /// `LineSplitter`: linear work and bounded memory whatever the line lengths.
 @Suite struct LineSplitterTests {

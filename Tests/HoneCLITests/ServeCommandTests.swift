@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `hone serve --stdio`: the JSON-lines protocol, directly and through examples/hone_client.py.
+/// `hone serve --stdio`: the JSON-lines protocol, line by line.
 @Suite struct ServeCommandTests {
   func serve(_ hone: CLIRunner, _ lines: [String], storage: String = "sqlite:///s.db") throws -> [[String: Any]] {
     try serve(hone, input: Data((lines.joined(separator: "\n") + "\n").utf8), storage: storage)

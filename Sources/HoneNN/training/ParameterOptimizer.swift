@@ -41,21 +41,28 @@ public struct ParameterOptimizer {
   /// One sharpness-aware step (SAM, Foret et al. 2021; ASAM, Kwon et al. 2021 with
   /// `adaptive`): with g the gradient at w over all parameters, move to w + e where
   /// e = ρ·g/(‖g‖ + 10⁻¹²) (ASAM: e = ρ·w²·g/(‖|w|·g‖ + 10⁻¹²)), take the gradient there with
-  /// `recompute` (which re-evaluates the loss), restore w and step with that gradient.
+  /// `recompute` (which re-evaluates the loss), restore w and step with that gradient. The
+  /// norm, scale and perturbation are HoneOptim's `SharpnessAwarePerturbation`: float32
+  /// arithmetic rounded as torch rounds it (per-tensor norms, then the norm of the norms).
   public mutating func sharpnessAwareStep(rho: Double, adaptive: Bool = false, gradients: ModuleGradients,
                                           recompute: () throws -> ModuleGradients) throws {
-    var squares = 0.0
+    var norms: [Float] = []
     for (name, parameter) in parameters {
       guard let g = gradients[name] else { continue }
-      let s = adaptive ? parameter.value.abs() * g : g
-      squares += Double(s.squared().sum().scalar)
+      norms.append(parameter.value.withUnsafeBufferPointer { w in
+        g.withUnsafeBufferPointer { gb in SharpnessAwarePerturbation.norm(params: w, grads: gb, adaptive: adaptive) }
+      })
     }
-    let scale = Float(rho / (squares.squareRoot() + 1e-12))
+    guard !norms.isEmpty else { return try step(recompute()) }
+    let scale = SharpnessAwarePerturbation.scale(rho: rho, norm: SharpnessAwarePerturbation.norm(ofNorms: norms))
     let saved = parameters.map(\.parameter.value)
     for (name, parameter) in parameters {
       guard let g = gradients[name] else { continue }
-      let w = parameter.value
-      parameter.value = w + (adaptive ? w * w * g : g) * scale
+      var w = parameter.value
+      w.withUnsafeMutableBufferPointer { wb in
+        g.withUnsafeBufferPointer { gb in SharpnessAwarePerturbation.perturb(wb, grads: gb, scale: scale, adaptive: adaptive) }
+      }
+      parameter.value = w
     }
     let perturbed = try recompute()
     for ((_, parameter), value) in zip(parameters, saved) { parameter.value = value }

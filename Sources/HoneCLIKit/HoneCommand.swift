@@ -2,10 +2,14 @@ import ArgumentParser
 import Foundation
 import Hone
 
-/// `hone`: studies, trials and search from the shell.
-@main
-struct HoneCommand: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(
+/// `hone`: studies, trials and search from the shell. The `hone` executable runs
+/// `HoneCommand.main()`.
+public struct HoneCommand: AsyncParsableCommand {
+  /// A command with nothing parsed yet (ArgumentParser fills it in).
+  public init() {}
+
+  /// The subcommands and the help text.
+  public static let configuration = CommandConfiguration(
     commandName: "hone",
     abstract: "Hone: hyperparameter search and optimizers for neural networks.",
     discussion: """

@@ -1,0 +1,35 @@
+import Foundation
+import HoneCLIKit
+
+#if HONE_LIBFUZZER
+/// libFuzzer's entry: the target named by `$HONE_FUZZ_TARGET`.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+  FuzzDriver.target.run(Data(bytes: bytes, count: count))
+  return 0
+}
+
+enum FuzzDriver {
+  static let target: FuzzTarget = {
+    let name = ProcessInfo.processInfo.environment["HONE_FUZZ_TARGET"] ?? ""
+    guard let target = FuzzTarget(rawValue: name) else {
+      fatalError("set HONE_FUZZ_TARGET to one of \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return target
+  }()
+}
+#else
+/// Without libFuzzer: `HoneFuzz TARGET FILE…` runs each file through the target once, as
+/// libFuzzer would (to reproduce a crash with a normal build).
+@main
+enum FuzzReplay {
+  static func main() throws {
+    let arguments = CommandLine.arguments.dropFirst()
+    guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
+      FileHandle.standardError.write(Data("usage: HoneFuzz TARGET FILE…; targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
+      exit(64)
+    }
+    for path in arguments.dropFirst() { target.run(try Data(contentsOf: URL(fileURLWithPath: path))) }
+  }
+}
+#endif
