@@ -44,7 +44,8 @@ let package = Package(
     .target(
       name: "HoneCLIKit",
       dependencies: ["Hone", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-    .executableTarget(name: "HoneCLI", dependencies: ["HoneCLIKit"]),
+    .executableTarget(
+      name: "HoneCLI", dependencies: ["HoneCLIKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     // The fuzz driver: replays inputs in a normal build; with `make fuzz` (-sanitize=fuzzer
     // -D HONE_LIBFUZZER) it is libFuzzer's target.
     .executableTarget(name: "HoneFuzz", dependencies: ["HoneCLIKit"], path: "Fuzz/HoneFuzz"),

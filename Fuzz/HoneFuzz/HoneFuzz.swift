@@ -9,6 +9,20 @@ public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   return 0
 }
 
+/// libFuzzer's driver, for a program that has its own `main` (as a SwiftPM executable does).
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+/// The executable's entry (SwiftPM links `main` to `<module>_main`): hands over to libFuzzer.
+@_cdecl("HoneFuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+  var count = argc
+  var arguments = argv
+  return runFuzzerDriver(&count, &arguments) { bytes, length in fuzzOneInput(bytes, length) }
+}
+
 enum FuzzDriver {
   static let target: FuzzTarget = {
     let name = ProcessInfo.processInfo.environment["HONE_FUZZ_TARGET"] ?? ""

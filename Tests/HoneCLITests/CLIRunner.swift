@@ -32,8 +32,39 @@ final class CLIRunner: Sendable {
 
   /// Runs `hone args…` with `environment` added to this process's, and waits for it.
   func run(_ args: [String], environment: [String: String] = [:]) throws -> Result {
+    try Self.run(Self.binary, args, in: folder, environment: environment)
+  }
+
+  /// Starts `hone args…` in the background, its output discarded (for signal tests).
+  func start(_ args: [String]) throws -> Process {
     let process = Process()
     process.executableURL = Self.binary
+    process.arguments = args
+    process.currentDirectoryURL = folder
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
+  /// The process id a command wrote (`echo $$ > file`) into `file` of the folder, once the
+  /// line is complete; nil after a minute.
+  func pid(writtenTo file: String) -> pid_t? {
+    let path = folder.appendingPathComponent(file).path
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline {
+      if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n") {
+        return pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+      }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    return nil
+  }
+
+  /// Runs `executable args…` in `folder` with `environment` added, and waits for it.
+  static func run(_ executable: URL, _ args: [String], in folder: URL, environment: [String: String] = [:]) throws -> Result {
+    let process = Process()
+    process.executableURL = executable
     process.arguments = args
     if !environment.isEmpty {
       process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }

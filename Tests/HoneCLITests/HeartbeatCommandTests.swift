@@ -58,25 +58,16 @@ import Hone
   @Test func killedTuneRunsAreCleanedUpByTheNextAsk() throws {
     let hone = try CLIRunner()
     try create(hone)
-    let process = Process()
-    process.executableURL = CLIRunner.binary
-    process.currentDirectoryURL = hone.folder
-    process.arguments = ["tune", "--study", "h", "--space", Self.space, "--trials", "1", "--",
-                         "sh", "-c", "echo $$ > child.pid; sleep 60"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let pidFile = hone.folder.appendingPathComponent("child.pid").path
-    #expect(TuneHardeningTests.wait(60) { ((try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? "").hasSuffix("\n") })
+    let process = try hone.start(["tune", "--study", "h", "--space", Self.space, "--trials", "1", "--",
+                                  "sh", "-c", "echo $$ > child.pid; sleep 60"])
+    let child = try #require(hone.pid(writtenTo: "child.pid"))
     // Alive and beating past the grace: not stale.
     Thread.sleep(forTimeInterval: Self.grace + 0.5)
     _ = try hone("ask", "--study", "h", "--space", Self.space)
     #expect(try trials(hone)[0]["state"] == "running", "a live tune's trial is kept")
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
-    if let child = pid_t(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) {
-      kill(-child, SIGKILL)  // its command runs on under init: the test ends it
-    }
+    kill(-child, SIGKILL)  // its command runs on under init: the test ends it
     Thread.sleep(forTimeInterval: Self.grace + 0.5)
     _ = try hone("ask", "--study", "h", "--space", Self.space)
     let all = try trials(hone)

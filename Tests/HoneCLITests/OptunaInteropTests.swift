@@ -16,21 +16,9 @@ enum OptunaPython {
 
   /// Runs `Fixtures/<script> args…` in `folder`; its stdout, or an error with its stderr.
   static func run(_ script: String, _ args: [String], in folder: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path!)
-    process.arguments = [fixtures.appendingPathComponent(script).path] + args
-    process.currentDirectoryURL = folder
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw CLIRunnerError("\(script) \(args) failed: \(String(decoding: stderr, as: UTF8.self))")
-    }
-    return String(decoding: stdout, as: UTF8.self)
+    let result = try CLIRunner.run(URL(fileURLWithPath: path!), [fixtures.appendingPathComponent(script).path] + args, in: folder)
+    guard result.status == 0 else { throw CLIRunnerError("\(script) \(args) failed: \(result.stderr)") }
+    return result.stdout
   }
 
   /// A study as Optuna reads it (`optuna_read_study.py`), continued by `more` trials.

@@ -36,17 +36,9 @@ import Hone
   /// their trials failed, exit 128 + 1.
   @Test func hangUpEndsTheRunCleanly() throws {
     let hone = try CLIRunner()
-    let process = Process()
-    process.executableURL = CLIRunner.binary
-    process.currentDirectoryURL = hone.folder
-    process.arguments = ["tune", "--study", "t", "--space", Self.space, "--trials", "3", "--",
-                         "sh", "-c", "echo $$ > pid-{trial}; sleep 30"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let pidFile = hone.folder.appendingPathComponent("pid-0").path
-    #expect(Self.wait(60) { FileManager.default.fileExists(atPath: pidFile) && ((try? String(contentsOfFile: pidFile, encoding: .utf8))?.hasSuffix("\n") ?? false) })
-    let child = pid_t(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))!
+    let process = try hone.start(["tune", "--study", "t", "--space", Self.space, "--trials", "3", "--",
+                                  "sh", "-c", "echo $$ > pid-{trial}; sleep 30"])
+    let child = try #require(hone.pid(writtenTo: "pid-0"))
     kill(process.processIdentifier, SIGHUP)
     process.waitUntilExit()
     #expect(process.terminationStatus == 128 + SIGHUP)
@@ -67,8 +59,7 @@ import Hone
     #expect(Date().timeIntervalSince(started) < 15, "the trial waited for the background process")
     let all = try trials(hone)
     #expect(all.first?["state"] == "complete" && all.first?["values"] == .array([.double(0.5)]))
-    let background = pid_t(try String(contentsOfFile: hone.folder.appendingPathComponent("bg.pid").path, encoding: .utf8)
-      .trimmingCharacters(in: .whitespacesAndNewlines))!
+    let background = try #require(hone.pid(writtenTo: "bg.pid"))
     #expect(Self.wait(5) { !Self.alive(background) }, "the background process outlived its trial")
   }
 
