@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Wide spaces from the command line: the time of one `hone ask` (TPE) of P float parameters
 # when the study holds 1, 10 and 100 trials of them, beside Optuna's ask on the same SQLite
-# work (Benchmarks/peers/optuna_wide_ask.py); then `hone tune` reading a 50 MB output line.
-# Usage: Benchmarks/cli_wide_ask.sh [P]   (needs .build/release/hone: make release)
+# work (Benchmarks/peers/optuna_wide_ask.py) at the checkpoints given for it (Optuna needs
+# over a minute per ask at 20,000 parameters); then `hone tune` reading a 50 MB output line.
+# Usage: Benchmarks/cli_wide_ask.sh [P] [OPTUNA_CHECKPOINTS]   (needs .build/release/hone: make release)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 params="${1:-20000}"
+optuna_checkpoints="${2:-1}"
 hone="$root/.build/release/hone"
 python="$("$root/Benchmarks/peers/setup.sh" | tail -n 1)"
 work="$(mktemp -d)"
@@ -27,7 +29,7 @@ for checkpoint in 1 10 100; do
   built=$((built + 1))
   python3 -c "import json; print(json.dumps({'tool': 'hone', 'params': $params, 'trials': $checkpoint, 'seconds': round($end - $start, 3)}))"
 done
-"$python" "$root/Benchmarks/peers/optuna_wide_ask.py" --params "$params" --checkpoints 1,10,100
+"$python" "$root/Benchmarks/peers/optuna_wide_ask.py" --params "$params" --checkpoints "$optuna_checkpoints"
 
 # A 50 MB line without a newline, then the result: linear reading, bounded memory.
 start=$(date +%s.%N)

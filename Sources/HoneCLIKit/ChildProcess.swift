@@ -81,7 +81,7 @@ final class ChildProcess: @unchecked Sendable {
     posix_spawn_file_actions_adddup2(&actions, err[1], 2)
     // Nothing else is inherited, not even descriptors Hone was started with (as Python's
     // subprocess does by default with close_fds=True).
-    Self.closeFrom?(&actions, 3)
+    _ = Self.closeFrom?(&actions, 3)
     var child: pid_t = 0
     let result = posix_spawnp(&child, arguments[0], &actions, &attributes, cArguments, cEnvironment)
     close(out[1])

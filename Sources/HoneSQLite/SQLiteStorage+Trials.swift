@@ -210,6 +210,49 @@ extension SQLiteStorage {
 
   /// Trials matching `condition` (over `trials t`), with their params, values and
   /// intermediate values: four queries, joined in memory. O(rows).
+  /// Reads the parameters of `trials` (rows in trial order). A trial's dictionaries are
+  /// built in locals sized like the previous trial's, and a trial whose distributions equal
+  /// the previous one's shares its storage (copy-on-write), so wide studies (thousands of
+  /// parameters per trial) read without regrowing or duplicating a dictionary per trial.
+  static func readParams(_ db: Database, into trials: inout [FrozenTrial], position: [Int: Int], where condition: String,
+                         _ arguments: StatementArguments) throws {
+    var parsed: [String: Distribution] = [:]
+    var current: Int?
+    var params: [String: ParamValue] = [:], distributions: [String: Distribution] = [:]
+    var previous: [String: Distribution] = [:]
+    func flush() {
+      guard let i = current else { return }
+      if distributions == previous { distributions = previous } else { previous = distributions }
+      trials[i].params = params
+      trials[i].distributions = distributions
+      params = Dictionary(minimumCapacity: params.count)
+      distributions = Dictionary(minimumCapacity: distributions.count)
+    }
+    let rows = try db.rows("""
+      SELECT p.trial_id, p.name, p.value, p.distribution FROM trial_params p JOIN trials t ON t.id = p.trial_id WHERE \(condition)
+      ORDER BY p.trial_id
+      """, arguments)
+    while let row = try rows.next() {
+      let i = position[row[0]]!
+      if i != current {
+        flush()
+        current = i
+      }
+      let text: String = row[3]
+      let name: String = row[1]
+      let distribution: Distribution
+      if let known = parsed[text] {
+        distribution = known
+      } else {
+        distribution = try Distribution(json: JSONValue.parse(text), name: name)
+        parsed[text] = distribution
+      }
+      params[name] = distribution.value(fromInternal: row[2])
+      distributions[name] = distribution
+    }
+    flush()
+  }
+
   static func fetchTrials(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [FrozenTrial] {
     var trials: [FrozenTrial] = []
     var position: [Int: Int] = [:]
@@ -228,24 +271,7 @@ extension SQLiteStorage {
         datetimeStart: start.map(Date.init(timeIntervalSince1970:)), datetimeComplete: complete.map(Date.init(timeIntervalSince1970:))))
     }
     guard !trials.isEmpty else { return [] }
-    var distributions: [String: Distribution] = [:]
-    let params = try db.rows("""
-      SELECT p.trial_id, p.name, p.value, p.distribution FROM trial_params p JOIN trials t ON t.id = p.trial_id WHERE \(condition)
-      """, arguments)
-    while let row = try params.next() {
-      let text: String = row[3]
-      let name: String = row[1]
-      let distribution: Distribution
-      if let known = distributions[text] {
-        distribution = known
-      } else {
-        distribution = try Distribution(json: JSONValue.parse(text), name: name)
-        distributions[text] = distribution
-      }
-      let i = position[row[0]]!
-      trials[i].params[name] = distribution.value(fromInternal: row[2])
-      trials[i].distributions[name] = distribution
-    }
+    try readParams(db, into: &trials, position: position, where: condition, arguments)
     let values = try db.rows("""
       SELECT v.trial_id, v.objective, v.value FROM trial_values v JOIN trials t ON t.id = v.trial_id WHERE \(condition)
       ORDER BY v.trial_id, v.objective

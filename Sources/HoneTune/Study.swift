@@ -107,9 +107,10 @@ public final class Study: @unchecked Sendable {
   /// Starts a trial: an enqueued (waiting) trial if there is one, else a new one. With
   /// `fixedDistributions`, those parameters are suggested at once (in one write), and the
   /// parameters of the waiting trial next in line are checked against them as it is claimed:
-  /// a value outside them leaves it waiting, writes nothing and throws. Stale trials are failed first when a heartbeat policy is set, and the new
-  /// trial's first heartbeat is recorded. The study is read once per ask: the sampler's
-  /// relative and independent draws share one snapshot.
+  /// a value outside them leaves it waiting, writes nothing and throws. Stale trials are
+  /// failed first when a heartbeat policy is set, and the new trial's first heartbeat is
+  /// recorded. The study is read once per ask: the sampler's relative and independent draws
+  /// share one snapshot.
   public func ask(_ fixedDistributions: [String: Distribution] = [:]) throws -> Trial {
     try ask(ConditionalSpace(fixedDistributions))
   }
