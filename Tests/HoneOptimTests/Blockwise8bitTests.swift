@@ -220,3 +220,8 @@ import Testing
     #expect(throws: OptimError.self) { try SGD8bit(momentum: 0) }
   }
 }
+
+extension Codebook: CustomTestStringConvertible {
+  /// The codebook's name in test logs (its 256 values and lookup table would fill pages).
+  public var testDescription: String { values[0] < 0 ? "signed codebook" : "unsigned codebook" }
+}
