@@ -170,3 +170,75 @@ struct FullDiskTests {
     #expect(try hone("study", "list", "--storage", storage).status == 0)
   }
 }
+
+/// Bad input that used to write: refused before anything is stored.
+@Suite struct ValidationBeforeWriteTests {
+  @Test func enqueueIsCheckedAgainstTheSpace() throws {
+    let hone = try CLIRunner()
+    let db = hone.folder.appendingPathComponent("hone.db").path
+    _ = try hone("study", "create", "--study", "s")
+    _ = try hone("ask", "--study", "s", "--space", #"{"lr": {"type": "float", "low": 0.001, "high": 0.1, "log": true}}"#)
+    let before = try CLITests.dump(db)
+    for (args, message) in [(["--params", #"{"lr": 5}"#], "outside"),
+                            (["--params", #"{"lr": "big"}"#], "outside"),
+                            (["--params", #"{"k": 9}"#, "--space", #"{"k": {"type": "int", "low": 0, "high": 3}}"#], "outside"),
+                            (["--params", #"{"q": 1}"#, "--space", #"{"k": {"type": "int", "low": 0, "high": 3}}"#], "not a parameter")] {
+      let r = try hone.run(["enqueue", "--study", "s"] + args)
+      #expect(r.status != 0 && r.stderr.contains(message), "\(args): \(r.stderr)")
+      #expect(try CLITests.dump(db) == before, "\(args) wrote something")
+    }
+    // A value enqueued before the space changed: the ask that would claim it refuses, and the
+    // trial stays waiting.
+    #expect(try hone("enqueue", "--study", "s", "--params", #"{"k": 9}"#).status == 0)
+    let waiting = try CLITests.dump(db)
+    let ask = try hone("ask", "--study", "s", "--space", #"{"k": {"type": "int", "low": 0, "high": 3}}"#)
+    #expect(ask.status != 0 && ask.stderr.contains("enqueued trial 1"), "\(ask.stderr)")
+    #expect(try CLITests.dump(db) == waiting)
+  }
+
+  @Test func incompatibleSamplersWriteNothing() throws {
+    let hone = try CLIRunner()
+    let db = hone.folder.appendingPathComponent("hone.db").path
+    _ = try hone("study", "create", "--study", "mo", "--direction", "minimize", "--direction", "maximize")
+    let before = try CLITests.dump(db)
+    for _ in 0..<3 {
+      let r = try hone("ask", "--study", "mo", "--sampler", "cmaes", "--space", #"{"a": {"type": "float", "low": 0, "high": 1}}"#)
+      #expect(r.status != 0 && r.stderr.contains("CMA-ES optimizes one objective"))
+    }
+    #expect(try CLITests.dump(db) == before, "no failed trial is stored")
+  }
+}
+
+/// Regularized evolution and the predictor-guided search on an ordinary space, from `ask`,
+/// `tune` and `serve`.
+@Suite struct PlainSpaceEvolutionTests {
+  static let space = #"{"a": {"type": "float", "low": -3, "high": 3}, "k": {"type": "int", "low": 0, "high": 9}, "c": {"type": "categorical", "choices": ["x", "y", "z"]}}"#
+
+  @Test(arguments: ["rea", "predictor"])
+  func searchesAPlainSpace(sampler: String) throws {
+    let hone = try CLIRunner()
+    _ = try hone("study", "create", "--study", "e")
+    var values: [Double] = []
+    for n in 0..<30 {
+      let r = try hone("ask", "--study", "e", "--sampler", sampler, "--seed", "4", "--space", Self.space)
+      #expect(r.status == 0, "\(r.stderr)")
+      let params = try JSONValue.parse(r.stdout).objectValue!["params"]!.objectValue!
+      let a = params["a"]!.doubleValue!, k = params["k"]!.doubleValue!
+      let value = a * a + k + (params["c"] == "y" ? 0 : 1)
+      values.append(value)
+      _ = try hone("tell", "--study", "e", "--trial", "\(n)", "--value", "\(value)")
+    }
+    // Evolution and the predictor beat the random start-up on this bowl.
+    #expect(values.suffix(10).min()! < values.prefix(10).min()!, "\(sampler): \(values)")
+    let tuned = try hone.run(["tune", "--study", "t", "--sampler", sampler, "--seed", "1", "--trials", "12", "--space", Self.space,
+                              "--", "python3", "-c", "print('hone: value=%f' % (({a}) ** 2 + {k}))"])
+    #expect(tuned.status == 0, "\(tuned.stderr)")
+    let served = try ServeCommandTests().serve(hone, [
+      #"{"op": "create_study", "study": "v", "sampler": "\#(sampler)", "space": \#(Self.space)}"#,
+      #"{"op": "ask", "study": "v", "space": \#(Self.space)}"#,
+      #"{"op": "create_study", "study": "w", "sampler": "\#(sampler)"}"#,
+    ])
+    #expect(served[1]["trial"] as? Int == 0)
+    #expect((served[2]["error"] as? String)?.contains("needs a search space") == true)
+  }
+}
