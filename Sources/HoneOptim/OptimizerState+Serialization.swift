@@ -80,12 +80,26 @@ struct _StateReader {
     return result
   }
 
-  mutating func read<S>() throws -> OptimizerState<S> {
+  /// A count of items that each take at least `bytesEach` bytes: more than the bytes left
+  /// could hold is refused before anything is allocated for them.
+  mutating func count(bytesEach: Int) throws -> Int {
+    let n = try int()
+    guard n <= (bytes.count - offset) / bytesEach else { throw OptimError.invalidState("the optimizer state is truncated") }
+    return n
+  }
+
+  /// Nested states deeper than this are refused (no real optimizer nests so deep, and the
+  /// reader must not run out of stack on a crafted file).
+  static let maximumDepth = 64
+
+  mutating func read<S>(depth: Int = 0) throws -> OptimizerState<S> {
+    guard depth <= Self.maximumDepth else { throw OptimError.invalidState("the optimizer state nests deeper than \(Self.maximumDepth) levels") }
     var state = OptimizerState<S>(step: try int(), skippedSteps: try int())
-    state.buffers = try (0..<int()).map { _ in try array(S.self) }
-    state.codes = try (0..<int()).map { _ in try array(UInt8.self) }
-    state.scales = try (0..<int()).map { _ in try array(Float.self) }
-    state.children = try (0..<int()).map { _ in try read() }
+    // Every array starts with its 8-byte count, every child with 6 counts.
+    state.buffers = try (0..<count(bytesEach: 8)).map { _ in try array(S.self) }
+    state.codes = try (0..<count(bytesEach: 8)).map { _ in try array(UInt8.self) }
+    state.scales = try (0..<count(bytesEach: 8)).map { _ in try array(Float.self) }
+    state.children = try (0..<count(bytesEach: 48)).map { _ in try read(depth: depth + 1) }
     return state
   }
 }

@@ -119,6 +119,15 @@ import Testing
     #expect(throws: OptimError.self) { try OptimizerState<Float>(serialized: Array(bytes.dropLast(3))) }
     #expect(throws: OptimError.self) { try OptimizerState<Float>(serialized: Array("not a state".utf8)) }
     #expect(throws: OptimError.self) { try OptimizerState<Float>(serialized: bytes + [0]) }
+    // Found by fuzzing: a count larger than the file could hold aborted on a huge allocation;
+    // nesting 100 deep could exhaust the stack on a larger file. Both are refused now.
+    func le(_ values: [Int64]) -> [UInt8] { values.flatMap { v in withUnsafeBytes(of: v.littleEndian, Array.init) } }
+    let header = Array("HONEOPT1".utf8) + [4]
+    #expect(throws: OptimError.self) { try OptimizerState<Float>(serialized: header + le([3, 0, 0x7FFF_FFFF_FFFF_FF00])) }
+    let deep = header + (0..<100).flatMap { _ in le([0, 0, 0, 0, 0, 1]) } + le([0, 0, 0, 0, 0, 0])
+    #expect(throws: OptimError.self) { try OptimizerState<Float>(serialized: deep) }
+    let shallow = header + (0..<3).flatMap { _ in le([0, 0, 0, 0, 0, 1]) } + le([0, 0, 0, 0, 0, 0])
+    #expect(try OptimizerState<Float>(serialized: shallow).children.count == 1)
   }
 
   @Test func badInputIsAClearError() throws {
