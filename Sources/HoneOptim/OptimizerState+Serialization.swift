@@ -69,7 +69,7 @@ struct _StateReader {
   mutating func array<T>(_: T.Type) throws -> [T] {
     let count = try int()
     let size = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
-    guard !size.overflow, offset + size.partialValue <= bytes.count else { throw OptimError.invalidState("the optimizer state is truncated") }
+    guard !size.overflow, size.partialValue <= bytes.count - offset else { throw OptimError.invalidState("the optimizer state is truncated") }
     let result = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
       bytes.withUnsafeBytes { src in
         UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offset..<offset + size.partialValue]))

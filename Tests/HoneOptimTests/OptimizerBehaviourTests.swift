@@ -124,6 +124,8 @@ import Testing
     func le(_ values: [Int64]) -> [UInt8] { values.flatMap { v in withUnsafeBytes(of: v.littleEndian, Array.init) } }
     let header = Array("HONEOPT1".utf8) + [4]
     #expect(throws: OptimError.self) { try OptimizerState<Float>(serialized: header + le([3, 0, 0x7FFF_FFFF_FFFF_FF00])) }
+    // An array whose byte size fits in Int while offset + size overflows (found the same way).
+    #expect(throws: OptimError.self) { try OptimizerState<Float>(serialized: header + le([0, 0, 0, 0, 1, Int64.max / 4 - 1])) }
     let deep = header + (0..<100).flatMap { _ in le([0, 0, 0, 0, 0, 1]) } + le([0, 0, 0, 0, 0, 0])
     #expect(throws: OptimError.self) { try OptimizerState<Float>(serialized: deep) }
     let shallow = header + (0..<3).flatMap { _ in le([0, 0, 0, 0, 0, 1]) } + le([0, 0, 0, 0, 0, 0])
