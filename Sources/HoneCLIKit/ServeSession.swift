@@ -186,8 +186,7 @@ final class ServeSession: @unchecked Sendable {
   private func startHeartbeats(for study: Study) {
     guard let interval = study.heartbeat?.interval, beat == nil else { return }
     let timer = DispatchSource.makeTimerSource(queue: .global())
-    let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) * 1e-18
-    timer.schedule(deadline: .now() + seconds, repeating: seconds)
+    timer.schedule(deadline: .now() + interval.seconds, repeating: interval.seconds)
     timer.setEventHandler { [open, storage] in
       for trial in open.current.values.flatMap(\.values) { try? storage.recordHeartbeat(trialID: trial.id) }
     }

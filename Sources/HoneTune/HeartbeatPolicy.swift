@@ -26,8 +26,8 @@ public struct HeartbeatPolicy: Sendable, Equatable {
 }
 
 extension Duration {
-  /// The duration in seconds, as a double.
-  var seconds: Double {
+  /// The duration in seconds, as a double (seconds + attoseconds · 10⁻¹⁸).
+  public var seconds: Double {
     let (s, atto) = components
     return Double(s) + Double(atto) * 1e-18
   }
