@@ -17,6 +17,9 @@ public func stableArgsort(_ values: [Double]) -> [Int] {
   stableArgsort(values, depthLimit: 2 * (Int.bitWidth - values.count.leadingZeroBitCount))
 }
 
+/// The length up to which `stableArgsort` sorts by insertion alone.
+let shortArray = 48
+
 /// `stableArgsort` with each run's introsort limited to `depthLimit` levels of quicksort
 /// (0 finishes long runs by the fallback sort alone).
 func stableArgsort(_ values: [Double], depthLimit: Int) -> [Int] {
@@ -25,6 +28,15 @@ func stableArgsort(_ values: [Double], depthLimit: Int) -> [Int] {
   let keys = values.map { x -> UInt64 in
     let bits = (x + 0).bitPattern  // −0 + 0 = +0
     return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+  }
+  // Short arrays (TPE sorts one per dimension, of as many values as observations) are
+  // sorted whole by insertion, below the length where the radix pass pays (about 64 values).
+  if n <= shortArray {
+    var order = Array(0..<n), sortedKeys = keys
+    sortedKeys.withUnsafeMutableBufferPointer { k in
+      order.withUnsafeMutableBufferPointer { o in PairBuffer(keys: k.baseAddress!, indices: o.baseAddress!).insertionSort(0, n - 1) }
+    }
+    return order
   }
   var order = radixOrderOfUpperHalves(keys)
   var sortedKeys = order.map { keys[$0] }

@@ -10,8 +10,8 @@ import HoneTune
 enum _SQLiteSchema {
   static let applicationID: Int32 = 0x486F_6E65
   /// `migrations[i]` brings a database from version i to version i + 1.
-  static let migrations: [String] = [
-    """
+  static let migrations: [@Sendable (Database) throws -> Void] = [
+    { try $0.execute(sql: """
     CREATE TABLE studies (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       name TEXT NOT NULL UNIQUE,
@@ -51,8 +51,8 @@ enum _SQLiteSchema {
       value REAL,
       PRIMARY KEY (trial_id, step)
     ) WITHOUT ROWID;
-    """,
-    """
+    """) },
+    { try $0.execute(sql: """
     CREATE TABLE trial_intermediate_vectors (
       trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
       step INTEGER NOT NULL,
@@ -60,7 +60,8 @@ enum _SQLiteSchema {
       value REAL,
       PRIMARY KEY (trial_id, step, objective)
     ) WITHOUT ROWID;
-    """,
+    """) },
+    SQLiteStorage.migrateParamRowsToBlocks,
   ]
 
   /// The schema version this build writes.
@@ -97,7 +98,7 @@ enum _SQLiteSchema {
       throw StorageError.newerSchema(
         "\(path) has schema version \(version), newer than this Hone understands (\(currentVersion)); upgrade Hone to open it")
     }
-    for step in version..<currentVersion { try db.execute(sql: migrations[step]) }
+    for step in version..<currentVersion { try migrations[step](db) }
     if version < currentVersion { try db.execute(sql: "PRAGMA user_version = \(currentVersion)") }
   }
 }

@@ -8,13 +8,13 @@ extension SQLiteStorage {
     try write { db in
       let directions = try Self.directions(db, studyID)
       if let template { try StorageRules.checkTemplate(template, directionCount: directions.count) }
-      return try Self.insertTrial(db, studyID: studyID, template: template ?? TrialTemplate(state: .running))
+      return try insertTrial(db, studyID: studyID, template: template ?? TrialTemplate(state: .running))
     }
   }
 
   /// Inserts a trial with the next number and returns it as stored.
   @discardableResult
-  static func insertTrial(_ db: Database, studyID: Int, template t: TrialTemplate) throws -> FrozenTrial {
+  func insertTrial(_ db: Database, studyID: Int, template t: TrialTemplate) throws -> FrozenTrial {
     let now = Date().timeIntervalSince1970
     let number = try db.value(Int.self, "SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = ?", [studyID])!
     try db.run("""
@@ -23,10 +23,10 @@ extension SQLiteStorage {
       """, [studyID, number, t.state.rawValue, t.state == .waiting ? nil : now, t.state.isFinished ? now : nil,
                        JSONValue.object(t.userAttrs).description, JSONValue.object(t.systemAttrs).description])
     let id = Int(db.lastInsertedRowID)
-    for (name, value) in t.params {
+    try writeBlock(db, studyID: studyID, trialID: id, try t.params.sorted { $0.key < $1.key }.map { name, value in
       let distribution = t.distributions[name]!
-      try insertParam(db, trialID: id, name: name, internalValue: try distribution.internalValue(of: value), distribution: distribution)
-    }
+      return (name, try distribution.internalValue(of: value), distribution)
+    })
     for (i, v) in (t.values ?? []).enumerated() {
       try db.run("INSERT INTO trial_values (trial_id, objective, value) VALUES (?, ?, ?)", [id, i, v])
     }
@@ -41,10 +41,6 @@ extension SQLiteStorage {
     return trial
   }
 
-  static func insertParam(_ db: Database, trialID: Int, name: String, internalValue: Double, distribution: Distribution) throws {
-    try db.run("INSERT INTO trial_params (trial_id, name, value, distribution) VALUES (?, ?, ?, ?)", [trialID, name, internalValue, distribution.json.description])
-  }
-
   /// Implements `Storage.claimWaitingTrial`.
   public func claimWaitingTrial(studyID: Int, check: (FrozenTrial) throws -> Void) throws -> FrozenTrial? {
     // A read first: most asks find no waiting trial and then need no write transaction.
@@ -54,27 +50,26 @@ extension SQLiteStorage {
     guard anyWaiting else { return nil }
     return try write { db in
       guard let id = try db.value(Int.self, "SELECT id FROM trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1", [studyID]) else { return nil }
-      try check(try Self.fetchTrials(db, where: "t.id = ?", [id])[0])
+      try check(try fetchTrials(db, where: "t.id = ?", [id])[0])
       try db.run("UPDATE trials SET state = 'running', datetime_start = ? WHERE id = ?", [Date().timeIntervalSince1970, id])
-      return try Self.fetchTrials(db, where: "t.id = ?", [id])[0]
+      return try fetchTrials(db, where: "t.id = ?", [id])[0]
     }
   }
 
   /// Implements `Storage.setParams`.
   public func setParams(trialID: Int, _ params: [(name: String, value: ParamValue, distribution: Distribution)]) throws {
     try write { db in
-      let (number, _) = try Self.requireRunning(db, trialID)
-      for p in params {
-        var existing = FrozenTrial(id: trialID, number: number, state: .running)
-        if let text = try db.value(String.self, "SELECT distribution FROM trial_params WHERE trial_id = ? AND name = ?", [trialID, p.name]) {
-          existing.distributions[p.name] = try Distribution(json: JSONValue.parse(text), name: p.name)
-        }
+      let (number, studyID) = try Self.requireRunning(db, trialID)
+      var existing = FrozenTrial(id: trialID, number: number, state: .running)
+      existing.distributions = try storedDistributions(db, trialID: trialID)
+      var new: [(name: String, internalValue: Double, distribution: Distribution)] = []
+      for p in params.sorted(by: { $0.name < $1.name }) {
         try StorageRules.checkParam(name: p.name, value: p.value, distribution: p.distribution, existing: existing)
-        if existing.distributions[p.name] == nil {
-          try Self.insertParam(db, trialID: trialID, name: p.name, internalValue: try p.distribution.internalValue(of: p.value),
-                               distribution: p.distribution)
-        }
+        guard existing.distributions[p.name] == nil else { continue }
+        existing.distributions[p.name] = p.distribution
+        new.append((p.name, try p.distribution.internalValue(of: p.value), p.distribution))
       }
+      try writeBlock(db, studyID: studyID, trialID: trialID, new)
     }
   }
 
@@ -147,14 +142,14 @@ extension SQLiteStorage {
       var failed: [FrozenTrial] = []
       for row in rows {
         let id: Int = row["id"]
-        let trial = try Self.fetchTrials(db, where: "t.id = ?", [id])[0]
+        let trial = try fetchTrials(db, where: "t.id = ?", [id])[0]
         var attrs = trial.systemAttrs
         attrs["fail_reason"] = .string(StorageRules.staleReason(lastHeartbeat: Date(timeIntervalSince1970: row["heartbeat"])))
         try db.run("UPDATE trials SET state = 'failed', datetime_complete = ?, heartbeat = NULL, system_attrs = ? WHERE id = ?", [Date().timeIntervalSince1970, JSONValue.object(attrs).description, id])
         if retry, let template = StorageRules.retryTemplate(for: trial) {
-          try Self.insertTrial(db, studyID: studyID, template: template)
+          try insertTrial(db, studyID: studyID, template: template)
         }
-        failed.append(try Self.fetchTrials(db, where: "t.id = ?", [id])[0])
+        failed.append(try fetchTrials(db, where: "t.id = ?", [id])[0])
       }
       return failed
     }
@@ -163,7 +158,7 @@ extension SQLiteStorage {
   /// Implements `Storage.trial`.
   public func trial(id: Int) throws -> FrozenTrial {
     try read { db in
-      guard let trial = try Self.fetchTrials(db, where: "t.id = ?", [id]).first else {
+      guard let trial = try fetchTrials(db, where: "t.id = ?", [id]).first else {
         throw StorageError.trialNotFound("no trial with id \(id)")
       }
       return trial
@@ -173,7 +168,7 @@ extension SQLiteStorage {
   /// Implements `Storage.trial`.
   public func trial(studyID: Int, number: Int) throws -> FrozenTrial {
     try read { db in
-      guard let trial = try Self.fetchTrials(db, where: "t.study_id = ? AND t.number = ?", [studyID, number]).first else {
+      guard let trial = try fetchTrials(db, where: "t.study_id = ? AND t.number = ?", [studyID, number]).first else {
         try Self.requireStudy(db, studyID)
         throw StorageError.trialNotFound("the study has no trial \(number)")
       }
@@ -190,7 +185,7 @@ extension SQLiteStorage {
         guard !states.isEmpty else { return [] }
         condition += " AND t.state IN (" + states.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")"
       }
-      return try Self.fetchTrials(db, where: condition, [studyID])
+      return try fetchTrials(db, where: condition, [studyID])
     }
   }
 
@@ -209,51 +204,8 @@ extension SQLiteStorage {
   }
 
   /// Trials matching `condition` (over `trials t`), with their params, values and
-  /// intermediate values: four queries, joined in memory. O(rows).
-  /// Reads the parameters of `trials` (rows in trial order). A trial's dictionaries are
-  /// built in locals sized like the previous trial's, and a trial whose distributions equal
-  /// the previous one's shares its storage (copy-on-write), so wide studies (thousands of
-  /// parameters per trial) read without regrowing or duplicating a dictionary per trial.
-  static func readParams(_ db: Database, into trials: inout [FrozenTrial], position: [Int: Int], where condition: String,
-                         _ arguments: StatementArguments) throws {
-    var parsed: [String: Distribution] = [:]
-    var current: Int?
-    var params: [String: ParamValue] = [:], distributions: [String: Distribution] = [:]
-    var previous: [String: Distribution] = [:]
-    func flush() {
-      guard let i = current else { return }
-      if distributions == previous { distributions = previous } else { previous = distributions }
-      trials[i].params = params
-      trials[i].distributions = distributions
-      params = Dictionary(minimumCapacity: params.count)
-      distributions = Dictionary(minimumCapacity: distributions.count)
-    }
-    let rows = try db.rows("""
-      SELECT p.trial_id, p.name, p.value, p.distribution FROM trial_params p JOIN trials t ON t.id = p.trial_id WHERE \(condition)
-      ORDER BY p.trial_id
-      """, arguments)
-    while let row = try rows.next() {
-      let i = position[row[0]]!
-      if i != current {
-        flush()
-        current = i
-      }
-      let text: String = row[3]
-      let name: String = row[1]
-      let distribution: Distribution
-      if let known = parsed[text] {
-        distribution = known
-      } else {
-        distribution = try Distribution(json: JSONValue.parse(text), name: name)
-        parsed[text] = distribution
-      }
-      params[name] = distribution.value(fromInternal: row[2])
-      distributions[name] = distribution
-    }
-    flush()
-  }
-
-  static func fetchTrials(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [FrozenTrial] {
+  /// intermediate values: five queries, joined in memory. O(rows).
+  func fetchTrials(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [FrozenTrial] {
     var trials: [FrozenTrial] = []
     var position: [Int: Int] = [:]
     let rows = try db.rows("""
@@ -267,7 +219,7 @@ extension SQLiteStorage {
       let complete: Double? = row[4]
       position[row[0]] = trials.count
       trials.append(FrozenTrial(
-        id: row[0], number: row[1], state: state, userAttrs: try decodeAttrs(row[5]), systemAttrs: try decodeAttrs(row[6]),
+        id: row[0], number: row[1], state: state, userAttrs: try Self.decodeAttrs(row[5]), systemAttrs: try Self.decodeAttrs(row[6]),
         datetimeStart: start.map(Date.init(timeIntervalSince1970:)), datetimeComplete: complete.map(Date.init(timeIntervalSince1970:))))
     }
     guard !trials.isEmpty else { return [] }

@@ -26,6 +26,8 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
   /// Seconds a write waits for another process's lock before failing with `StorageError.locked`.
   public let busyTimeout: Double
   let queue: DatabaseQueue
+  /// The parameter layouts read so far.
+  let layouts = ParamLayoutCache()
 
   /// Opens the Hone database at `path`, creating it if needed — or, with `create: false`,
   /// throwing `StorageError.databaseNotFound` when there is no file (so a mistyped path in a
@@ -114,6 +116,7 @@ public final class SQLiteStorage: Storage, @unchecked Sendable {
         return result!
       }
     } catch {
+      if kind == .immediate { layouts.removeAll() }
       throw SQLiteStorage.translate(error, path: path, busyTimeout: busyTimeout)
     }
   }

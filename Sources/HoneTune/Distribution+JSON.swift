@@ -16,16 +16,19 @@ extension Distribution {
     }
   }
 
+  /// The fields of a float or int distribution, and of a categorical one.
+  private static let rangeFields = ["type", "low", "high", "log", "step"], categoricalFields = ["type", "choices"]
+
   /// Reads one distribution of the search-space JSON format and validates it; the error
   /// names the parameter and the field at fault.
   public init(json: JSONValue, name: String = "parameter") throws {
     func fail(_ reason: String) -> TuneError { .invalidDistribution("'\(name)': \(reason)") }
     guard let o = json.objectValue else { throw fail("expected an object like {\"type\": \"float\", \"low\": 0, \"high\": 1}") }
     guard let type = o["type"]?.stringValue else { throw fail("missing \"type\" (float, int or categorical)") }
-    let known: Set<String>
+    let known: [String]
     switch type {
-    case "float", "int": known = ["type", "low", "high", "log", "step"]
-    case "categorical": known = ["type", "choices"]
+    case "float", "int": known = Self.rangeFields
+    case "categorical": known = Self.categoricalFields
     default: throw fail("unknown distribution type \"\(type)\" (use float, int or categorical)")
     }
     if let extra = o.keys.first(where: { !known.contains($0) }) { throw fail("unknown field \"\(extra)\" for type \(type)") }

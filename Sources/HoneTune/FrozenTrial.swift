@@ -10,7 +10,7 @@ public struct FrozenTrial: Hashable, Sendable {
     var number: Int
     var state: TrialState
     var values: [Double]?
-    var params: [String: ParamValue]
+    var params: ParamStorage
     var distributions: [String: Distribution]
     var intermediateValues: [Int: Double]
     var intermediateVectors: [Int: [Double]] = [:]
@@ -61,8 +61,19 @@ public struct FrozenTrial: Hashable, Sendable {
   }
   /// The parameter values, by name.
   public var params: [String: ParamValue] {
-    get { box.fields.params }
-    _modify { yield &unique.params }
+    get { box.fields.params.dictionary }
+    _modify {
+      var dictionary = unique.params.dictionary
+      unique.params = .dictionary([:])  // so that `dictionary` is the only reference to its storage
+      defer { unique.params = .dictionary(dictionary) }
+      yield &dictionary
+    }
+  }
+  /// The parameters as one block of internal values, when storage read them so (nil
+  /// otherwise); setting it replaces `params`. The fast path of the model-based samplers.
+  public var paramBlock: ParamBlock? {
+    get { if case .block(let block) = box.fields.params { block } else { nil } }
+    set { unique.params = newValue.map { .block($0) } ?? .dictionary([:]) }
   }
   /// The distribution each parameter was drawn from.
   public var distributions: [String: Distribution] {
@@ -107,7 +118,7 @@ public struct FrozenTrial: Hashable, Sendable {
               intermediateValues: [Int: Double] = [:], userAttrs: [String: JSONValue] = [:],
               systemAttrs: [String: JSONValue] = [:], datetimeStart: Date? = nil,
               datetimeComplete: Date? = nil) {
-    box = Box(Fields(id: id, number: number, state: state, values: values, params: params, distributions: distributions,
+    box = Box(Fields(id: id, number: number, state: state, values: values, params: .dictionary(params), distributions: distributions,
                      intermediateValues: intermediateValues, userAttrs: userAttrs, systemAttrs: systemAttrs,
                      datetimeStart: datetimeStart, datetimeComplete: datetimeComplete))
   }

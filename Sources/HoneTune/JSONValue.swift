@@ -55,6 +55,12 @@ public enum JSONValue: Hashable, Sendable, CustomStringConvertible {
 
   static func writeString(_ s: String, to out: inout String) {
     out += "\""
+    // Most strings (parameter names, choices) need no escape: appended whole.
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+      out += s
+      out += "\""
+      return
+    }
     for scalar in s.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""
@@ -123,7 +129,12 @@ struct _JSONParser {
   }
 
   private mutating func skipWhitespace() {
-    while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x20, 0x0A, 0x0D, 0x09: index += 1
+      default: return
+      }
+    }
   }
 
   private mutating func parseValue(depth: Int) throws -> JSONValue {
@@ -189,6 +200,13 @@ struct _JSONParser {
 
   private mutating func parseString() throws -> String {
     index += 1
+    // Most strings hold no escape: read in one piece up to the closing quote.
+    var end = index
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+    if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+      defer { index = end + 1 }
+      return String(decoding: bytes[index..<end], as: UTF8.self)
+    }
     var scalars = String.UnicodeScalarView()
     var raw: [UInt8] = []
     func flush() { scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars); raw.removeAll() }

@@ -98,8 +98,11 @@ public final class Study: @unchecked Sendable {
   }
 
   /// A fresh view of the study for a sampler or pruner decision.
-  public func snapshot() -> StudySnapshot {
-    StudySnapshot(studyID: id, directions: directions, storage: storage) { [stopFlag] in stopFlag.withLock { $0 = true } }
+  public func snapshot() -> StudySnapshot { snapshot(suggestedInAsk: []) }
+
+  /// A snapshot for an ask that suggests `suggestedInAsk` before it returns.
+  func snapshot(suggestedInAsk: Set<String>) -> StudySnapshot {
+    StudySnapshot(studyID: id, directions: directions, storage: storage, suggestedInAsk: suggestedInAsk) { [stopFlag] in stopFlag.withLock { $0 = true } }
   }
 
   // MARK: ask and tell
@@ -128,7 +131,7 @@ public final class Study: @unchecked Sendable {
       ?? storage.createTrial(studyID: id, template: nil)
     do {
       if heartbeat != nil { try storage.recordHeartbeat(trialID: frozen.id) }
-      let view = snapshot()
+      let view = snapshot(suggestedInAsk: Set(fixedDistributions.keys))
       let space = try sampler.relativeSearchSpace(study: view, trial: frozen)
       let relative = space.isEmpty ? [:] : try sampler.sampleRelative(study: view, trial: frozen, space: space)
       let trial = Trial(study: self, frozen: frozen, relativeParams: relative, snapshot: view)

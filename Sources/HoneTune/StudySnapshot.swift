@@ -8,15 +8,20 @@ public final class StudySnapshot: @unchecked Sendable {
   public let directions: [StudyDirection]
   /// Where the trials are read from.
   public let storage: any Storage
+  /// The parameters the asking trial receives in the same `ask` (its search space given
+  /// up front): a sampler need not record its relative sample of these for other workers
+  /// (TPE's constant liar), since storage holds them before the ask returns.
+  public let suggestedInAsk: Set<String>
   private let cache = Locked<[TrialState?: [FrozenTrial]]>([:])
   private let stopRequest: @Sendable () -> Void
 
   /// A view of study `studyID` in `storage`; `onStop` is what `requestStop()` does.
-  public init(studyID: Int, directions: [StudyDirection], storage: any Storage,
+  public init(studyID: Int, directions: [StudyDirection], storage: any Storage, suggestedInAsk: Set<String> = [],
               onStop: @escaping @Sendable () -> Void = {}) {
     self.studyID = studyID
     self.directions = directions
     self.storage = storage
+    self.suggestedInAsk = suggestedInAsk
     self.stopRequest = onStop
   }
 
@@ -48,7 +53,7 @@ public final class StudySnapshot: @unchecked Sendable {
       shown.state = .complete
       return shown
     }
-    let view = StudySnapshot(studyID: studyID, directions: directions, storage: storage, onStop: stopRequest)
+    let view = StudySnapshot(studyID: studyID, directions: directions, storage: storage, suggestedInAsk: suggestedInAsk, onStop: stopRequest)
     view.cache.withLock { $0[nil] = trials }
     return view
   }

@@ -51,23 +51,36 @@ import HoneTune
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
   }
 
-  /// A database of schema version 1 (before intermediate vectors) is migrated on open and keeps its trials.
+  /// A database of schema version 1 (parameters as rows, no intermediate vectors), written
+  /// as that version wrote it, is migrated on open to the current version and keeps its
+  /// trials, parameters and distributions.
   @Test func migratesVersion1() throws {
     let path = try TemporaryFolder.make().appendingPathComponent("v1.db").path
-    do {
-      let s = try SQLiteStorage(path: path)
-      let id = try s.createStudy(name: "old", directions: [.minimize])
-      let t = try s.createTrial(studyID: id, template: nil)
-      try s.finishTrial(trialID: t.id, state: .complete, values: [1])
-    }
     try DatabaseQueue(path: path).writeWithoutTransaction { db in
-      try db.execute(sql: "DROP TABLE trial_intermediate_vectors; PRAGMA user_version = 1")
+      try _SQLiteSchema.migrations[0](db)
+      try db.execute(sql: """
+        PRAGMA application_id = \(_SQLiteSchema.applicationID); PRAGMA user_version = 1;
+        INSERT INTO studies (id, name, directions) VALUES (1, 'old', '["minimize"]');
+        INSERT INTO trials (id, study_id, number, state) VALUES (1, 1, 0, 'complete'), (2, 1, 1, 'complete');
+        INSERT INTO trial_values VALUES (1, 0, 1), (2, 0, 2);
+        INSERT INTO trial_params VALUES
+          (1, 'lr', 0.01, '{"type":"float","low":0.0001,"high":1,"log":true}'),
+          (1, 'opt', 1, '{"type":"categorical","choices":["sgd","adam"]}'),
+          (2, 'lr', 0.1, '{"type":"float","low":0.0001,"high":1,"log":true}'),
+          (2, 'opt', 0, '{"type":"categorical","choices":["sgd","adam"]}');
+        """)
     }
     let s = try SQLiteStorage(path: path)
     let version = try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
-    #expect(version == _SQLiteSchema.currentVersion && version == 2)
+    #expect(version == _SQLiteSchema.currentVersion && version == 3)
     let id = try s.studyID(name: "old")
-    #expect(try s.trials(studyID: id, states: nil).map(\.values) == [[1]])
+    let trials = try s.trials(studyID: id, states: nil)
+    #expect(trials.map(\.values) == [[1], [2]])
+    #expect(trials.map(\.params) == [["lr": .double(0.01), "opt": .string("adam")], ["lr": .double(0.1), "opt": .string("sgd")]])
+    #expect(trials[0].distributions["opt"] == .categorical([.string("sgd"), .string("adam")]))
+    #expect(trials[1].distributions["lr"] == .float(low: 1e-4, high: 1, log: true, step: nil))
+    let layouts = try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM param_layouts") }
+    #expect(layouts == 1)  // both trials share one layout
     let t = try s.createTrial(studyID: id, template: nil)
     try s.setIntermediateVector(trialID: t.id, step: 0, values: [1, 2])
     #expect(try s.trial(id: t.id).intermediateVectors == [0: [1, 2]])

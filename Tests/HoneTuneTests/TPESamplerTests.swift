@@ -96,7 +96,15 @@ private func transpose(_ rows: [[Double]]) -> [[Double]] { rows[0].indices.map {
     }
     let first = try study.ask(Self.space), second = try study.ask(Self.space)
     #expect(first.params != second.params)
-    #expect(try study.storage.trial(id: first.id).systemAttrs[TPESampler.relativeParamsKey] != nil)
+    // The space was suggested in the ask: the stored parameters stand in for the running
+    // trial, and no relative sample is kept.
+    #expect(try study.storage.trial(id: first.id).systemAttrs[TPESampler.relativeParamsKey] == nil)
+    // Define-by-run: the relative sample is kept for the parameters still to be suggested,
+    // and the next worker's liar reads it.
+    let third = try study.ask(), fourth = try study.ask()
+    let kept = try study.storage.trial(id: third.id).systemAttrs[TPESampler.relativeParamsKey]?.objectValue
+    #expect(kept?.keys.sorted() == Self.space.keys.sorted())
+    #expect(try third.suggest(Self.space) != fourth.suggest(Self.space))
   }
 
   /// A conditional space: with `group`, each branch's parameters are modelled on the trials

@@ -21,6 +21,17 @@ struct ParameterReader {
   private let mask: Int
   /// Every column by name, for names the table misses.
   private let columns: [String: Int]
+  /// The column of each name of the last block layout read (see `read(_:into:)`).
+  private let blockColumns = BlockColumns()
+
+  /// Per name of a `ParamBlock` layout: its column (−1 for none) and whether the block's
+  /// distribution is the column's, so its internal value is the column's as it is.
+  private final class BlockColumns {
+    var names: [String] = []
+    var columns: [Int] = []
+    var same: [Bool] = []
+    var found = 0
+  }
 
   init(names: [String], distributions: [Distribution]) {
     precondition(names.count == distributions.count, "one distribution per name")
@@ -60,6 +71,35 @@ struct ParameterReader {
       if names[j] == name { return j }
       slot = (slot + 1) & mask
     }
+  }
+
+  /// Writes the internal value of every column of `trial` into `row`, as `read(_:into:)`
+  /// with its `params`, but from its `ParamBlock` when it has one: by position, through a
+  /// map from the block's names to columns built once per layout (blocks of one layout share
+  /// their `names` array, recognised by its buffer), with no lookup per name.
+  func read(_ trial: FrozenTrial, into row: inout [Double]) -> Bool {
+    guard let block = trial.paramBlock else { return read(trial.params, into: &row) }
+    let map = blockColumns
+    let known = map.names.withUnsafeBufferPointer { a in block.names.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress && a.count == b.count } }
+    if !known {
+      map.names = block.names
+      map.columns = block.names.map { column(of: $0) ?? -1 }
+      map.same = block.names.indices.map { k in map.columns[k] >= 0 && block.distributions[k] == distributions[map.columns[k]] }
+      map.found = map.columns.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+    }
+    guard map.found == names.count else { return false }
+    for k in map.columns.indices {
+      let j = map.columns[k]
+      guard j >= 0 else { continue }
+      if map.same[k] {
+        row[j] = block.internalValues[k]
+      } else {
+        let value = block.distributions[k].value(fromInternal: block.internalValues[k])
+        guard let x = try? distributions[j].internalValue(of: value) else { return false }
+        row[j] = x
+      }
+    }
+    return true
   }
 
   /// Writes the internal value of every name into `row` (one entry per column); false —

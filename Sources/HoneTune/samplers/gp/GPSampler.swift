@@ -84,7 +84,7 @@ public struct GPSampler: Sampler {
     guard observed.count >= startupTrials else { return [:] }
     var inputs: [Double] = []
     var done: [FrozenTrial] = []
-    for t in observed { if let x = encoding.encode(t.params) { inputs += x; done.append(t) } }
+    for t in observed { if let x = encoding.encode(t) { inputs += x; done.append(t) } }
     guard !done.isEmpty else { return [:] }
     let d = encoding.names.count
     let categorical = encoding.choices.map { $0 != nil }
@@ -129,8 +129,8 @@ public struct GPSampler: Sampler {
     let feasibleScores = feasible.map { model.targets[$0] }
     // Running trials as Kriging-believer fantasies.
     var exclude = Set<[Double]>()
-    for t in done { exclude.insert(encoding.round(encoding.encode(t.params)!)) }
-    let running = all.filter { $0.state == .running && $0.id != trial.id }.compactMap { encoding.encode($0.params) }
+    for t in done { exclude.insert(encoding.round(encoding.encode(t)!)) }
+    let running = all.filter { $0.state == .running && $0.id != trial.id }.compactMap { encoding.encode($0) }
     if !running.isEmpty {
       let pending = running.flatMap { $0 }
       let believed = model.posterior(at: pending).mean

@@ -19,9 +19,22 @@ struct GPSpaceEncoding {
   }
 
   /// The coordinates of a trial's parameters; nil when one is missing or outside the space.
+  func encode(_ trial: FrozenTrial) -> [Double]? {
+    var x = [Double](repeating: 0, count: names.count)
+    guard reader.read(trial, into: &x) else { return nil }
+    return normalized(x)
+  }
+
+  /// The coordinates of parameter values; nil when one is missing or outside the space.
   func encode(_ params: [String: ParamValue]) -> [Double]? {
     var x = [Double](repeating: 0, count: names.count)
     guard reader.read(params, into: &x) else { return nil }
+    return normalized(x)
+  }
+
+  /// Internal values mapped onto the unit cube.
+  private func normalized(_ internalValues: [Double]) -> [Double] {
+    var x = internalValues
     for j in x.indices {
       guard let t = transforms[j] else { continue }
       let (low, high) = t.relaxedBounds

@@ -70,30 +70,26 @@ struct ParzenEstimator {
     let kernels = logWeights.count, padded = (kernels + 3) / 4 * 4
     gaussianConstant = logWeights + [Double](repeating: 0, count: padded - kernels)
     packedGaussians = [Double](repeating: 0, count: padded * 2 * continuous.count)
+    // Each numeric dimension's kernels depend on its column alone: computed in parallel for
+    // wide models (many dimensions × observations), then packed in order.
+    let numeric = parallelMap(dimensions.count, parallel: dimensions.count * kernels >= Self.parallelWork) { j -> NumericKernels? in
+      guard case .numeric(let t) = dimensions[j] else { return nil }
+      return Self.kernels(of: columns[j], t, observations: n, magicClip: magicClip)
+    }
+    var continuousIndex = 0  // the position of j among the continuous dimensions
     for (j, dimension) in dimensions.enumerated() {
       let column = columns[j]
       switch dimension {
-      case .numeric(let t):
-        let s = t.step ?? 0
-        let width = t.high - t.low + s
-        var sig = n == 0 ? [] : Self.neighbourBandwidths(column, low: t.low - s / 2, high: t.high + s / 2)
-        let minimum = magicClip ? width / min(100, Double(n + 2)) : 1e-12
-        for k in sig.indices { sig[k] = min(max(sig[k], minimum), width) }
-        sig.append(width)
-        let mu = column + [(t.low + t.high) / 2]
-        let (a, b) = (t.low - s / 2, t.high + s / 2)
-        // A kernel more than 8.3σ inside both ends has Φ(b) − Φ(a) = 1 to double precision.
-        let logNormalizer = zip(mu, sig).map { m, sd in
-          let (za, zb) = ((a - m) / sd, (b - m) / sd)
-          return za < -8.3 && zb > 8.3 ? 0 : Normal.logMass(za, zb)
-        }
-        if let c = continuous.firstIndex(of: j) {
-          pack(continuousDimension: c, mu: mu, sigma: sig, logNormalizer: logNormalizer)
+      case .numeric:
+        let k = numeric[j]!
+        if kinds[j] == .continuous {
+          pack(continuousDimension: continuousIndex, mu: k.mu, sigma: k.sigma, scale: k.logScale)
+          continuousIndex += 1
           inverseSigmas.append([]); logNormalizers.append([])
         } else {
-          inverseSigmas.append(sig.map { 1 / $0 }); logNormalizers.append(logNormalizer)
+          inverseSigmas.append(k.sigma.map { 1 / $0 }); logNormalizers.append(k.logNormalizer)
         }
-        mus.append(mu); sigmas.append(sig)
+        mus.append(k.mu); sigmas.append(k.sigma)
         logProbabilities.append([])
       case .categorical(let count):
         let share = priorWeight / Double(n + 1)
@@ -107,19 +103,56 @@ struct ParzenEstimator {
     }
   }
 
+  /// Dimensions × kernels from which the numeric dimensions are set up in parallel.
+  static let parallelWork = 200_000
+
+  /// One numeric dimension's kernels: centres, bandwidths, log normalizers log Z, and per
+  /// kernel log σ + log Z + ½ log 2π (what its Gaussian takes from the kernel's constant).
+  private struct NumericKernels {
+    var mu: [Double], sigma: [Double], logNormalizer: [Double], logScale: [Double]
+  }
+
+  /// The kernels of the observations `column` (n of them) of a numeric dimension, plus the
+  /// prior kernel.
+  private static func kernels(of column: [Double], _ t: ParamTransform, observations n: Int, magicClip: Bool) -> NumericKernels {
+    let s = t.step ?? 0
+    let width = t.high - t.low + s
+    var sig = n == 0 ? [] : neighbourBandwidths(column, low: t.low - s / 2, high: t.high + s / 2)
+    let minimum = magicClip ? width / min(100, Double(n + 2)) : 1e-12
+    for k in sig.indices { sig[k] = min(max(sig[k], minimum), width) }
+    sig.append(width)
+    let mu = column + [(t.low + t.high) / 2]
+    let (a, b) = (t.low - s / 2, t.high + s / 2)
+    // A tail beyond 8.3σ holds under 2^−53 of a mass of at least ½: a kernel centred in
+    // [a, b] and that far inside both ends has Φ(b) − Φ(a) = 1 to double precision, and one
+    // that far inside one end has the other end's Φ alone (one error function, not two).
+    let logNormalizer = zip(mu, sig).map { m, sd in
+      let (za, zb) = ((a - m) / sd, (b - m) / sd)
+      if za < -8.3 && zb > 8.3 { return 0.0 }
+      if za < -8.3 && zb >= 0 { return Normal.logCDF(zb) }
+      if zb > 8.3 && za <= 0 { return Normal.logCDF(-za) }
+      return Normal.logMass(za, zb)
+    }
+    var logScale = [Double](repeating: 0, count: mu.count)
+    var lastSigma = -1.0, lastLog = 0.0  // many kernels share the clipped bandwidth
+    for k in mu.indices {
+      if sig[k] != lastSigma { lastSigma = sig[k]; lastLog = Foundation.log(lastSigma) }
+      logScale[k] = lastLog + logNormalizer[k] + 0.918_938_533_204_672_7
+    }
+    return NumericKernels(mu: mu, sigma: sig, logNormalizer: logNormalizer, logScale: logScale)
+  }
+
   /// Writes continuous dimension c's centres and inverse bandwidths into `packedGaussians`
-  /// and subtracts log σ + log Z + ½ log 2π from each kernel's `gaussianConstant`.
-  private mutating func pack(continuousDimension c: Int, mu: [Double], sigma: [Double], logNormalizer: [Double]) {
+  /// and subtracts each kernel's `scale` (log σ + log Z + ½ log 2π) from its `gaussianConstant`.
+  private mutating func pack(continuousDimension c: Int, mu: [Double], sigma: [Double], scale: [Double]) {
     let stride = continuous.count * 8
     packedGaussians.withUnsafeMutableBufferPointer { packed in
       gaussianConstant.withUnsafeMutableBufferPointer { constant in
-        var lastSigma = -1.0, lastLog = 0.0  // many kernels share the clipped bandwidth
         for k in mu.indices {
           let at = k / 4 * stride + c * 8 + k % 4
           packed[at] = mu[k]
           packed[at + 4] = 1 / sigma[k]
-          if sigma[k] != lastSigma { lastSigma = sigma[k]; lastLog = Foundation.log(lastSigma) }
-          constant[k] -= lastLog + logNormalizer[k] + 0.918_938_533_204_672_7
+          constant[k] -= scale[k]
         }
       }
     }

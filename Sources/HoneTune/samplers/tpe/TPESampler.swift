@@ -51,6 +51,8 @@ public struct TPESampler: Sampler {
 
   /// The system attribute that holds a trial's relative sample, for the constant liar.
   public static let relativeParamsKey = "tpe:relative_params"
+  /// Dimensions × observations from which the two estimators are built on two threads.
+  static let parallelWork = 100_000
 
   /// A TPE sampler with Optuna's defaults; throws on counts below 1 or a negative prior weight.
   public init(seed: UInt64? = nil, startupTrials: Int = 10, eiCandidates: Int = 24, priorWeight: Double = 1,
@@ -119,8 +121,10 @@ public struct TPESampler: Sampler {
     } else {
       result = try sample(space, study: study, trial: trial)
     }
-    if constantLiar {
-      try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.relativeParamsKey, value: .object(result.mapValues(\.json)))
+    // The constant liar needs the values that stay unsuggested after the ask returns.
+    let pending = result.filter { !study.suggestedInAsk.contains($0.key) }
+    if constantLiar && !pending.isEmpty {
+      try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.relativeParamsKey, value: .object(pending.mapValues(\.json)))
     }
     return result
   }
@@ -167,7 +171,7 @@ public struct TPESampler: Sampler {
                   let x = try? distributions[j].internalValue(of: value) else { continue trials }
             row[j] = x
           }
-        } else if !reader.read(all[i].params, into: &row) {
+        } else if !reader.read(all[i], into: &row) {
           continue trials
         }
         for j in names.indices { columns[j].append(logScale[j] ? log(row[j]) : row[j]) }
@@ -176,14 +180,20 @@ public struct TPESampler: Sampler {
     }
     let good = columns(below), bad = columns(above)
     let goodCount = good.first?.count ?? 0, badCount = bad.first?.count ?? 0
-    let l = ParzenEstimator(columns: good, dimensions: dimensions,
-                            weights: multiObjective ? [Double](repeating: 1, count: goodCount) : weights(goodCount),
-                            priorWeight: priorWeight, magicClip: magicClip)
-    let g = ParzenEstimator(columns: bad, dimensions: dimensions, weights: weights(badCount),
-                            priorWeight: priorWeight, magicClip: magicClip)
+    // Wide models (many dimensions × observations) build and score l and g on two threads.
+    let wide = names.count * (goodCount + badCount) >= Self.parallelWork
+    func both<A, B>(_ a: () -> A, _ b: () -> B) -> (A, B) { wide ? inParallel(a, b) : (a(), b()) }
+    let (l, g) = both({
+      ParzenEstimator(columns: good, dimensions: dimensions,
+                      weights: multiObjective ? [Double](repeating: 1, count: goodCount) : weights(goodCount),
+                      priorWeight: priorWeight, magicClip: magicClip)
+    }, {
+      ParzenEstimator(columns: bad, dimensions: dimensions, weights: weights(badCount), priorWeight: priorWeight, magicClip: magicClip)
+    })
     var rng = SeededRNG(seed: seed, stream: UInt64(trial.number), stableHash(names.joined(separator: "\u{1F}")))
     let candidates = l.sample(count: eiCandidates, rng: &rng)
-    let scores = zip(l.logDensity(candidates), g.logDensity(candidates)).map { $0 - $1 }
+    let (goodDensity, badDensity) = both({ l.logDensity(candidates) }, { g.logDensity(candidates) })
+    let scores = zip(goodDensity, badDensity).map { $0 - $1 }
     var best = 0
     for i in scores.indices where scores[i] > scores[best] { best = i }
     var result: [String: ParamValue] = [:]
