@@ -15,8 +15,8 @@ struct AskCommand: ParsableCommand {
       """)
   @OptionGroup var options: StudyOptions
   @OptionGroup var searchSpace: SearchSpaceOptions
-  @Option(help: "\(SamplerName.names.joined(separator: ", ")) (default tpe).") var sampler = "tpe"
-  @Option(help: "The GP sampler's acquisition: logei (default), nei, kg, mes, ucb or pi.") var acquisition = "logei"
+  @Option(help: ArgumentHelp("\(Catalogs.samplers.nameList) (default tpe).")) var sampler = "tpe"
+  @Option(help: ArgumentHelp("The GP sampler's acquisition: \(AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", ")) (default logei).")) var acquisition: String?
   @Option(parsing: .unconditional, help: "Seed of the sampler; the same seed gives the same suggestions. Without it, the study's first ask picks one and stores it, so later asks continue the same sequence.")
   var seed: UInt64?
 
@@ -28,7 +28,7 @@ struct AskCommand: ParsableCommand {
       if case .string(let text) = json { return UInt64(text) } else { return nil }
     }
     let chosenSeed = seed ?? stored ?? UInt64.random(in: 0...UInt64.max)
-    let chosen = try SamplerName.make(sampler, seed: chosenSeed, space: space, acquisition: acquisition)
+    let chosen = try Catalogs.sampler(sampler, seed: chosenSeed, space: space, settings: CatalogSettings().with("acquisition", acquisition))
     let study = try Study.load(name: options.study, storage: storage, sampler: chosen, pruner: NopPruner())
     if seed == nil, stored == nil {
       try storage.setStudySystemAttr(studyID: studyID, key: "cli_seed", value: .string(String(chosenSeed)))
@@ -62,26 +62,11 @@ struct TellCommand: ParsableCommand {
     }
     let numbers = told == nil ? try parseNumbers(value: value, values: values) : nil
     let study = try options.load()
-    let finished: FrozenTrial
-    do {
-      finished = try told.map { try study.tell(number: trial, state: $0) } ?? study.tell(number: trial, values: numbers!)
-    } catch where skipIfFinished && Self.isAlreadyFinished(error) {
-      printJSON(tellJSON(try study.storage.trial(studyID: study.id, number: trial)))
-      return
-    }
-    printJSON(tellJSON(finished))
-    if finished.state == .failed, state == nil {
-      throw CLIError("trial \(trial) was recorded as failed: \(finished.failReason ?? "invalid value")")
-    }
-  }
-}
-
-extension TellCommand {
-  /// Whether `error` says the trial was finished before (by another tell, or as stale).
-  static func isAlreadyFinished(_ error: Error) -> Bool {
-    switch error {
-    case TuneError.trialFinished, StorageError.trialFinished: return true
-    default: return false
+    let outcome = try told.map { try study.finish(number: trial, state: $0) } ?? study.finish(number: trial, values: numbers!)
+    guard outcome.finishedNow || skipIfFinished else { throw CLIError(Study.alreadyFinished(outcome.trial, study: study.name).description) }
+    printJSON(tellJSON(outcome.trial))
+    if outcome.finishedNow, outcome.trial.state == .failed, state == nil {
+      throw CLIError("trial \(trial) was recorded as failed: \(outcome.trial.failReason ?? "invalid value")")
     }
   }
 }

@@ -14,8 +14,8 @@ struct DemoCommand: AsyncParsableCommand {
   @Option(help: "The study's name.") var study = "digits-mlp"
   @Option(parsing: .unconditional, help: "Trials to run now.") var trials = 40
   @Option(parsing: .unconditional, help: "Epochs of a trial that is not pruned.") var epochs = 30
-  @Option(help: "Sampler: gp (default), tpe, cmaes, random, qmc.") var sampler = "gp"
-  @Option(help: "Pruner: learning-curve (default), median, asha, hyperband, patient, percentile, nop.") var pruner = "learning-curve"
+  @Option(help: ArgumentHelp("Sampler: \(Catalogs.samplers.nameList) (default gp).")) var sampler = "gp"
+  @Option(help: ArgumentHelp("Pruner: \(Catalogs.pruners.nameList) (default learning-curve).")) var pruner = "learning-curve"
   @Option(parsing: .unconditional, help: "Trials run at once.") var jobs = 1
   @Option(parsing: .unconditional, help: "Seed of the sampler.") var seed: UInt64 = 1
   @Option(help: "Where to write the HTML report (\"\" for none).") var report = "hone-report.html"
@@ -30,8 +30,8 @@ struct DemoCommand: AsyncParsableCommand {
 
   func run() async throws {
     let started = Date()
-    let chosenSampler = try SamplerName.make(sampler, seed: seed, space: ConditionalSpace(DigitsTuning.space))
-    let chosenPruner = try PrunerName.make(pruner)
+    let chosenSampler = try Catalogs.sampler(sampler, seed: seed, space: ConditionalSpace(DigitsTuning.space))
+    let chosenPruner = try Catalogs.pruner(pruner, directions: [.maximize])
     let tuning = try DigitsTuning(epochs: epochs)
     let store = try StorageURL.open(storage)
     if fresh, (try? store.studyID(name: study)) != nil { try Study.delete(name: study, storage: store) }

@@ -13,7 +13,7 @@ import Hone
 /// - `suggest {study, trial, space}` → `{trial, params}`: define-by-run suggestions for a
 ///   trial asked on this connection (the values of the names in `space` only);
 /// - `report {study, trial, step, value}` → `{prune}`;
-/// - `tell {study, trial, value | values | state [, reason]}` → `{trial, state, values}`:
+/// - `tell {study, trial, value | values | state [, reason] [, skip_if_finished]}` → `{trial, state, values}`:
 ///   exactly one of `value`, `values` or a `state` of `pruned` or `failed` (which take no value);
 ///   `state: complete` needs `value` or `values`;
 /// - `set_user_attr {study, trial, key, value}` → `{trial}`;
@@ -127,11 +127,17 @@ final class ServeSession: @unchecked Sendable {
       guard let text = json.stringValue else { throw CLIError("\"reason\" must be a string") }
       return text
     }
-    let finished = state == .complete
-      ? try study.tell(number: number, values: values(request))
-      : try study.tell(number: number, state: state, failReason: reason)
+    var skipIfFinished = false
+    if let flag = request["skip_if_finished"] {
+      guard case .bool(let b) = flag else { throw CLIError("\"skip_if_finished\" must be true or false") }
+      skipIfFinished = b
+    }
+    let outcome = state == .complete
+      ? try study.finish(number: number, values: values(request))
+      : try study.finish(number: number, state: state, failReason: reason)
+    guard outcome.finishedNow || skipIfFinished else { throw Study.alreadyFinished(outcome.trial, study: study.name) }
     _ = open.withLock { $0[study.name]?.removeValue(forKey: number) }
-    return tellJSON(finished).objectValue!
+    return tellJSON(outcome.trial).objectValue!
   }
 
   private func createStudy(_ request: [String: JSONValue]) throws -> [String: JSONValue] {
@@ -152,9 +158,9 @@ final class ServeSession: @unchecked Sendable {
       return UInt64(value)
     }
     let space = try request["space"].map { try ConditionalSpace(json: $0) }
-    let sampler = try SamplerName.make(optionalString(request, "sampler") ?? "tpe", seed: seed, space: space,
-                                       acquisition: optionalString(request, "acquisition") ?? "logei")
-    let pruner = try PrunerName.make(optionalString(request, "pruner") ?? "nop")
+    let sampler = try Catalogs.sampler(optionalString(request, "sampler") ?? "tpe", seed: seed, space: space,
+                                       settings: CatalogSettings().with("acquisition", optionalString(request, "acquisition")))
+    let pruner = try Catalogs.pruner(optionalString(request, "pruner") ?? "nop", directions: directions)
     let (study, created) = try openStudy(name: name, storage: storage, directions: directions, sampler: sampler, pruner: pruner)
     studies[name] = study
     startHeartbeats(for: study)

@@ -29,14 +29,10 @@ struct TuneCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "Trials run at once.") var jobs = 1
   @Option(parsing: .unconditional, help: "Fail a trial whose command runs longer than this many seconds.") var trialTimeout: Double?
   @Option(parsing: .unconditional, help: "Seconds between SIGTERM and SIGKILL when a command is ended.") var grace = 5.0
-  @Option(help: "\(SamplerName.names.joined(separator: ", ")) (default tpe).") var sampler = "tpe"
-  @Option(help: "The GP sampler's acquisition: logei (default), nei, kg, mes, ucb or pi.") var acquisition = "logei"
-  @Option(help: "\(PrunerName.names.joined(separator: ", ")) (default nop).") var pruner = "nop"
-  @Option(parsing: .unconditional, help: "Complete trials before the median-rule pruners (median, percentile, patient, learning-curve's baseline, pareto) prune (default 5).")
-  var startupTrials: Int?
-  @Option(parsing: .unconditional, help: "Steps of each trial that are never pruned (default 0; 5 for learning-curve).") var warmupSteps: Int?
-  @Option(parsing: .unconditional, help: "Lower bound of the threshold pruner.") var lower: Double = -.infinity
-  @Option(parsing: .unconditional, help: "Upper bound of the threshold pruner.") var upper: Double = .infinity
+  @Option(help: ArgumentHelp("\(Catalogs.samplers.nameList) (default tpe).")) var sampler = "tpe"
+  @Option(help: ArgumentHelp("The GP sampler's acquisition: \(AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", ")) (default logei).")) var acquisition: String?
+  @Option(help: ArgumentHelp("\(Catalogs.pruners.nameList) (default nop).")) var pruner = "nop"
+  @OptionGroup var prunerSettings: PrunerSettingsOptions
   @Option(help: "minimize or maximize; repeat for several objectives (for a new study; default minimize).")
   var direction: [String] = []
   @Option(parsing: .unconditional, help: "Seed of the sampler.") var seed: UInt64?
@@ -57,9 +53,6 @@ struct TuneCommand: AsyncParsableCommand {
       if let value, !(value > 0 && value <= 1e9) { throw ValidationError("\(name) must be a positive number of seconds (at most 1e9), got \(value)") }
     }
     guard grace >= 0, grace <= 1e9 else { throw ValidationError("--grace must be between 0 and 1e9 seconds, got \(grace)") }
-    for (name, value) in [("--startup-trials", startupTrials), ("--warmup-steps", warmupSteps)] {
-      if let value, value < 0 { throw ValidationError("\(name) must be ≥ 0, got \(value)") }
-    }
   }
 
   func run() async throws {
@@ -67,8 +60,8 @@ struct TuneCommand: AsyncParsableCommand {
     let space = try searchSpace.read()!
     let templates = try CommandObjective.templates(command, space: space.distributions)
     let directions = direction.isEmpty ? nil : try parseDirections(direction)
-    let chosen = try SamplerName.make(sampler, seed: seed, space: space, acquisition: acquisition)
-    let chosenPruner = try PrunerName.make(pruner, .init(startupTrials: startupTrials, warmupSteps: warmupSteps, lower: lower, upper: upper))
+    let chosen = try Catalogs.sampler(sampler, seed: seed, space: space, settings: CatalogSettings().with("acquisition", acquisition))
+    let chosenPruner = try Catalogs.pruner(pruner, directions: directions, settings: prunerSettings.settings)
     let logs = try OutputPaths.prepareFolder(logDir ?? "hone-logs/" + OutputPaths.fileName(forStudy: self.study), purpose: "log folder")
     let url = storage ?? storageFromEnvironment()
     let study = try openStudy(name: self.study, storage: StorageURL.open(url), directions: directions, sampler: chosen,

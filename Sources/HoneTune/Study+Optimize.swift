@@ -64,22 +64,17 @@ extension Study {
     let beat = heartbeat.map { startHeartbeat(trialID: trial.id, every: $0.interval) }
     defer { beat?.cancel() }
     let outcome = await _TrialRace.run(trial: trial, objective: objective, timeout: trialTimeout)
+    // Whoever finished the trial first (this run, or a stale-trial sweep of another worker)
+    // wins; `finish` returns the stored trial either way.
     do {
       switch outcome {
-      case .values(let values): return try tell(number: trial.number, values: values)
-      case .pruned: return try tell(number: trial.number, state: .pruned)
-      case .failed(let reason): return try tell(number: trial.number, state: .failed, failReason: reason)
+      case .values(let values): return try finish(number: trial.number, values: values).trial
+      case .pruned: return try finish(number: trial.number, state: .pruned).trial
+      case .failed(let reason): return try finish(number: trial.number, state: .failed, failReason: reason).trial
       }
-    } catch let error as TuneError {
+    } catch TuneError.invalidArgument(let message) {
       // A wrong number of values is the objective's fault: fail the trial and go on.
-      if case .invalidArgument(let message) = error {
-        return try tell(number: trial.number, state: .failed, failReason: message)
-      }
-      if case .trialFinished = error { return try storage.trial(id: trial.id) }
-      throw error
-    } catch StorageError.trialFinished {
-      // Another worker failed this trial as stale between our read and our write.
-      return try storage.trial(id: trial.id)
+      return try finish(number: trial.number, state: .failed, failReason: message).trial
     }
   }
 

@@ -154,44 +154,14 @@ public final class Study: @unchecked Sendable {
     }
   }
 
-  /// Finishes trial `number`. `complete` needs one value per direction — a NaN or infinite
-  /// value makes the trial failed instead, with that reason; `pruned` takes no values (the
-  /// last intermediate value is kept as its value); `failed` takes none and may carry a reason.
-  /// Throws, changing nothing, for a finished trial or the wrong number of values.
+  /// Finishes running trial `number` as `finish(number:state:values:failReason:)` does, and
+  /// throws `TuneError.trialFinished`, writing nothing, when it was finished already.
   @discardableResult
   public func tell(number: Int, state: TrialState = .complete, values: [Double]? = nil,
                    failReason: String? = nil) throws -> FrozenTrial {
-    let trial = try storage.trial(studyID: id, number: number)
-    guard trial.state == .running else {
-      throw TuneError.trialFinished("trial \(number) of study '\(name)' is already \(trial.state.rawValue); it cannot be told again")
-    }
-    var state = state
-    var values = values
-    var reason = failReason
-    switch state {
-    case .complete:
-      guard let given = values else { throw TuneError.invalidArgument("trial \(number): a complete trial needs \(directions.count) value(s)") }
-      guard given.count == directions.count else {
-        throw TuneError.invalidArgument("trial \(number): study '\(name)' has \(directions.count) objective(s) but \(given.count) value(s) were given")
-      }
-      if let bad = given.first(where: { !$0.isFinite }) {
-        state = .failed
-        values = nil
-        reason = "objective value is \(bad)"
-      }
-    case .pruned:
-      guard values == nil else { throw TuneError.invalidArgument("trial \(number): a pruned trial takes no value") }
-      if directions.count == 1, let last = trial.lastIntermediateValue?.value, last.isFinite { values = [last] }
-    case .failed:
-      guard values == nil else { throw TuneError.invalidArgument("trial \(number): a failed trial takes no value") }
-    case .running, .waiting:
-      throw TuneError.invalidArgument("trial \(number): tell a trial complete, pruned or failed, not \(state.rawValue)")
-    }
-    let attrs: [String: JSONValue] = state == .failed && reason != nil ? ["fail_reason": .string(reason!)] : [:]
-    try storage.finishTrial(trialID: trial.id, state: state, values: values, systemAttrs: attrs)
-    let finished = try storage.trial(id: trial.id)
-    try sampler.afterTrial(study: snapshot(), trial: finished)
-    return finished
+    let outcome = try finish(number: number, state: state, values: values, failReason: failReason)
+    guard outcome.finishedNow else { throw Self.alreadyFinished(outcome.trial, study: name) }
+    return outcome.trial
   }
 
   /// Completes `trial` with its single objective value.

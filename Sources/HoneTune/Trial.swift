@@ -108,6 +108,9 @@ public final class Trial: @unchecked Sendable {
       return value
     }
     if let relative = relativeParams[name], let value = distribution.coerce(relative) { return value }
+    // A distribution of one value needs no sampler (as in Optuna; a model of a zero-width
+    // range would divide by its width).
+    if distribution.isSingle { return distribution.value(atUnit: 0) }
     let value = try study.sampler.sampleIndependent(study: view, trial: local.current, name: name, distribution: distribution)
     guard let coerced = distribution.coerce(value) else {
       throw TuneError.invalidArgument("the sampler proposed \(value) for '\(name)', outside \(distribution.json)")
@@ -123,7 +126,7 @@ public final class Trial: @unchecked Sendable {
       throw TuneError.unsupported("trial \(number): a study with several objectives takes intermediate vectors (report([Double], step:))")
     }
     if local.current.intermediateValues[step] != nil { return }
-    try study.storage.setIntermediateValue(trialID: id, step: step, value: value)
+    try Self.runningOnly { try study.storage.setIntermediateValue(trialID: id, step: step, value: value) }
     local.withLock { $0.intermediateValues[step] = value }
   }
 
@@ -136,8 +139,14 @@ public final class Trial: @unchecked Sendable {
     }
     if study.directions.count == 1 { return try report(values[0], step: step) }
     if local.current.intermediateVectors[step] != nil { return }
-    try study.storage.setIntermediateVector(trialID: id, step: step, values: values)
+    try Self.runningOnly { try study.storage.setIntermediateVector(trialID: id, step: step, values: values) }
     local.withLock { $0.intermediateVectors[step] = values }
+  }
+
+  /// Runs a storage write of this trial, a refusal because the trial is finished (its timeout,
+  /// a stale-trial sweep) surfacing as `TuneError.trialFinished`, the one error for it.
+  private static func runningOnly(_ write: () throws -> Void) throws {
+    do { try write() } catch StorageError.trialFinished(let message) { throw TuneError.trialFinished(message) }
   }
 
   /// Whether the study's pruner says this trial should stop now. Throw `TrialPruned()` from

@@ -28,6 +28,24 @@ import Testing
     }
   }
 
+  /// A second tell is an error, unless it asks to skip a finished trial: then it returns the
+  /// trial as stored and changes nothing.
+  @Test func aSecondTellIsAnErrorUnlessSkipped() throws {
+    let hone = try CLIRunner()
+    let responses = try serve(hone, [
+      #"{"op": "create_study", "study": "q", "sampler": "random"}"#,
+      #"{"op": "ask", "study": "q", "space": {"x": {"type": "float", "low": -1, "high": 1}}}"#,
+      #"{"op": "tell", "study": "q", "trial": 0, "value": 0.25}"#,
+      #"{"op": "tell", "study": "q", "trial": 0, "value": 1}"#,
+      #"{"op": "tell", "study": "q", "trial": 0, "state": "failed", "skip_if_finished": true}"#,
+      #"{"op": "tell", "study": "q", "trial": 0, "value": 1, "skip_if_finished": "yes"}"#,
+    ])
+    try #require(responses.count == 6)
+    #expect((responses[3]["error"] as? String)?.contains("is already complete; it cannot be told again") == true)
+    #expect(responses[4]["state"] as? String == "complete" && responses[4]["values"] as? [Double] == [0.25])
+    #expect((responses[5]["error"] as? String)?.contains("skip_if_finished") == true)
+  }
+
   @Test func askReportTellEnqueueBestAndErrors() throws {
     let hone = try CLIRunner()
     let space = #"{"x": {"type": "float", "low": -1, "high": 1}}"#

@@ -1,0 +1,64 @@
+import HoneBayes
+
+/// What a command knows when it builds a sampler: the seed and, when given up front, the
+/// search space.
+public struct SamplerContext: Sendable {
+  /// The seed (nil: a random one).
+  public var seed: UInt64?
+  /// The search space, when the command has it before the first ask.
+  public var space: ConditionalSpace?
+
+  /// A context with `seed` and `space`.
+  public init(seed: UInt64? = nil, space: ConditionalSpace? = nil) {
+    self.seed = seed
+    self.space = space
+  }
+
+  /// The parameters that always exist (no "when" condition), when the space is known and has any.
+  public var plainSpace: [String: Distribution]? {
+    space.map(\.unconditionalDistributions).flatMap { $0.isEmpty ? nil : $0 }
+  }
+
+  /// `plainSpace`, or an error saying that sampler `name` needs one.
+  public func requirePlainSpace(for name: String) throws -> [String: Distribution] {
+    guard let plainSpace else {
+      throw CatalogError.badValue("the \(name) sampler needs a search space (--space or --space-file; \"space\" in create_study)")
+    }
+    return plainSpace
+  }
+}
+
+/// A row of the sampler catalog.
+public typealias SamplerEntry = CatalogEntry<SamplerContext, any Sampler>
+
+/// The samplers HoneTune defines, as catalog rows. CMA-ES and QMC work on the parameters that
+/// always exist; the grid needs a space without conditions.
+public enum TuneSamplers {
+  /// The rows, in the order help texts list them.
+  public static let entries: [SamplerEntry] = [
+    SamplerEntry("tpe", "Tree-structured Parzen estimator, multivariate, with the constant liar (the default)") { context, _ in
+      try TPESampler(seed: context.seed)
+    },
+    SamplerEntry("gp", "Gaussian-process Bayesian optimization", options: [
+      CatalogOption("acquisition", default: AcquisitionKind.logEI.rawValue,
+                    "The acquisition function: " + AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", ")),
+    ]) { context, settings in
+      let name = settings.string("acquisition", default: AcquisitionKind.logEI.rawValue)
+      guard let kind = AcquisitionKind(rawValue: name.lowercased()) else {
+        throw CatalogError.badValue("unknown acquisition '\(name)'; use \(AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      return try GPSampler(seed: context.seed, acquisition: kind)
+    },
+    SamplerEntry("cmaes", "CMA-ES with margin, on the parameters that always exist") { context, _ in
+      try CMAESSampler(seed: context.seed, searchSpace: context.plainSpace)
+    },
+    SamplerEntry("nsga2", "NSGA-II for several objectives") { context, _ in try NSGAIISampler(seed: context.seed) },
+    SamplerEntry("random", "Independent uniform draws") { context, _ in RandomSampler(seed: context.seed) },
+    SamplerEntry("qmc", "Scrambled Sobol' points") { context, _ in QMCSampler(seed: context.seed, searchSpace: context.plainSpace) },
+    SamplerEntry("grid", "Every point of a grid of the space, in random order") { context, _ in
+      guard let space = context.space else { throw CatalogError.badValue("the grid sampler needs a search space (--space or --space-file)") }
+      guard !space.isConditional else { throw CatalogError.badValue("the grid sampler needs a search space without \"when\" conditions") }
+      return try GridSampler(space: space.distributions, seed: context.seed)
+    },
+  ]
+}
