@@ -9,7 +9,7 @@ public enum NASSamplers {
     SamplerEntry("rea", "Regularized evolution (Real et al. 2019): mutate the best of a sample, retire the oldest") { context, _ in
       try RegularizedEvolution(space: ParameterSpace(context.requirePlainSpace(for: "rea")), seed: context.seed)
     },
-    SamplerEntry("predictor", "Predictor-guided evolution (White et al. 2021): an ensemble of MLPs ranks the offspring") { context, _ in
+    SamplerEntry("predictor", "Predictor-guided local and evolutionary search: a ridge/ν-SVR ensemble ranks the candidates") { context, _ in
       try PredictorGuidedSampler(space: ParameterSpace(context.requirePlainSpace(for: "predictor")), seed: context.seed)
     },
   ]

@@ -40,7 +40,9 @@ public struct PredictorGuidedSampler<Space: ArchitectureSpace>: Sampler {
   /// The seed.
   public let seed: UInt64
   /// The system attribute that marks a trial restarting the local search (one objective).
-  public static var restartKey: String { "predictor:restart" }
+  public static var restartKey: String { restartState.key }
+  /// The trial state that marks the trial a restart climbs from.
+  public static var restartState: StateKey<Bool> { StateKey("predictor", "restart") }
   private let fallback: RandomSampler
 
   /// A predictor-guided sampler.
@@ -87,7 +89,7 @@ public struct PredictorGuidedSampler<Space: ArchitectureSpace>: Sampler {
     if objectives == 1 {
       // One objective: iterated local search. The incumbent is the best architecture since the
       // last restart; its unseen neighbours (one mutation) are tried in the predictor's order.
-      let start = history.complete.lastIndex { $0.systemAttrs[Self.restartKey] != nil } ?? 0
+      let start = history.complete.lastIndex { Self.restartState.read($0.systemAttrs) != nil } ?? 0
       let incumbent = history.complete[start...].min { $0.losses[0] < $1.losses[0] }!.architecture
       var neighbours: [Space.Architecture] = []
       var unique = Set<Space.Architecture>()
@@ -98,7 +100,7 @@ public struct PredictorGuidedSampler<Space: ArchitectureSpace>: Sampler {
       if let next = neighbours.min(by: { predicted($0)[0] < predicted($1)[0] }) { return space.parameters(of: next) }
       // Every neighbour is seen: the incumbent is a local optimum. Restart from the best
       // predicted of many random unseen architectures.
-      try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.restartKey, value: .bool(true))
+      try study.setState(Self.restartState, true, of: trial)
       let restarts = (0..<(offspring * 10)).map { _ in history.unseen(&rng) { space.sample(using: &$0) } }.filter { !history.seen.contains($0) }
       guard let restart = restarts.min(by: { predicted($0)[0] < predicted($1)[0] }) else { return history.unseenRandomParameters(space, &rng) }
       return space.parameters(of: restart)

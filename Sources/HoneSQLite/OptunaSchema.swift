@@ -139,7 +139,7 @@ enum _OptunaSchema {
   static let honeSystemKeys: Set<String> = [
     FrozenTrial.constraintsKey, "fixed_params", "fail_reason", "retry_of", CMAESSampler.stateKey, CMAESSampler.trialKey,
     GPSampler.hyperparametersKey, TPESampler.relativeParamsKey, NSGAIISampler.generationKey, LearningCurvePruner.stoppedKey,
-    "predictor:restart", "heartbeat", "cli_seed",
+    "predictor:restart", "learning_curve_stopped", "heartbeat", "cli_seed",
   ]
   /// Prefixes of the system attributes Hone writes with a number at the end.
   static let honeSystemPrefixes = ["completed_rung_", "nsga2:parents:"]

@@ -6,13 +6,16 @@ public final class StudySnapshot: @unchecked Sendable {
   public let studyID: Int
   /// One direction per objective.
   public let directions: [StudyDirection]
-  /// Where the trials are read from.
-  public let storage: any Storage
+  /// Where the trials are read from; samplers and pruners write only their typed state
+  /// (`setState`), so the snapshot offers no storage of its own.
+  let storage: any Storage
   /// The parameters the asking trial receives in the same `ask` (its search space given
   /// up front): a sampler need not record its relative sample of these for other workers
   /// (TPE's constant liar), since storage holds them before the ask returns.
   public let suggestedInAsk: Set<String>
   private let cache = Locked<[TrialState?: [FrozenTrial]]>([:])
+  /// The study's system attributes, once read.
+  let studyAttributes = Locked<[String: JSONValue]?>(nil)
   private let stopRequest: @Sendable () -> Void
 
   /// A view of study `studyID` in `storage`; `onStop` is what `requestStop()` does.
@@ -31,6 +34,14 @@ public final class StudySnapshot: @unchecked Sendable {
     let trials = try storage.trials(studyID: studyID, states: nil)
     cache.withLock { $0[nil] = trials }
     return trials
+  }
+
+  /// The study's system attributes (read once per snapshot).
+  func studySystemAttrs() throws -> [String: JSONValue] {
+    if let cached = studyAttributes.current { return cached }
+    let attrs = try storage.studySystemAttrs(studyID: studyID)
+    studyAttributes.withLock { $0 = attrs }
+    return attrs
   }
 
   /// The trials in `states`, in number order.

@@ -140,8 +140,8 @@ import Hone
     let attrs = trials.map { $0.objectValue!["system_attrs"]!.objectValue! }
     switch sampler {
     case "cmaes": #expect(attrs.contains { $0[CMAESSampler.stateKey] != nil })
-    case "nsga2": #expect(attrs.last![NSGAIISampler.generationKey] == .int(1))
-    case "gp": #expect(attrs.last![GPSampler.hyperparametersKey]?.objectValue?["theta"]?.arrayValue?.count == 4)
+    case "nsga2": #expect(NSGAIISampler.generationState.read(attrs.last!) == 1)
+    case "gp": #expect(GPSampler.fitState.read(attrs.last!)?.theta.count == 4)
     default:
       // Past start-up the model's draws beat the random ones on a² + k; every parameter is
       // stored in the ask itself, so no relative sample is kept for the constant liar.

@@ -61,7 +61,7 @@ import Testing
     try add(optimum, 10)
     let restart = try study.ask()
     let restartCell = try restart.suggestArchitecture(in: space)
-    #expect(try study.storage.trial(id: restart.id).systemAttrs[PredictorGuidedSampler<CellSpace>.restartKey] == .bool(true))
+    #expect(try study.storage.trial(id: restart.id).state(PredictorGuidedSampler<CellSpace>.restartState) == true)
     #expect(zip(restartCell.operations, optimum.operations).filter { $0 != $1 }.count >= 2, "a restart leaves the neighbourhood")
     try study.tell(restart, 1)
     // The search climbs from the restart point, though the old optimum is still the best.

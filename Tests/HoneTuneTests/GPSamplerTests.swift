@@ -113,7 +113,7 @@ import Testing
     #expect(front.count >= 4)
     // The shared space holds x and kind; `extra` is never part of it.
     let last = try study.trials.last!
-    #expect(last.systemAttrs[GPSampler.hyperparametersKey]?.objectValue?["theta"]?.arrayValue?.count == 2 + 2)
-    #expect(last.systemAttrs[GPSampler.hyperparametersKey]?.objectValue?["space"] == .string("kind,x"))
+    #expect(last.state(GPSampler.fitState)?.theta.count == 2 + 2)
+    #expect(last.state(GPSampler.fitState)?.space == "kind,x")
   }
 }

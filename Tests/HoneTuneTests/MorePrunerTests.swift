@@ -200,7 +200,7 @@ import Testing
       }
       let step = try #require(stoppedAt)
       let last = try #require(try study.trials.last)
-      #expect(last.systemAttrs[LearningCurvePruner.stoppedKey] == (baseline == nil ? nil : .int(step)))
+      #expect(last.state(LearningCurvePruner.stoppedState) == (baseline == nil ? nil : step))
     }
   }
 }

@@ -102,7 +102,7 @@ private func transpose(_ rows: [[Double]]) -> [[Double]] { rows[0].indices.map {
     // Define-by-run: the relative sample is kept for the parameters still to be suggested,
     // and the next worker's liar reads it.
     let third = try study.ask(), fourth = try study.ask()
-    let kept = try study.storage.trial(id: third.id).systemAttrs[TPESampler.relativeParamsKey]?.objectValue
+    let kept = try study.storage.trial(id: third.id).state(TPESampler.relativeState)
     #expect(kept?.keys.sorted() == Self.space.keys.sorted())
     #expect(try third.suggest(Self.space) != fourth.suggest(Self.space))
   }

@@ -110,20 +110,23 @@ public final class LearningCurvePruner: Pruner, @unchecked Sendable {
   /// Implements `Pruner.shouldPrune`.
   public func shouldPrune(study: StudySnapshot, trial: FrozenTrial) throws -> Bool {
     if let baseline {
-      let view = try study.showing(asComplete: { $0.systemAttrs[Self.stoppedKey] != nil })
+      let view = try study.showing(asComplete: { $0.state(Self.stoppedState) != nil })
       if try baseline.shouldPrune(study: view, trial: trial) { return true }
     }
     guard let prediction = try predict(study: study, trial: trial), prediction.probability < prediction.threshold else {
       return false
     }
     if baseline != nil, let step = trial.lastIntermediateValue?.step {
-      try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.stoppedKey, value: .int(step))
+      try study.setState(Self.stoppedState, step, of: trial)
     }
     return true
   }
 
-  /// The system attribute that marks a trial the predictor stopped (its value: the step).
-  public static let stoppedKey = "learning_curve_stopped"
+  /// The system attribute that marks a trial the predictor stopped.
+  public static var stoppedKey: String { stoppedState.key }
+  /// The trial state that marks a trial the predictor stopped: the step (formerly stored
+  /// bare under `learning_curve_stopped`).
+  public static let stoppedState = StateKey<Int>("learning-curve", "stopped", legacyKey: "learning_curve_stopped")
 
   /// The prediction for `trial`, or nil when no decision is made yet.
   public func predict(study: StudySnapshot, trial: FrozenTrial) throws -> Prediction? {

@@ -46,7 +46,7 @@ public struct SuccessiveHalvingPruner: Pruner {
     guard let (step, value) = trial.lastIntermediateValue else { return false }
     let stored = candidates.first { $0.id == trial.id } ?? trial
     var rung = 0
-    while stored.systemAttrs[rungKey(rung)] != nil { rung += 1 }
+    while stored.state(rungState(rung)) != nil { rung += 1 }
     let resource: Int
     if let minResource {
       resource = minResource
@@ -58,16 +58,18 @@ public struct SuccessiveHalvingPruner: Pruner {
       let promotionStep = Double(resource) * pow(Double(reductionFactor), Double(rate + rung))
       if Double(step) < promotionStep { return false }
       if value.isNaN { return true }
-      let key = rungKey(rung)
-      try study.storage.setTrialSystemAttr(trialID: trial.id, key: key, value: .double(value))
-      var competing = candidates.filter { $0.id != trial.id }.compactMap { $0.systemAttrs[key]?.doubleValue }
+      let key = rungState(rung)
+      try study.setState(key, value, of: trial)
+      var competing = candidates.filter { $0.id != trial.id }.compactMap { $0.state(key) }
       competing.append(value)
       if !promotable(value, competing, reductionFactor, direction) { return true }
       rung += 1
     }
   }
 
-  static func rungKey(_ rung: Int) -> String { "completed_rung_\(rung)" }
+  /// The trial state with its value at rung k, under Optuna's name and layout
+  /// (`completed_rung_k`, the bare value), which Optuna's pruner reads too.
+  static func rungState(_ rung: Int) -> StateKey<Double> { StateKey("asha", "completed_rung_\(rung)", format: .optuna) }
 
   /// In the top 1/η of the values at the rung (at least the best one).
   static func promotable(_ value: Double, _ competing: [Double], _ reductionFactor: Int, _ direction: StudyDirection) -> Bool {

@@ -4,7 +4,8 @@ import Foundation
 /// studies that need no persistence; `memory:` in a storage URL.
 ///
 /// All state sits behind one lock, so every call is atomic. Each call is O(1) except the
-/// trial reads, which are O(n) in the study's trials.
+/// trial reads, which are O(n) in the study's trials, and claiming a waiting trial, which is
+/// O(waiting).
 public final class InMemoryStorage: Storage, @unchecked Sendable {
   private struct StudyRecord {
     var id: Int

@@ -33,10 +33,49 @@ public struct CMAESSampler: Sampler {
   public let searchSpace: [String: Distribution]?
   private let fallback: RandomSampler
 
-  /// The trial attribute with a trial's run, generation and point.
-  public static let trialKey = "cmaes:trial"
-  /// The trial attribute with the search state after the last complete generation.
-  public static let stateKey = "cmaes:state"
+  /// Where a trial was asked: the space's signature, its run and generation (`tag`), and the
+  /// point in the unit cube.
+  public struct AskedPoint: Codable, Sendable, Equatable {
+    /// The signature of the space searched.
+    public var space: String
+    /// The run and generation, "restarts:generation".
+    public var tag: String
+    /// The point in the unit cube.
+    public var x: [Double]
+  }
+
+  /// The search state after a complete generation, with the signature of its space.
+  public struct StoredSearch: Codable, Sendable, Equatable {
+    /// The signature of the space searched.
+    public var space: String
+    /// The search.
+    public var search: CMAESSearch
+
+    init(space: String, search: CMAESSearch) {
+      self.space = space
+      self.search = search
+    }
+
+    /// Also reads the layout written before state was typed, where `search` is JSON text.
+    public init(from decoder: Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      space = try c.decode(String.self, forKey: .space)
+      if let text = try? c.decode(String.self, forKey: .search) {
+        search = try JSONDecoder().decode(CMAESSearch.self, from: Data(text.utf8))
+      } else {
+        search = try c.decode(CMAESSearch.self, forKey: .search)
+      }
+    }
+  }
+
+  /// The trial state with the point a trial was asked at.
+  public static let pointState = StateKey<AskedPoint>("cmaes", "trial")
+  /// The trial state with the search after the last complete generation.
+  public static let searchState = StateKey<StoredSearch>("cmaes", "state")
+  /// The attribute name of `pointState`.
+  public static var trialKey: String { pointState.key }
+  /// The attribute name of `searchState`.
+  public static var stateKey: String { searchState.key }
 
   /// A CMA-ES sampler; throws for σ₀ ≤ 0 or a population below 2.
   public init(seed: UInt64? = nil, initialParams: [String: ParamValue] = [:], sigma0: Double = 1.0 / 6,
@@ -94,16 +133,10 @@ public struct CMAESSampler: Sampler {
       try search.tell(solutions, rng: &rng)
       advanced = true
     }
-    if advanced {
-      let text = String(decoding: try JSONEncoder().encode(search), as: UTF8.self)
-      try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.stateKey,
-                                           value: .object(["space": .string(signature), "search": .string(text)]))
-    }
+    if advanced { try study.setState(Self.searchState, StoredSearch(space: signature, search: search), of: trial) }
     var rng = SeededRNG(seed: seed, stream: UInt64(search.restarts), UInt64(search.current.generation), UInt64(trial.number))
     let x = search.ask(rng: &rng)
-    try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.trialKey, value: .object([
-      "space": .string(signature), "tag": .string(Self.tag(search)), "x": .array(x.map { .double($0) }),
-    ]))
+    try study.setState(Self.pointState, AskedPoint(space: signature, tag: Self.tag(search), x: x), of: trial)
     let encoded = search.current.encode(x)
     var result: [String: ParamValue] = [:]
     for (j, name) in names.enumerated() {
@@ -122,9 +155,8 @@ public struct CMAESSampler: Sampler {
   /// The newest stored state for this space, with the index of the trial that holds it.
   private func restore(_ trials: [FrozenTrial], signature: String) throws -> (search: CMAESSearch, index: Int)? {
     for index in trials.indices.reversed() {
-      guard let state = trials[index].systemAttrs[Self.stateKey]?.objectValue, state["space"]?.stringValue == signature,
-            let text = state["search"]?.stringValue else { continue }
-      return (try JSONDecoder().decode(CMAESSearch.self, from: Data(text.utf8)), index)
+      guard let stored = trials[index].state(Self.searchState), stored.space == signature else { continue }
+      return (stored.search, index)
     }
     return nil
   }
@@ -151,8 +183,7 @@ public struct CMAESSampler: Sampler {
   private static func tag(_ search: CMAESSearch) -> String { "\(search.restarts):\(search.current.generation)" }
 
   private static func record(_ trial: FrozenTrial, signature: String) -> (tag: String, x: [Double])? {
-    guard let r = trial.systemAttrs[trialKey]?.objectValue, r["space"]?.stringValue == signature,
-          let tag = r["tag"]?.stringValue, let x = r["x"]?.arrayValue?.compactMap(\.doubleValue) else { return nil }
-    return (tag, x)
+    guard let point = trial.state(pointState), point.space == signature else { return nil }
+    return (point.tag, point.x)
   }
 }

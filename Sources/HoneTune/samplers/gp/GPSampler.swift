@@ -48,7 +48,17 @@ public struct GPSampler: Sampler {
   /// test problem most late suggestions then fell outside the feasible set.
   public let outputWarping: Bool
   /// The system attribute holding the fitted θ of the trial it was fitted for.
-  public static let hyperparametersKey = "gp:hyperparameters"
+  public static var hyperparametersKey: String { fitState.key }
+  /// The fitted hyperparameters θ of the model, with the signature of their space (the
+  /// parameter names), stored with each trial so that the next fit starts from them.
+  public struct Fit: Codable, Sendable, Equatable {
+    /// The parameter names, joined by commas.
+    public var space: String
+    /// θ as `GPHyperparameters.vector`.
+    public var theta: [Double]
+  }
+  /// The trial state that holds the fit.
+  public static let fitState = StateKey<Fit>("gp", "hyperparameters")
   let fallback: RandomSampler
 
   /// A GP sampler; `startupTrials` random trials first (Optuna's default 10).
@@ -98,9 +108,8 @@ public struct GPSampler: Sampler {
     // Warm start from the newest stored fit of the same space (θ is stored with the names).
     let signature = encoding.names.joined(separator: ",")
     let previous = all.reversed().lazy.compactMap { t -> GPHyperparameters? in
-      guard let stored = t.systemAttrs[Self.hyperparametersKey]?.objectValue, stored["space"]?.stringValue == signature,
-            let theta = stored["theta"]?.arrayValue?.compactMap(\.doubleValue), theta.count == d + 2 else { return nil }
-      return GPHyperparameters(vector: theta)
+      guard let fit = t.state(Self.fitState), fit.space == signature, fit.theta.count == d + 2 else { return nil }
+      return GPHyperparameters(vector: fit.theta)
     }.first
     // A warm fit continues the previous one for a few iterations; their number shrinks as
     // (200/n)² past 200 trials, since each costs O(n³), so the fit keeps improving across trials.
@@ -109,9 +118,9 @@ public struct GPSampler: Sampler {
     var model = try GaussianProcess(inputs: inputs, outputs: scores, dimensions: d, categorical: categorical,
                                     initial: previous, maxIterations: previous == nil ? 60 : warmIterations,
                                     deterministic: deterministicObjective)
-    try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.hyperparametersKey, value: .object([
-      "space": .string(signature), "theta": .array(model.hyperparameters.vector.map { .double($0) }),
-    ]))
+    if model.hyperparameters.vector.allSatisfy(\.isFinite) {
+      try study.setState(Self.fitState, Fit(space: signature, theta: model.hyperparameters.vector), of: trial)
+    }
     // One model per constraint, on the trials that report it (non-finite values clipped to ±1e12).
     var constraints: [(model: GaussianProcess, threshold: Double)] = []
     for k in 0..<(constraintValues.map { $0?.count ?? 0 }.max() ?? 0) {

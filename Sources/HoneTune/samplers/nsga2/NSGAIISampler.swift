@@ -50,10 +50,12 @@ public struct NSGAIISampler: Sampler {
   private let fallback: RandomSampler
 
   /// The trial attribute holding the generation a trial belongs to.
-  public static let generationKey = "nsga2:generation"
+  public static var generationKey: String { generationState.key }
+  /// The trial state with the generation a trial belongs to.
+  public static let generationState = StateKey<Int>("nsga2", "generation")
 
-  /// The study attribute holding the parents (trial numbers) of generation g.
-  static func parentsKey(_ g: Int) -> String { "nsga2:parents:\(g)" }
+  /// The study state with the parents (trial numbers) of generation g.
+  static func parentsState(_ g: Int) -> StateKey<[Int]> { StateKey("nsga2", "parents:\(g)") }
 
   /// An NSGA-II sampler: population 50, crossover probability 0.9, polynomial mutation
   /// with η_m = 20 (Deb et al. 2002's settings). The default crossover is uniform, which
@@ -93,23 +95,21 @@ public struct NSGAIISampler: Sampler {
     let generations = Dictionary(grouping: complete.indices) { Self.generation(of: complete[$0]) }
     let last = generations.keys.max() ?? 0
     let generation = (generations[last]?.count ?? 0) >= populationSize ? last + 1 : last
-    try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.generationKey, value: .int(generation))
+    try study.setState(Self.generationState, generation, of: trial)
     guard generation > 0 else { return [:] }
 
     // Parents of each generation are stored in the study once computed (a study attribute
     // per generation, by trial number), so a call selects at most one new elite.
-    let stored = try study.storage.studySystemAttrs(studyID: study.studyID)
     let indexOfNumber = Dictionary(uniqueKeysWithValues: complete.indices.map { (complete[$0].number, $0) })
     var parentIndices: [Int] = []
     for g in 1...generation {
-      if let numbers = stored[Self.parentsKey(g)]?.arrayValue?.compactMap(\.doubleValue),
-         case let indices = numbers.compactMap({ indexOfNumber[Int($0)] }), indices.count == numbers.count {
+      if let numbers = try study.studyState(Self.parentsState(g)),
+         case let indices = numbers.compactMap({ indexOfNumber[$0] }), indices.count == numbers.count {
         parentIndices = indices
         continue
       }
       parentIndices = elite(parentIndices + (generations[g - 1] ?? []), members)
-      try study.storage.setStudySystemAttr(studyID: study.studyID, key: Self.parentsKey(g),
-                                           value: .array(parentIndices.map { .int(complete[$0].number) }))
+      try study.setStudyState(Self.parentsState(g), parentIndices.map { complete[$0].number })
     }
     parentIndices = parentIndices.filter { i in space.allSatisfy { complete[i].distributions[$0.key] == $0.value } }
     guard parentIndices.count >= 2 else { return [:] }
@@ -160,7 +160,7 @@ public struct NSGAIISampler: Sampler {
   }
 
   private static func generation(of trial: FrozenTrial) -> Int {
-    if case .int(let g) = trial.systemAttrs[generationKey] { return g }
+    if let g = trial.state(generationState) { return g }
     return 0
   }
 

@@ -50,7 +50,10 @@ public struct TPESampler: Sampler {
   private let fallback: RandomSampler
 
   /// The system attribute that holds a trial's relative sample, for the constant liar.
-  public static let relativeParamsKey = "tpe:relative_params"
+  public static var relativeParamsKey: String { relativeState.key }
+  /// The trial state with the part of a running trial's relative sample that its ask did not
+  /// suggest (define-by-run), which other workers' constant liar reads.
+  public static let relativeState = StateKey<[String: JSONValue]>("tpe", "relative_params")
   /// Dimensions × observations from which the two estimators are built on two threads.
   static let parallelWork = 100_000
 
@@ -124,7 +127,7 @@ public struct TPESampler: Sampler {
     // The constant liar needs the values that stay unsuggested after the ask returns.
     let pending = result.filter { !study.suggestedInAsk.contains($0.key) }
     if constantLiar && !pending.isEmpty {
-      try study.storage.setTrialSystemAttr(trialID: trial.id, key: Self.relativeParamsKey, value: .object(pending.mapValues(\.json)))
+      try study.setState(Self.relativeState, pending.mapValues(\.json), of: trial)
     }
     return result
   }
@@ -165,7 +168,7 @@ public struct TPESampler: Sampler {
       trials: for i in indices {
         if all[i].state == .running {
           // The constant liar: a running trial's relative sample stands in for what it lacks.
-          let relative = all[i].systemAttrs[Self.relativeParamsKey]?.objectValue
+          let relative = all[i].state(Self.relativeState)
           for (j, name) in names.enumerated() {
             guard let value = all[i].params[name] ?? relative?[name].flatMap(ParamValue.init(json:)),
                   let x = try? distributions[j].internalValue(of: value) else { continue trials }
