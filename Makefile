@@ -7,7 +7,7 @@ APT_PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev
 PYTHON ?= python3
 VENV := .venv-test
 
-.PHONY: demo test bench fuzz deps browser pydeps build release clean
+.PHONY: demo test bench fuzz docs deps browser pydeps build release clean
 
 # Installs the system libraries Hone links (OpenBLAS and LAPACKE) when they are missing.
 deps:
@@ -80,6 +80,14 @@ fuzz: deps
 	    -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 -artifact_prefix=Fuzz/crashes/$$t/ \
 	    2>Fuzz/crashes/$$t/log.txt || { tail -40 Fuzz/crashes/$$t/log.txt; exit 1; }; \
 	  grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" Fuzz/crashes/$$t/log.txt | tail -3; \
+	done
+
+# The DocC documentation of every public module (Sources/<Module>/<Module>.docc), one archive
+# per module in .build/docs; `docc preview` or any static server shows them.
+DOC_TARGETS = Hone HoneMath HoneBayes HoneTune HoneSQLite HoneOptim HoneTensor HoneNN HoneReport HoneNAS
+docs: deps
+	for target in $(DOC_TARGETS); do \
+	  mkdir -p .build/docs && swift package --disable-sandbox generate-documentation --target $$target --output-path .build/docs/$$target.doccarchive || exit 1; \
 	done
 
 clean:

@@ -12,7 +12,7 @@ import HoneTune
 /// - Trial numbers come from `MAX(number) + 1` inside the write transaction, under a
 ///   `UNIQUE (study_id, number)` constraint, so they are dense under any concurrency.
 /// - The schema is versioned (`_SQLiteSchema`); a foreign or newer file is refused untouched.
-public final class SQLiteStorage: Storage, @unchecked Sendable {
+public final class SQLiteStorage: Storage, Sendable {
   /// How durably each commit is written.
   public enum Durability: String, Sendable {
     /// `PRAGMA synchronous = NORMAL`: a commit survives the process crashing.

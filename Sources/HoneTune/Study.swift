@@ -14,7 +14,7 @@ import HoneMath
 /// }
 /// print(try study.bestTrial.params)
 /// ```
-public final class Study: @unchecked Sendable {
+public final class Study: Sendable {
   /// The study's unique name in its storage.
   public let name: String
   /// The storage id.

@@ -1,7 +1,7 @@
 /// What a sampler or pruner sees of a study: its directions and its trials, read from
 /// storage on first use and kept for the rest of the decision (a sampler that needs no
 /// history, like random search, costs no read).
-public final class StudySnapshot: @unchecked Sendable {
+public final class StudySnapshot: Sendable {
   /// The study's storage id.
   public let studyID: Int
   /// One direction per objective.

@@ -5,7 +5,7 @@
 /// error), and parameters may depend on earlier ones, so conditional spaces work. Values
 /// come, in this order, from an enqueued trial's fixed parameters, from the sampler's
 /// relative sample, or from the sampler's independent draw; each is stored at once.
-public final class Trial: @unchecked Sendable {
+public final class Trial: Sendable {
   /// The trial's number within its study.
   public let number: Int
   /// The storage id.

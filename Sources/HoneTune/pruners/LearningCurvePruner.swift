@@ -39,7 +39,7 @@ import HoneMath
 /// Models are refitted as trials complete (when their number has grown by `refitGrowth` since
 /// the last fit, at least by 5), on the most recent `maxTrainingTrials`, so a decision costs a
 /// prediction — O(n_sv · features) — most of the time.
-public final class LearningCurvePruner: Pruner, @unchecked Sendable {
+public final class LearningCurvePruner: Pruner, Sendable {
   /// Δ: the largest chance of stopping a curve that would beat the best, split evenly over the
   /// decisions it has left.
   public let delta: Double

@@ -6,7 +6,7 @@ import Foundation
 /// All state sits behind one lock, so every call is atomic. Each call is O(1) except the
 /// trial reads, which are O(n) in the study's trials, and claiming a waiting trial, which is
 /// O(waiting).
-public final class InMemoryStorage: Storage, @unchecked Sendable {
+public final class InMemoryStorage: Storage, Sendable {
   private struct StudyRecord {
     var id: Int
     var name: String
