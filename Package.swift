@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .library(name: "Hone", targets: ["Hone"]),
+    .library(name: "HoneCore", targets: ["HoneCore"]),
     .library(name: "HoneMath", targets: ["HoneMath"]),
     .library(name: "HoneTune", targets: ["HoneTune"]),
     .library(name: "HoneSQLite", targets: ["HoneSQLite"]),
@@ -27,22 +28,24 @@ let package = Package(
     .systemLibrary(
       name: "CLAPACK",
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
-    .target(name: "HoneMath", dependencies: ["CLAPACK"]),
+    // JSON, locks, the seeded RNG and catalogs: no BLAS, no other Hone module.
+    .target(name: "HoneCore"),
+    .target(name: "HoneMath", dependencies: ["HoneCore", "CLAPACK"]),
     .target(name: "CHoneKernels"),
     .target(name: "HoneOptim", dependencies: ["CHoneKernels"]),
     .target(name: "HoneBayes", dependencies: ["HoneMath", "CLAPACK"]),
-    .target(name: "HoneTune", dependencies: ["HoneMath", "HoneBayes"]),
+    .target(name: "HoneTune", dependencies: ["HoneCore", "HoneMath", "HoneBayes"]),
     .target(name: "HoneTensor", dependencies: ["HoneMath", "CLAPACK", "CHoneKernels"]),
     .target(
       name: "HoneNN",
-      dependencies: ["HoneTensor", "HoneOptim", "HoneMath"],
+      dependencies: ["HoneCore", "HoneTensor", "HoneOptim", "HoneMath"],
       resources: [.copy("Resources/digits.csv"), .copy("Resources/breast_cancer.csv")]),
     .target(
       name: "HoneSQLite",
       dependencies: ["HoneTune", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(name: "HoneReport", dependencies: ["HoneTune"]),
     .target(name: "HoneNAS", dependencies: ["HoneTune", "HoneNN", "HoneMath"]),
-    .target(name: "Hone", dependencies: ["HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN", "HoneReport", "HoneNAS"]),
+    .target(name: "Hone", dependencies: ["HoneCore", "HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN", "HoneReport", "HoneNAS"]),
     .target(
       name: "HoneCLIKit",
       dependencies: ["Hone", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -79,6 +82,7 @@ let package = Package(
       name: "StorageBenchmark",
       dependencies: ["Hone"],
       path: "Benchmarks/StorageBenchmark"),
+    .testTarget(name: "HoneCoreTests", dependencies: ["HoneCore"]),
     .testTarget(name: "HoneMathTests", dependencies: ["HoneMath"]),
     .testTarget(name: "HoneTuneTests", dependencies: ["HoneTune"], exclude: ["Fixtures"]),
     .testTarget(name: "HoneTensorTests", dependencies: ["HoneTensor", "HoneMath"]),

@@ -1,10 +1,12 @@
 /// Hone: optimizing neural networks, inside the training loop and around it.
 ///
-/// `import Hone` brings every public module: the numerics (`HoneMath`), the study engine
+/// `import Hone` brings every public module: the core types — JSON, locks, the seeded RNG,
+/// catalogs — (`HoneCore`), the numerics (`HoneMath`), the study engine
 /// (`HoneTune`), the SQLite storage (`HoneSQLite`), the optimizers (`HoneOptim`), the tensor
 /// engine with automatic differentiation (`HoneTensor`) and the layers, losses, data and
 /// training loop (`HoneNN`), the HTML study report (`HoneReport`) and architecture search
 /// (`HoneNAS`).
+@_exported import HoneCore
 @_exported import HoneMath
 @_exported import HoneTune
 @_exported import HoneSQLite

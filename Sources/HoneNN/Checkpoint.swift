@@ -1,4 +1,5 @@
 import Foundation
+import HoneCore
 import HoneTensor
 
 /// Saving and loading a module's parameters and buffers in the safetensors layout
@@ -37,13 +38,14 @@ extension Module {
 extension Data {
   /// The safetensors encoding of named float32 tensors.
   init(safetensors entries: [(String, Tensor<Float>)]) throws {
-    var header: [String: Any] = ["__metadata__": ["format": "pt"]]
+    var header: [String: JSONValue] = ["__metadata__": .object(["format": "pt"])]
     var offset = 0
     for (name, tensor) in entries {
-      header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + 4 * tensor.count]]
+      header[name] = .object(["dtype": "F32", "shape": .array(tensor.shape.map { .int($0) }),
+                              "data_offsets": .array([.int(offset), .int(offset + 4 * tensor.count)])])
       offset += 4 * tensor.count
     }
-    var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+    var json = Data(JSONValue.object(header).description.utf8)  // keys sorted, compact
     while json.count % 8 != 0 { json.append(0x20) }
     self.init()
     reserveCapacity(8 + json.count + offset)
@@ -63,14 +65,19 @@ extension Data {
     let rawLength = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
     guard rawLength >= 2, rawLength <= UInt64(bytes.count - 8) else { throw NNError.badFile("\(name) has no valid safetensors header") }
     let headerLength = Int(rawLength)
-    guard
-          let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: Any]
-    else { throw NNError.badFile("\(name) has no valid safetensors header") }
+    guard let header = (try? JSONValue.parse(String(decoding: bytes[8..<(8 + headerLength)], as: UTF8.self)))?.objectValue else {
+      throw NNError.badFile("\(name) has no valid safetensors header")
+    }
     let base = 8 + headerLength
     var tensors: [String: Tensor<Float>] = [:]
     for (key, value) in header where key != "__metadata__" {
-      guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-            let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
+      func integers(_ json: JSONValue?) -> [Int]? {
+        guard let items = json?.arrayValue else { return nil }
+        let values = items.compactMap { item -> Int? in if case .int(let i) = item { i } else { nil } }
+        return values.count == items.count ? values : nil
+      }
+      guard let entry = value.objectValue, let dtype = entry["dtype"]?.stringValue,
+            let shape = integers(entry["shape"]), let offsets = integers(entry["data_offsets"]), offsets.count == 2
       else { throw NNError.badFile("\(name): entry \(key) is malformed") }
       guard dtype == "F32" else { throw NNError.badFile("\(name): \(key) is \(dtype); only F32 is supported") }
       var count = 1

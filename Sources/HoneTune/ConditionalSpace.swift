@@ -34,7 +34,7 @@ public struct ConditionalSpace: Sendable, Equatable {
 
   /// Reads and validates a space from JSON text; the error names the parameter at fault.
   public init(json text: String) throws {
-    try self.init(json: JSONValue.parse(text))
+    try self.init(json: TuneError.parsingJSON(text))
   }
 
   /// Reads and validates a space from a JSON object.

@@ -66,7 +66,7 @@ extension Distribution {
 
   /// Reads a whole search space, `{"name": {distribution}, …}`, validating every entry.
   public static func space(fromJSON text: String) throws -> [String: Distribution] {
-    guard let o = try JSONValue.parse(text).objectValue else {
+    guard let o = try TuneError.parsingJSON(text).objectValue else {
       throw TuneError.invalidJSON("a search space must be a JSON object of {\"name\": {\"type\": …}}")
     }
     guard !o.isEmpty else { throw TuneError.invalidJSON("the search space is empty") }
@@ -76,7 +76,3 @@ extension Distribution {
   }
 }
 
-extension JSONValue: ExpressibleByStringLiteral {
-  /// A JSON string from a literal.
-  public init(stringLiteral value: String) { self = .string(value) }
-}

@@ -41,3 +41,11 @@ public struct TrialPruned: Error, Sendable, CustomStringConvertible {
   /// The reason.
   public var description: String { message }
 }
+
+extension TuneError {
+  /// `JSONValue.parse(text)`, a malformed text being `TuneError.invalidJSON` (the search-space
+  /// entry points report every problem of a space as a `TuneError`).
+  static func parsingJSON(_ text: String) throws -> JSONValue {
+    do { return try JSONValue.parse(text) } catch let error as JSONError { throw TuneError.invalidJSON(error.description) }
+  }
+}

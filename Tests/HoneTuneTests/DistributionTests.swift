@@ -82,17 +82,3 @@ import Testing
   }
 }
 
-@Suite struct JSONValueTests {
-  @Test func parsesAndPrints() throws {
-    let v = try JSONValue.parse(#"{"a": [1, 2.0, -3e2, true, null, "x\"y\u00e9\n"], "b": {}}"#)
-    #expect(v == .object(["a": .array([.int(1), .double(2), .double(-300), .bool(true), .null, .string("x\"yé\n")]), "b": .object([:])]))
-    #expect(try JSONValue.parse(v.description) == v)
-    #expect(JSONValue.double(0.1).description == "0.1")
-    #expect(JSONValue.double(2).description == "2.0")
-  }
-
-  @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "tru", "\"abc", "1 2", "{\"a\":1,\"a\":2}", "01x"])
-  func rejectsMalformed(text: String) {
-    #expect(throws: TuneError.self) { try JSONValue.parse(text) }
-  }
-}

@@ -90,31 +90,3 @@ extension FrozenTrial {
   /// The trial's value of `key`; nil when it has none (or one of another version).
   public func state<Value>(_ key: StateKey<Value>) -> Value? { key.read(systemAttrs) }
 }
-
-extension JSONValue: Codable {
-  /// Decodes any JSON value.
-  public init(from decoder: Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if container.decodeNil() { self = .null }
-    else if let b = try? container.decode(Bool.self) { self = .bool(b) }
-    else if let i = try? container.decode(Int.self) { self = .int(i) }
-    else if let d = try? container.decode(Double.self) { self = .double(d) }
-    else if let s = try? container.decode(String.self) { self = .string(s) }
-    else if let a = try? container.decode([JSONValue].self) { self = .array(a) }
-    else { self = .object(try container.decode([String: JSONValue].self)) }
-  }
-
-  /// Encodes the value as itself.
-  public func encode(to encoder: Encoder) throws {
-    var container = encoder.singleValueContainer()
-    switch self {
-    case .null: try container.encodeNil()
-    case .bool(let b): try container.encode(b)
-    case .int(let i): try container.encode(i)
-    case .double(let d): try container.encode(d)
-    case .string(let s): try container.encode(s)
-    case .array(let a): try container.encode(a)
-    case .object(let o): try container.encode(o)
-    }
-  }
-}

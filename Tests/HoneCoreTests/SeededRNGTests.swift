@@ -1,5 +1,5 @@
 import Testing
-@testable import HoneMath
+@testable import HoneCore
 
 /// Reference outputs computed independently (a direct transcription of the published
 /// SplitMix64 and xoshiro256** algorithms in Python's integer arithmetic).

@@ -12,7 +12,7 @@ public enum JSONValue: Hashable, Sendable, CustomStringConvertible {
   case array([JSONValue])
   case object([String: JSONValue])
 
-  /// Parses one JSON document; throws `TuneError.invalidJSON` with the position of the error.
+  /// Parses one JSON document; throws `JSONError` with the position of the error.
   public static func parse(_ text: String) throws -> JSONValue {
     var parser = _JSONParser(Array(text.utf8))
     return try parser.parseDocument()
@@ -124,8 +124,8 @@ struct _JSONParser {
     return value
   }
 
-  private func error(_ message: String) -> TuneError {
-    .invalidJSON("\(message) at character \(index + 1)")
+  private func error(_ message: String) -> JSONError {
+    JSONError(message, at: index + 1)
   }
 
   private mutating func skipWhitespace() {
@@ -273,4 +273,9 @@ struct _JSONParser {
     guard let d = Double(text), d.isFinite else { index = start; throw error("invalid number \(text)") }
     return .double(d)
   }
+}
+
+extension JSONValue: ExpressibleByStringLiteral {
+  /// A JSON string from a literal.
+  public init(stringLiteral value: String) { self = .string(value) }
 }

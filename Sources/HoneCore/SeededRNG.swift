@@ -1,3 +1,5 @@
+import Foundation
+
 /// A seeded random number generator that gives the same stream on every platform.
 ///
 /// The generator is xoshiro256** (Blackman & Vigna 2021, "Scrambled linear pseudorandom
@@ -60,7 +62,7 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
   public mutating func nextNormal() -> Double {
     let u1 = 1.0 - nextDouble()  // (0, 1]
     let u2 = nextDouble()
-    return (-2.0 * _log(u1)).squareRoot() * _cos(2.0 * Double.pi * u2)
+    return (-2.0 * log(u1)).squareRoot() * cos(2.0 * Double.pi * u2)
   }
 
   @inline(__always) private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
