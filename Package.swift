@@ -32,7 +32,7 @@ let package = Package(
     .target(name: "HoneCore"),
     .target(name: "HoneMath", dependencies: ["HoneCore", "CLAPACK"]),
     .target(name: "CHoneKernels"),
-    .target(name: "HoneOptim", dependencies: ["CHoneKernels"]),
+    .target(name: "HoneOptim", dependencies: ["HoneCore", "CHoneKernels"]),
     .target(name: "HoneBayes", dependencies: ["HoneMath", "CLAPACK"]),
     .target(name: "HoneTune", dependencies: ["HoneCore", "HoneMath", "HoneBayes"]),
     .target(name: "HoneTensor", dependencies: ["HoneMath", "CLAPACK", "CHoneKernels"]),

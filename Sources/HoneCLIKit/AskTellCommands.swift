@@ -22,7 +22,7 @@ struct AskCommand: ParsableCommand {
 
   func run() throws {
     let space = try searchSpace.read()
-    let storage = try StorageURL.open(options.storage, create: false)
+    let storage = try Catalogs.storage(options.storage, create: false)
     let studyID = try storage.studyID(name: options.study)
     let stored = try storage.studySystemAttrs(studyID: studyID)["cli_seed"].flatMap { json -> UInt64? in
       if case .string(let text) = json { return UInt64(text) } else { return nil }

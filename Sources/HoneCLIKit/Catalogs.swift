@@ -7,12 +7,37 @@ import Hone
 public enum Catalogs {
   private static let registered = Locked((
     samplers: Catalog(kind: "sampler", TuneSamplers.entries, NASSamplers.entries),
-    pruners: Catalog(kind: "pruner", TunePruners.entries)))
+    pruners: Catalog(kind: "pruner", TunePruners.entries),
+    storages: Catalog(kind: "storage scheme", SQLiteStorages.entries, TuneStorages.entries)))
 
   /// The samplers.
   public static var samplers: Catalog<SamplerContext, any Sampler> { registered.current.samplers }
   /// The pruners.
   public static var pruners: Catalog<PrunerContext, any Pruner> { registered.current.pruners }
+
+  /// The learning-rate schedules.
+  public static let schedules = Catalog(kind: "schedule", OptimSchedules.entries)
+
+  /// The schedule called `name` for a run, as `sampler(_:…)`.
+  static func schedule(_ name: String, lr: Double, epochs: Int, stepsPerEpoch: Int) throws -> Schedule {
+    try usage { try schedules.make(name, ScheduleContext(learningRate: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch)) }
+  }
+
+  /// The storages, by URL scheme.
+  public static var storages: Catalog<StorageContext, any Storage> { registered.current.storages }
+
+  /// Adds storage rows (URL schemes), usable from every command's `--storage` from then on.
+  public static func register(storages rows: [StorageEntry]) { registered.withLock { $0.storages = $0.storages.adding(rows) } }
+
+  /// The storage a URL names, by its scheme's row; an unknown scheme lists the forms known.
+  static func storage(_ url: String, create: Bool = true) throws -> any Storage {
+    let catalog = storages
+    guard let entry = try? catalog.entry(StorageContext.scheme(of: url)) else {
+      let forms = catalog.entries.map(\.summary).joined(separator: ", ")
+      throw StorageError.invalidURL("unknown storage URL '\(url)'; use \(forms)")
+    }
+    return try entry.make(StorageContext(url: url, create: create))
+  }
 
   /// Adds sampler rows, usable by name from every command from then on.
   public static func register(samplers rows: [SamplerEntry]) { registered.withLock { $0.samplers = $0.samplers.adding(rows) } }

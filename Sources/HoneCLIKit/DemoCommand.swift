@@ -33,7 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
     let chosenSampler = try Catalogs.sampler(sampler, seed: seed, space: ConditionalSpace(DigitsTuning.space))
     let chosenPruner = try Catalogs.pruner(pruner, directions: [.maximize])
     let tuning = try DigitsTuning(epochs: epochs)
-    let store = try StorageURL.open(storage)
+    let store = try Catalogs.storage(storage)
     if fresh, (try? store.studyID(name: study)) != nil { try Study.delete(name: study, storage: store) }
     let study = try Study(name: study, storage: store, direction: .maximize, sampler: chosenSampler,
                           pruner: chosenPruner, loadIfExists: true)

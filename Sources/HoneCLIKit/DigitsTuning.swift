@@ -71,7 +71,7 @@ struct DigitsTuning: Sendable {
           case .string(let scheduleName) = try value("schedule")
     else { throw CLIError("the trial's parameters do not fit the digits search space: \(params)") }
     let stepsPerEpoch = (train.count + batchSize - 1) / batchSize
-    let schedule = try learningRateSchedule(scheduleName, lr: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch)
+    let schedule = try Catalogs.schedule(scheduleName, lr: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch)
     let spec = ModelSpec(.mlp(Array(repeating: width, count: depth)), activation: .relu, dropout: dropout)
     let model = try spec.make(inputs: train.featureCount, classes: train.classCount, seed: 0)
     let options = TrainingOptions(epochs: epochs, batchSize: batchSize,

@@ -38,7 +38,7 @@ struct StudyOptions: ParsableArguments {
   /// Opens the existing storage and loads the study; a missing database or an unknown study
   /// is an error, and nothing is created.
   func load(sampler: (any Sampler)? = nil) throws -> Study {
-    try Study.load(name: study, storage: StorageURL.open(storage, create: false), sampler: sampler, pruner: NopPruner())
+    try Study.load(name: study, storage: Catalogs.storage(storage, create: false), sampler: sampler, pruner: NopPruner())
   }
 }
 

@@ -18,7 +18,7 @@ struct IntermediateCommand: ParsableCommand {
   func run() throws {
     guard (value == nil) != (values == nil) else { throw ValidationError("give exactly one of --value or --values") }
     let parsed = try parseNumbers(value: value, values: values)
-    let storage = try StorageURL.open(options.storage, create: false)
+    let storage = try Catalogs.storage(options.storage, create: false)
     let directions = try storage.directions(studyID: storage.studyID(name: options.study))
     let chosen = try Catalogs.pruner(pruner ?? (directions.count > 1 ? "pareto" : "median"), directions: directions, settings: prunerSettings.settings)
     let study = try Study.load(name: options.study, storage: storage, pruner: chosen)

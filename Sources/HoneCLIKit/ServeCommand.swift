@@ -20,7 +20,7 @@ struct ServeCommand: ParsableCommand {
 
   func run() throws {
     guard stdio else { throw ValidationError("give --stdio: requests come on stdin, responses go to stdout") }
-    let session = ServeSession(storage: try StorageURL.open(storage))
+    let session = ServeSession(storage: try Catalogs.storage(storage))
     signal(SIGPIPE, SIG_IGN)
     let handlers = [SIGINT, SIGTERM, SIGHUP].map { number in
       signal(number, SIG_IGN)

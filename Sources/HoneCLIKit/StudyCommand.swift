@@ -26,7 +26,7 @@ struct StudyCommand: ParsableCommand {
         guard grace > 0, grace <= 1e7 else { throw ValidationError("--heartbeat-grace must be a positive number of seconds (at most 1e7), got \(grace)") }
         return try HeartbeatPolicy(gracePeriod: .milliseconds(Int64(grace * 1000)), retryFailedTrials: retryStale)
       }
-      let storage = try StorageURL.open(options.storage)
+      let storage = try Catalogs.storage(options.storage)
       let existed = (try? storage.studyID(name: options.study)) != nil
       let study = try Study(name: options.study, storage: storage, directions: directions, pruner: NopPruner(), loadIfExists: loadIfExists)
       do {
@@ -47,7 +47,7 @@ struct StudyCommand: ParsableCommand {
     var storage: String { storageURL ?? storageFromEnvironment() }
 
     func run() throws {
-      for summary in try StorageURL.open(storage, create: false).studies() { printJSON(summaryJSON(summary)) }
+      for summary in try Catalogs.storage(storage, create: false).studies() { printJSON(summaryJSON(summary)) }
     }
   }
 
@@ -72,7 +72,7 @@ struct StudyCommand: ParsableCommand {
     @OptionGroup var options: StudyOptions
 
     func run() throws {
-      try Study.delete(name: options.study, storage: StorageURL.open(options.storage, create: false))
+      try Study.delete(name: options.study, storage: Catalogs.storage(options.storage, create: false))
       printJSON(.object(["deleted": .string(options.study)]))
     }
   }

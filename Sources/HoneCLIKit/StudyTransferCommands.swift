@@ -32,9 +32,9 @@ extension StudyCommand {
       var created = false
       let storage: any Storage
       do {
-        storage = try StorageURL.open(url, create: false)
+        storage = try Catalogs.storage(url, create: false)
       } catch StorageError.databaseNotFound(_) {
-        storage = try StorageURL.open(url)
+        storage = try Catalogs.storage(url)
         created = true
       }
       let summary: OptunaTransferSummary
@@ -69,7 +69,7 @@ extension StudyCommand {
 
     func run() throws {
       let path = try OptunaStudyFile.path(fromURL: output)
-      let storage = try StorageURL.open(options.storage, create: false)
+      let storage = try Catalogs.storage(options.storage, create: false)
       let summary = try OptunaStudyFile.export(study: options.study, from: storage, to: path)
       printTransfer(summary, extra: ["output": .string(path)])
     }

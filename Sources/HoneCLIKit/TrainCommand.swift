@@ -15,11 +15,11 @@ struct TrainCommand: AsyncParsableCommand {
   @Option(help: "mlp:W1,W2,… (e.g. mlp:256,256), mlp, linear or cnn (8×8 images).") var model = "mlp:256,256"
   @Option(help: "Activation: relu, leaky_relu, tanh, sigmoid, gelu, silu.") var activation = "relu"
   @Option(parsing: .unconditional, help: "Dropout after each hidden layer.") var dropout = 0.0
-  @Option(help: "sgd, adam, adamw, lion, exadam, adam8bit, adamw8bit, lion8bit, sgd8bit.") var optimizer = "adamw"
+  @Option(help: ArgumentHelp("\(OptimizerSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")) (default adamw).")) var optimizer = "adamw"
   @Option(parsing: .unconditional, help: "Learning rate (peak rate with a schedule).") var lr = 1e-3
   @Option(parsing: .unconditional, help: "Weight decay (default: the optimizer's own, 1e-2 for AdamW, else 0).") var weightDecay: Double?
   @Option(parsing: .unconditional, help: "Momentum of sgd and sgd8bit.") var momentum = 0.9
-  @Option(help: "constant, cosine (per step, to 0) or cosine-power (per epoch, Hundt et al. 2019).") var schedule = "constant"
+  @Option(help: ArgumentHelp("\(Catalogs.schedules.entries.map { "\($0.name) (\($0.summary.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces).lowercased()))" }.joined(separator: ", ")); default constant.")) var schedule = "constant"
   @Option(help: "Loss: cross-entropy, or for two classes anyloss-accuracy, anyloss-f1, anyloss-balanced-accuracy, anyloss-gmean.")
   var loss = "cross-entropy"
   @Option(parsing: .unconditional, help: "Label smoothing of the cross-entropy.") var labelSmoothing = 0.0
@@ -101,7 +101,7 @@ struct TrainCommand: AsyncParsableCommand {
     guard let kind = OptimizerSpec.Kind(rawValue: optimizer) else {
       throw ValidationError("unknown optimizer \"\(optimizer)\": use \(OptimizerSpec.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
     }
-    let rate = try learningRateSchedule(schedule, lr: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch)
+    let rate = try Catalogs.schedule(schedule, lr: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch)
     return OptimizerSpec(kind, learningRate: rate, weightDecay: weightDecay, momentum: momentum)
   }
 
@@ -118,19 +118,6 @@ struct TrainCommand: AsyncParsableCommand {
     }
     guard classes == 2 else { throw ValidationError("\(loss) is for two classes; the data has \(classes)") }
     return .anyLoss(AnyLoss(metric))
-  }
-}
-
-/// The learning-rate schedule called `name` from peak rate `lr`: `constant`, `cosine` (per
-/// step, to 0 over the whole run) or `cosine-power` (per epoch, down to lr/1000, Hundt et al. 2019).
-func learningRateSchedule(_ name: String, lr: Double, epochs: Int, stepsPerEpoch: Int) throws -> Schedule {
-  switch name {
-  case "constant": return .constant(lr)
-  case "cosine": return .cosine(lr, decaySteps: Swift.max(1, epochs * stepsPerEpoch))
-  case "cosine-power":
-    guard epochs >= 2 else { throw ValidationError("cosine-power needs at least 2 epochs") }
-    return .perEpoch(try .cosinePowerAnnealing(epochs: epochs, maxLR: lr, minLR: lr / 1000), stepsPerEpoch: stepsPerEpoch)
-  default: throw ValidationError("unknown schedule \"\(name)\": use constant, cosine or cosine-power")
   }
 }
 

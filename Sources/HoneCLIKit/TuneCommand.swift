@@ -64,7 +64,7 @@ struct TuneCommand: AsyncParsableCommand {
     let chosenPruner = try Catalogs.pruner(pruner, directions: directions, settings: prunerSettings.settings)
     let logs = try OutputPaths.prepareFolder(logDir ?? "hone-logs/" + OutputPaths.fileName(forStudy: self.study), purpose: "log folder")
     let url = storage ?? storageFromEnvironment()
-    let study = try openStudy(name: self.study, storage: StorageURL.open(url), directions: directions, sampler: chosen,
+    let study = try openStudy(name: self.study, storage: Catalogs.storage(url), directions: directions, sampler: chosen,
                               pruner: chosenPruner).study
     let running = RunningCommands()
     let objective = CommandObjective(templates: templates, space: space, logs: logs, grace: grace, running: running)

@@ -38,3 +38,11 @@ extension Schedule {
     return q.map { $0 * (maxLR - minLR) + minLR }
   }
 }
+
+extension Schedule {
+  /// An epoch-indexed schedule applied per step: the rate at step t is `epochs(⌊t/stepsPerEpoch⌋)`.
+  public static func perEpoch(_ epochs: Schedule, stepsPerEpoch: Int) -> Schedule {
+    precondition(stepsPerEpoch > 0, "perEpoch: stepsPerEpoch must be positive")
+    return Schedule { epochs($0 / stepsPerEpoch) }
+  }
+}

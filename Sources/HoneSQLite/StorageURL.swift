@@ -67,3 +67,13 @@ public enum StorageURL {
     return .sqlite(path: rest.removingPercentEncoding ?? rest, busyTimeout: busyTimeout, durability: durability)
   }
 }
+
+/// The storage HoneSQLite defines, as a row of the storage catalog: `sqlite:`.
+public enum SQLiteStorages {
+  /// The rows.
+  public static let entries: [StorageEntry] = [
+    StorageEntry("sqlite", "sqlite:///relative.db, sqlite:////absolute/path.db") { context, _ in
+      try StorageURL.open(context.url, create: context.create)
+    },
+  ]
+}

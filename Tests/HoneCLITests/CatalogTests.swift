@@ -98,4 +98,20 @@ struct LowestSampler: Sampler {
     #expect(throws: (any Error).self) { try Catalogs.sampler("highest", seed: nil, space: nil) }
     #expect(Catalogs.samplers.nameList.hasSuffix("or lowest"))
   }
+
+  /// Storage URL schemes and learning-rate schedules are catalogs too: an unknown scheme lists
+  /// the URL forms of every row, a program adds a scheme with one row, and `hone train --help`
+  /// lists the schedules.
+  @Test func storageSchemesAndSchedules() throws {
+    let hone = try CLIRunner()
+    let r = try hone("study", "list", "--storage", "postgresql://host/db")
+    #expect(r.status != 0 && r.stderr.contains("unknown storage URL 'postgresql://host/db'; use sqlite:///relative.db, sqlite:////absolute/path.db, memory:"))
+    let help = try hone.run(["train", "--help"]).stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    for name in Catalogs.schedules.names { #expect(help.contains(name), "train --help lacks \(name)") }
+    #expect(throws: (any Error).self) { try Catalogs.schedule("linear", lr: 0.1, epochs: 3, stepsPerEpoch: 2) }
+    let cosine = try Catalogs.schedule("cosine", lr: 0.1, epochs: 2, stepsPerEpoch: 5)
+    #expect(cosine(0) == 0.1 && abs(cosine(10)) < 1e-12)
+    Catalogs.register(storages: [StorageEntry("scratch", "scratch:") { _, _ in InMemoryStorage() }])
+    #expect(try Catalogs.storage("scratch:") is InMemoryStorage)
+  }
 }

@@ -69,11 +69,3 @@ public struct OptimizerSpec: Sendable {
     }
   }
 }
-
-extension Schedule {
-  /// An epoch-indexed schedule applied per step: the rate at step t is `epochs(⌊t/stepsPerEpoch⌋)`.
-  public static func perEpoch(_ epochs: Schedule, stepsPerEpoch: Int) -> Schedule {
-    precondition(stepsPerEpoch > 0, "perEpoch: stepsPerEpoch must be positive")
-    return Schedule { epochs($0 / stepsPerEpoch) }
-  }
-}
