@@ -142,9 +142,10 @@ static requantize_fn best_requantize(void) {
 
 void hone_adam8bit_f32(float *restrict p, const float *restrict g, uint8_t *restrict q1, uint8_t *restrict q2,
                        float *restrict absmax1, float *restrict absmax2, size_t n, size_t block, const float *code1,
-                       const uint32_t *lut1, const float *code2, const uint32_t *lut2, float beta1, float w1,
-                       float beta2, float w2, float eps, float neg_step_size, float bc2_sqrt, float decay_factor,
-                       int maximize) {
+                       const uint32_t *lut1, const float *code2, const uint32_t *lut2, const hone_adam8bit_step *step) {
+  const float beta1 = step->beta1, w1 = step->w1, beta2 = step->beta2, w2 = step->w2, eps = step->eps;
+  const float neg_step_size = step->neg_step_size, bc2_sqrt = step->bc2_sqrt, decay_factor = step->decay_factor;
+  const int maximize = step->maximize;
 #ifdef HONE_HAS_AVX2_PATH
   if (hone_cpu_level() >= 1) {
     adam8bit_avx2(p, g, q1, q2, absmax1, absmax2, n, block, code1, lut1, code2, lut2, beta1, w1, beta2, w2, eps,
@@ -174,8 +175,10 @@ void hone_adam8bit_f32(float *restrict p, const float *restrict g, uint8_t *rest
 }
 
 void hone_lion8bit_f32(float *restrict p, const float *restrict g, uint8_t *restrict q1, float *restrict absmax1, size_t n,
-                       size_t block, const float *code1, const uint32_t *lut1, float lr, float beta1, float w1,
-                       float beta2, float w2, float decay_factor, int maximize) {
+                       size_t block, const float *code1, const uint32_t *lut1, const hone_lion_step_f32 *step) {
+  const float lr = step->lr, beta1 = step->beta1, w1 = step->w1, beta2 = step->beta2, w2 = step->w2;
+  const float decay_factor = step->decay_factor;
+  const int maximize = step->maximize;
   const requantize_fn requantize = best_requantize();
   float s1[HONE_MAX_BLOCK];
   const float sign = maximize ? -1.0f : 1.0f;
@@ -197,8 +200,9 @@ void hone_lion8bit_f32(float *restrict p, const float *restrict g, uint8_t *rest
 }
 
 void hone_sgd8bit_f32(float *restrict p, const float *restrict g, uint8_t *restrict q1, float *restrict absmax1, size_t n,
-                      size_t block, const float *code1, const uint32_t *lut1, float lr, float momentum, float dampening,
-                      float weight_decay, int nesterov, int maximize, int first_step) {
+                      size_t block, const float *code1, const uint32_t *lut1, const hone_sgd_step_f32 *step) {
+  const float lr = step->lr, momentum = step->momentum, dampening = step->dampening, weight_decay = step->weight_decay;
+  const int nesterov = step->nesterov, maximize = step->maximize, first_step = step->first_step;
   const requantize_fn requantize = best_requantize();
   float s1[HONE_MAX_BLOCK];
   const float sign = maximize ? -1.0f : 1.0f, keep = 1.0f - dampening;

@@ -14,13 +14,17 @@
 // debug and release builds give the same bits.
 #define HONE_FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
 
-#define SGD_PARAMS(T)                                                                             \
-  (T *restrict p, const T *restrict g, T *restrict buf, size_t n, T lr, T momentum, T dampening,  \
-   T weight_decay, int nesterov, int maximize, int first_step)
-#define SGD_ARGS (p, g, buf, n, lr, momentum, dampening, weight_decay, nesterov, maximize, first_step)
+#define SGD_PARAMS(T, SUFFIX) \
+  (T *restrict p, const T *restrict g, T *restrict buf, size_t n, const hone_sgd_step_##SUFFIX *step)
+#define SGD_ARGS (p, g, buf, n, step)
 
+// Each kernel reads its scalars from the step struct into locals first, so the loops see
+// the same values as plain parameters and compile to the same code.
 #define DEFINE_SGD(T, SUFFIX)                                                                     \
-  HONE_KERNEL_BODY void hone_sgd_##SUFFIX##_impl SGD_PARAMS(T) {                                  \
+  HONE_KERNEL_BODY void hone_sgd_##SUFFIX##_impl SGD_PARAMS(T, SUFFIX) {                          \
+    const T lr = step->lr, momentum = step->momentum, dampening = step->dampening;                \
+    const T weight_decay = step->weight_decay;                                                    \
+    const int nesterov = step->nesterov, maximize = step->maximize, first_step = step->first_step; \
     const T sign = maximize ? (T)-1 : (T)1;                                                       \
     const T keep = (T)1 - dampening;                                                              \
     if (buf == NULL) {                                                                            \
@@ -41,14 +45,12 @@
       p[i] = HONE_FMA(-lr, d, p[i]);                                                              \
     }                                                                                             \
   }                                                                                               \
-  HONE_DISPATCH(void, hone_sgd_##SUFFIX, SGD_PARAMS(T), SGD_ARGS)
+  HONE_DISPATCH(void, hone_sgd_##SUFFIX, SGD_PARAMS(T, SUFFIX), SGD_ARGS)
 
-#define ADAM_PARAMS(T)                                                                            \
+#define ADAM_PARAMS(T, SUFFIX)                                                                    \
   (T *restrict p, const T *restrict g, T *restrict m, T *restrict v, T *restrict vmax, size_t n,  \
-   T w1, T beta2, T w2, T eps, T coupled_decay, T decay_factor, int maximize, T step_size,        \
-   T bc2_sqrt)
-#define ADAM_ARGS                                                                                 \
-  (p, g, m, v, vmax, n, w1, beta2, w2, eps, coupled_decay, decay_factor, maximize, step_size, bc2_sqrt)
+   const hone_adam_step_##SUFFIX *step)
+#define ADAM_ARGS (p, g, m, v, vmax, n, step)
 
 // The loop is written twice (with and without AMSGrad's maximum) so that each vectorizes.
 #define ADAM_LOOP(T, AMSGRAD)                                                                     \
@@ -70,7 +72,11 @@
   }
 
 #define DEFINE_ADAM(T, SUFFIX)                                                                    \
-  HONE_KERNEL_BODY void hone_adam_##SUFFIX##_impl ADAM_PARAMS(T) {                                \
+  HONE_KERNEL_BODY void hone_adam_##SUFFIX##_impl ADAM_PARAMS(T, SUFFIX) {                        \
+    const T w1 = step->w1, beta2 = step->beta2, w2 = step->w2, eps = step->eps;                   \
+    const T coupled_decay = step->coupled_decay, decay_factor = step->decay_factor;               \
+    const T step_size = step->step_size, bc2_sqrt = step->bc2_sqrt;                               \
+    const int maximize = step->maximize;                                                          \
     const T sign = maximize ? (T)-1 : (T)1;                                                       \
     const T inv_bc2 = (T)1 / bc2_sqrt;                                                            \
     if (vmax != NULL) {                                                                           \
@@ -79,15 +85,17 @@
       ADAM_LOOP(T, 0)                                                                             \
     }                                                                                             \
   }                                                                                               \
-  HONE_DISPATCH(void, hone_adam_##SUFFIX, ADAM_PARAMS(T), ADAM_ARGS)
+  HONE_DISPATCH(void, hone_adam_##SUFFIX, ADAM_PARAMS(T, SUFFIX), ADAM_ARGS)
 
-#define LION_PARAMS(T)                                                                            \
-  (T *restrict p, const T *restrict g, T *restrict m, size_t n, T lr, T beta1, T w1, T beta2,     \
-   T w2, T decay_factor, int maximize)
-#define LION_ARGS (p, g, m, n, lr, beta1, w1, beta2, w2, decay_factor, maximize)
+#define LION_PARAMS(T, SUFFIX) \
+  (T *restrict p, const T *restrict g, T *restrict m, size_t n, const hone_lion_step_##SUFFIX *step)
+#define LION_ARGS (p, g, m, n, step)
 
 #define DEFINE_LION(T, SUFFIX)                                                                    \
-  HONE_KERNEL_BODY void hone_lion_##SUFFIX##_impl LION_PARAMS(T) {                                \
+  HONE_KERNEL_BODY void hone_lion_##SUFFIX##_impl LION_PARAMS(T, SUFFIX) {                        \
+    const T lr = step->lr, beta1 = step->beta1, w1 = step->w1, beta2 = step->beta2, w2 = step->w2; \
+    const T decay_factor = step->decay_factor;                                                    \
+    const int maximize = step->maximize;                                                          \
     const T sign = maximize ? (T)-1 : (T)1;                                                       \
     for (size_t i = 0; i < n; i++) {                                                              \
       T d = sign * g[i];                                                                          \
@@ -97,15 +105,19 @@
       m[i] = m[i] * beta2 + w2 * d;                                                               \
     }                                                                                             \
   }                                                                                               \
-  HONE_DISPATCH(void, hone_lion_##SUFFIX, LION_PARAMS(T), LION_ARGS)
+  HONE_DISPATCH(void, hone_lion_##SUFFIX, LION_PARAMS(T, SUFFIX), LION_ARGS)
 
-#define EXADAM_PARAMS(T)                                                                          \
-  (T *restrict p, const T *restrict g, T *restrict m, T *restrict v, size_t n, T beta1, T w1,     \
-   T beta2, T w2, T eps, T b1t, T b2t, T bc1, T bc2, T neg_alpha, T neg_lr_wd, int maximize)
-#define EXADAM_ARGS (p, g, m, v, n, beta1, w1, beta2, w2, eps, b1t, b2t, bc1, bc2, neg_alpha, neg_lr_wd, maximize)
+#define EXADAM_PARAMS(T, SUFFIX)                                                                  \
+  (T *restrict p, const T *restrict g, T *restrict m, T *restrict v, size_t n,                    \
+   const hone_exadam_step_##SUFFIX *step)
+#define EXADAM_ARGS (p, g, m, v, n, step)
 
 #define DEFINE_EXADAM(T, SUFFIX)                                                                  \
-  HONE_KERNEL_BODY void hone_exadam_##SUFFIX##_impl EXADAM_PARAMS(T) {                            \
+  HONE_KERNEL_BODY void hone_exadam_##SUFFIX##_impl EXADAM_PARAMS(T, SUFFIX) {                    \
+    const T beta1 = step->beta1, w1 = step->w1, beta2 = step->beta2, w2 = step->w2, eps = step->eps; \
+    const T b1t = step->b1t, b2t = step->b2t, bc1 = step->bc1, bc2 = step->bc2;                   \
+    const T neg_alpha = step->neg_alpha, neg_lr_wd = step->neg_lr_wd;                             \
+    const int maximize = step->maximize;                                                          \
     const T sign = maximize ? (T)-1 : (T)1;                                                       \
     for (size_t i = 0; i < n; i++) {                                                              \
       T x = p[i];                                                                                 \
@@ -121,7 +133,7 @@
       p[i] = x + (neg_alpha * (mt + gt)) / (HONE_SQRT(vt) + eps);                                 \
     }                                                                                             \
   }                                                                                               \
-  HONE_DISPATCH(void, hone_exadam_##SUFFIX, EXADAM_PARAMS(T), EXADAM_ARGS)
+  HONE_DISPATCH(void, hone_exadam_##SUFFIX, EXADAM_PARAMS(T, SUFFIX), EXADAM_ARGS)
 
 DEFINE_SGD(float, f32)
 DEFINE_SGD(double, f64)

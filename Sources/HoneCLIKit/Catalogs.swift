@@ -14,36 +14,17 @@ public enum Catalogs {
   public static var samplers: Catalog<SamplerContext, any Sampler> { registered.current.samplers }
   /// The pruners.
   public static var pruners: Catalog<PrunerContext, any Pruner> { registered.current.pruners }
-
+  /// The storages, by URL scheme.
+  public static var storages: Catalog<StorageContext, any Storage> { registered.current.storages }
   /// The learning-rate schedules.
   public static let schedules = Catalog(kind: "schedule", OptimSchedules.entries)
 
-  /// The schedule called `name` for a run, as `sampler(_:…)`.
-  static func schedule(_ name: String, lr: Double, epochs: Int, stepsPerEpoch: Int) throws -> Schedule {
-    try usage { try schedules.make(name, ScheduleContext(learningRate: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch)) }
-  }
-
-  /// The storages, by URL scheme.
-  public static var storages: Catalog<StorageContext, any Storage> { registered.current.storages }
-
-  /// Adds storage rows (URL schemes), usable from every command's `--storage` from then on.
-  public static func register(storages rows: [StorageEntry]) { registered.withLock { $0.storages = $0.storages.adding(rows) } }
-
-  /// The storage a URL names, by its scheme's row; an unknown scheme lists the forms known.
-  static func storage(_ url: String, create: Bool = true) throws -> any Storage {
-    let catalog = storages
-    guard let entry = try? catalog.entry(StorageContext.scheme(of: url)) else {
-      let forms = catalog.entries.map(\.summary).joined(separator: ", ")
-      throw StorageError.invalidURL("unknown storage URL '\(url)'; use \(forms)")
-    }
-    return try entry.make(StorageContext(url: url, create: create))
-  }
-
   /// Adds sampler rows, usable by name from every command from then on.
   public static func register(samplers rows: [SamplerEntry]) { registered.withLock { $0.samplers = $0.samplers.adding(rows) } }
-
   /// Adds pruner rows, usable by name from every command from then on.
   public static func register(pruners rows: [PrunerEntry]) { registered.withLock { $0.pruners = $0.pruners.adding(rows) } }
+  /// Adds storage rows (URL schemes), usable from every command's `--storage` from then on.
+  public static func register(storages rows: [StorageEntry]) { registered.withLock { $0.storages = $0.storages.adding(rows) } }
 
   /// The sampler called `name`; a catalog error is a usage error (exit 64) with its one line.
   static func sampler(_ name: String, seed: UInt64?, space: ConditionalSpace?, settings: CatalogSettings = CatalogSettings()) throws -> any Sampler {
@@ -53,6 +34,21 @@ public enum Catalogs {
   /// The pruner called `name` for a study with `directions`, as `sampler(_:…)`.
   static func pruner(_ name: String, directions: [StudyDirection]?, settings: CatalogSettings = CatalogSettings()) throws -> any Pruner {
     try usage { try pruners.make(name, PrunerContext(directions: directions), settings) }
+  }
+
+  /// The schedule called `name` for a run, as `sampler(_:…)`.
+  static func schedule(_ name: String, lr: Double, epochs: Int, stepsPerEpoch: Int) throws -> Schedule {
+    try usage { try schedules.make(name, ScheduleContext(learningRate: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch)) }
+  }
+
+  /// The storage a URL names, by its scheme's row; an unknown scheme lists the forms known.
+  static func storage(_ url: String, create: Bool = true) throws -> any Storage {
+    let catalog = storages
+    guard let entry = try? catalog.entry(StorageContext.scheme(of: url)) else {
+      let forms = catalog.entries.map(\.summary).joined(separator: ", ")
+      throw StorageError.invalidURL("unknown storage URL '\(url)'; use \(forms)")
+    }
+    return try entry.make(StorageContext(url: url, create: create))
   }
 
   private static func usage<T>(_ body: () throws -> T) throws -> T {

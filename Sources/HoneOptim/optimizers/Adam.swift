@@ -71,8 +71,9 @@ public struct Adam<Scalar: OptimizerScalar>: Optimizer {
     let factor = Scalar(decoupledWeightDecay ? 1 - lr * weightDecay : 1)
     if !params.isEmpty {
       let run = { (m: UnsafeMutableBufferPointer<Scalar>, v: UnsafeMutableBufferPointer<Scalar>, vmax: UnsafeMutablePointer<Scalar>?) in
-        Scalar._adam(params.baseAddress!, grads.baseAddress!, m.baseAddress!, v.baseAddress!, vmax, params.count, Scalar(1 - beta1),
-                     Scalar(beta2), Scalar(1 - beta2), Scalar(eps), coupled, factor, maximize, stepSize, bc2Sqrt)
+        Scalar._adam(params.baseAddress!, grads.baseAddress!, m.baseAddress!, v.baseAddress!, vmax, params.count,
+                     AdamKernelStep(w1: Scalar(1 - beta1), beta2: Scalar(beta2), w2: Scalar(1 - beta2), eps: Scalar(eps), coupledDecay: coupled,
+                                    decayFactor: factor, stepSize: stepSize, bc2Sqrt: bc2Sqrt, maximize: maximize))
       }
       var vmax: [Scalar] = []
       if amsgrad { swap(&vmax, &state.buffers[2]) }

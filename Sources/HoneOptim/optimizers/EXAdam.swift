@@ -62,9 +62,10 @@ public struct EXAdam<Scalar: OptimizerScalar>: Optimizer {
     let terms = _EXAdamTerms(beta1: beta1, beta2: beta2, t: t, dynamic: dynamicStepSize)
     if !params.isEmpty {
       state.withBuffers(0, 1) { m, v in
-        Scalar._exadam(params.baseAddress!, grads.baseAddress!, m.baseAddress!, v.baseAddress!, params.count, Scalar(beta1),
-                       Scalar(1 - beta1), Scalar(beta2), Scalar(1 - beta2), Scalar(eps), Scalar(terms.b1t), Scalar(terms.b2t), Scalar(terms.bc1), Scalar(terms.bc2),
-                       Scalar(-lr * terms.stepFactor), Scalar(-lr * weightDecay), maximize)
+        Scalar._exadam(params.baseAddress!, grads.baseAddress!, m.baseAddress!, v.baseAddress!, params.count,
+                       EXAdamKernelStep(beta1: Scalar(beta1), w1: Scalar(1 - beta1), beta2: Scalar(beta2), w2: Scalar(1 - beta2), eps: Scalar(eps),
+                                        b1t: Scalar(terms.b1t), b2t: Scalar(terms.b2t), bc1: Scalar(terms.bc1), bc2: Scalar(terms.bc2),
+                                        negAlpha: Scalar(-lr * terms.stepFactor), negLrWd: Scalar(-lr * weightDecay), maximize: maximize))
       }
     }
     state.step += 1

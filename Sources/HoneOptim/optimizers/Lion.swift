@@ -46,8 +46,9 @@ public struct Lion<Scalar: OptimizerScalar>: Optimizer {
     let lr = try _LearningRate.at(state.step, learningRate)
     if !params.isEmpty {
       state.withBuffer(0) { m in
-        Scalar._lion(params.baseAddress!, grads.baseAddress!, m.baseAddress!, params.count, Scalar(lr), Scalar(beta1),
-                     Scalar(1 - beta1), Scalar(beta2), Scalar(1 - beta2), Scalar(1 - lr * weightDecay), maximize)
+        Scalar._lion(params.baseAddress!, grads.baseAddress!, m.baseAddress!, params.count,
+                     LionKernelStep(lr: Scalar(lr), beta1: Scalar(beta1), w1: Scalar(1 - beta1), beta2: Scalar(beta2), w2: Scalar(1 - beta2),
+                                    decayFactor: Scalar(1 - lr * weightDecay), maximize: maximize))
       }
     }
     state.step += 1

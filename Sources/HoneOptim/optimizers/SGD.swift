@@ -56,8 +56,9 @@ public struct SGD<Scalar: OptimizerScalar>: Optimizer {
     let lr = Scalar(try _LearningRate.at(state.step, learningRate))
     let first = state.step == 0
     let run = { (buf: UnsafeMutablePointer<Scalar>?) in
-      Scalar._sgd(params.baseAddress!, grads.baseAddress!, buf, params.count, lr, Scalar(momentum), Scalar(dampening),
-                  Scalar(weightDecay), nesterov, maximize, first)
+      Scalar._sgd(params.baseAddress!, grads.baseAddress!, buf, params.count,
+                  SGDKernelStep(lr: lr, momentum: Scalar(momentum), dampening: Scalar(dampening), weightDecay: Scalar(weightDecay),
+                                nesterov: nesterov, maximize: maximize, firstStep: first))
     }
     if params.isEmpty {
     } else if momentum > 0 {

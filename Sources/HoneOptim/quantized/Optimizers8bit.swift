@@ -110,9 +110,10 @@ public struct Adam8bit: Optimizer {
     state.withQuantized(0, 1) { q1, s1, q2, s2 in
       _withTables(.signed) { c1, l1 in
         _withTables(.unsigned) { c2, l2 in
-          hone_adam8bit_f32(params.baseAddress, grads.baseAddress, q1, q2, s1, s2, params.count, layout.blockSize,
-                            c1, l1, c2, l2, Float(a.beta1), Float(1 - a.beta1), Float(a.beta2), Float(1 - a.beta2), Float(a.eps),
-                            negStep, bc2Sqrt, factor, a.maximize ? 1 : 0)
+          var step = hone_adam8bit_step(beta1: Float(a.beta1), w1: Float(1 - a.beta1), beta2: Float(a.beta2), w2: Float(1 - a.beta2),
+                                        eps: Float(a.eps), neg_step_size: negStep, bc2_sqrt: bc2Sqrt, decay_factor: factor,
+                                        maximize: a.maximize ? 1 : 0)
+          hone_adam8bit_f32(params.baseAddress, grads.baseAddress, q1, q2, s1, s2, params.count, layout.blockSize, c1, l1, c2, l2, &step)
         }
       }
     }
@@ -148,9 +149,10 @@ public struct Lion8bit: Optimizer {
     let lr = try _LearningRate.at(state.step, lion.learningRate)
     state.withQuantized(0) { q1, s1, _, _ in
       _withTables(.signed) { c1, l1 in
-        hone_lion8bit_f32(params.baseAddress, grads.baseAddress, q1, s1, params.count, layout.blockSize, c1, l1,
-                          Float(lr), Float(lion.beta1), Float(1 - lion.beta1), Float(lion.beta2), Float(1 - lion.beta2),
-                          Float(1 - lr * lion.weightDecay), lion.maximize ? 1 : 0)
+        var step = hone_lion_step_f32(lr: Float(lr), beta1: Float(lion.beta1), w1: Float(1 - lion.beta1), beta2: Float(lion.beta2),
+                                      w2: Float(1 - lion.beta2), decay_factor: Float(1 - lr * lion.weightDecay),
+                                      maximize: lion.maximize ? 1 : 0)
+        hone_lion8bit_f32(params.baseAddress, grads.baseAddress, q1, s1, params.count, layout.blockSize, c1, l1, &step)
       }
     }
     state.step += 1
@@ -188,9 +190,10 @@ public struct SGD8bit: Optimizer {
     let first: Int32 = state.step == 0 ? 1 : 0
     state.withQuantized(0) { q1, s1, _, _ in
       _withTables(.signed) { c1, l1 in
-        hone_sgd8bit_f32(params.baseAddress, grads.baseAddress, q1, s1, params.count, layout.blockSize, c1, l1, Float(lr),
-                         Float(sgd.momentum), Float(sgd.dampening), Float(sgd.weightDecay), sgd.nesterov ? 1 : 0,
-                         sgd.maximize ? 1 : 0, first)
+        var step = hone_sgd_step_f32(lr: Float(lr), momentum: Float(sgd.momentum), dampening: Float(sgd.dampening),
+                                     weight_decay: Float(sgd.weightDecay), nesterov: sgd.nesterov ? 1 : 0,
+                                     maximize: sgd.maximize ? 1 : 0, first_step: first)
+        hone_sgd8bit_f32(params.baseAddress, grads.baseAddress, q1, s1, params.count, layout.blockSize, c1, l1, &step)
       }
     }
     state.step += 1
