@@ -111,58 +111,60 @@ struct _CommandState: Sendable {
 }
 
 /// The commands running now, so that Ctrl-C can end them all.
-final class RunningCommands: @unchecked Sendable {
-  private let lock = NSLock()
-  private var children: [pid_t: ChildProcess] = [:]
-  private var signal: Int32?
-  private var startFailures = 0
-  private var lastStartFailure: String?
+final class RunningCommands: Sendable {
+  private struct State {
+    var children: [pid_t: ChildProcess] = [:]
+    var signal: Int32?
+    var startFailures = 0
+    var lastStartFailure: String?
+  }
+  private let state = Locked(State())
 
   /// Registers a started command; one started after an interrupt is ended at once.
   func add(_ child: ChildProcess) {
-    let late = lock.withLock { children[child.pid] = child; return signal != nil }
+    let late = state.withLock { $0.children[child.pid] = child; return $0.signal != nil }
     if late { child.terminate(grace: 0) }
   }
 
   /// Forgets a command that has exited.
-  func remove(_ child: ChildProcess) { _ = lock.withLock { children.removeValue(forKey: child.pid) } }
+  func remove(_ child: ChildProcess) { _ = state.withLock { $0.children.removeValue(forKey: child.pid) } }
 
   /// Counts a command that started (`failure` nil) or could not start; returns how many
   /// could not start in a row.
   @discardableResult
   func recordStart(failure: String?) -> Int {
-    lock.withLock {
+    state.withLock {
       if let failure {
-        startFailures += 1
-        lastStartFailure = failure
+        $0.startFailures += 1
+        $0.lastStartFailure = failure
       } else {
-        startFailures = 0
+        $0.startFailures = 0
       }
-      return startFailures
+      return $0.startFailures
     }
   }
 
   /// Why commands could not start, when the last `TuneCommand.startFailureLimit` in a row failed to.
   var startFailure: String? {
-    lock.withLock { startFailures >= TuneCommand.startFailureLimit ? lastStartFailure : nil }
+    state.withLock { $0.startFailures >= TuneCommand.startFailureLimit ? $0.lastStartFailure : nil }
   }
 
   /// True once `interruptAll` has run.
-  var interrupted: Bool { lock.withLock { signal != nil } }
+  var interrupted: Bool { state.withLock { $0.signal != nil } }
 
   /// The signal that interrupted the run, if any.
-  var interruptingSignal: Int32? { lock.withLock { signal } }
+  var interruptingSignal: Int32? { state.withLock { $0.signal } }
 
   /// Marks the run interrupted by `signal` and terminates every running command.
   func interruptAll(signal number: Int32, grace: Double) {
-    let all = lock.withLock { signal = signal ?? number; return Array(children.values) }
+    let all = state.withLock { $0.signal = $0.signal ?? number; return Array($0.children.values) }
     for child in all { child.terminate(grace: grace) }
   }
 
   /// Ends the commands still running (those whose trial timed out go on until their SIGKILL)
   /// and waits until every one has exited, so that none outlives `hone tune`.
   func drain(grace: Double) {
-    for child in lock.withLock({ Array(children.values) }) { child.terminate(grace: grace) }
-    while !lock.withLock({ children.isEmpty }) { Thread.sleep(forTimeInterval: 0.02) }
+    for child in state.withLock({ Array($0.children.values) }) { child.terminate(grace: grace) }
+    while !state.withLock({ $0.children.isEmpty }) { Thread.sleep(forTimeInterval: 0.02) }
   }
 }

@@ -29,7 +29,7 @@ struct DemoCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let started = Date()
+    let started = ContinuousClock.now
     let chosenSampler = try Catalogs.sampler(sampler, seed: seed, space: ConditionalSpace(DigitsTuning.space))
     let chosenPruner = try Catalogs.pruner(pruner, directions: [.maximize])
     let tuning = try DigitsTuning(epochs: epochs)
@@ -61,7 +61,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
     if json {
       printJSON(.object(["best_trial": .int(best.number), "val_accuracy": .double(best.value!), "test_accuracy": .double(testAccuracy),
-                         "trials": .int(all.count), "pruned": .int(pruned.count), "seconds": .double(Date().timeIntervalSince(started))]))
+                         "trials": .int(all.count), "pruned": .int(pruned.count), "seconds": .double((ContinuousClock.now - started).seconds)]))
     }
   }
 }

@@ -6,12 +6,12 @@ import Hone
 /// a terminal and printed line by line otherwise. The ETA assumes the remaining trials take
 /// as long as the finished ones did on average; without a number of trials there is no N and
 /// no ETA.
-final class StudyProgress: @unchecked Sendable {
+final class StudyProgress: Sendable {
   private let total: Int?
   private let live: Bool
-  private let started = Date()
-  private let lock = NSLock()
-  private var done = 0
+  private let started = ContinuousClock.now
+  /// Trials finished so far (the lock also keeps the lines whole).
+  private let done = Locked(0)
 
   init(total: Int?, live: Bool = isatty(2) != 0) {
     self.total = total
@@ -23,10 +23,14 @@ final class StudyProgress: @unchecked Sendable {
 
   private func finished(_ trial: FrozenTrial, in study: Study) {
     let best = study.directions.count == 1 ? try? study.bestTrial : nil
-    lock.lock()
-    defer { lock.unlock() }
-    done += 1
-    let elapsed = Date().timeIntervalSince(started)
+    done.withLock { done in
+      done += 1
+      write(trial, best: best, done: done)
+    }
+  }
+
+  private func write(_ trial: FrozenTrial, best: FrozenTrial?, done: Int) {
+    let elapsed = (ContinuousClock.now - started).seconds
     var line = "trial \(done)\(total.map { "/\($0)" } ?? "")  #\(trial.number) \(trial.state.rawValue)"
     if let values = trial.values { line += "  " + values.map(Self.format).joined(separator: ", ") }
     if trial.state == .pruned, let last = trial.lastIntermediateValue { line += " at step \(last.step)" }
@@ -38,7 +42,7 @@ final class StudyProgress: @unchecked Sendable {
 
   /// Ends the live line.
   func finish() {
-    if live, done > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+    if live, done.current > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
   }
 
   static func format(_ value: Double) -> String { String(format: "%.6g", value) }

@@ -43,7 +43,7 @@ struct TrainCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let started = Date()
+    let started = ContinuousClock.now
     let dataset = try loadData()
     let (trainRaw, validationRaw, testRaw) = try dataset.split(train: 0.6, validation: 0.2, seed: seed)
     let scaler = Standardizer(fitting: trainRaw)
@@ -71,7 +71,7 @@ struct TrainCommand: AsyncParsableCommand {
     }, onBatch: { done, total in progress.update(done: done, total: total) })
     let validationResult = evaluate(network, on: validation, loss: options.loss)
     let testResult = evaluate(network, on: test, loss: options.loss)
-    let seconds = Date().timeIntervalSince(started)
+    let seconds = (ContinuousClock.now - started).seconds
     print(String(format: "best epoch %d: validation accuracy %.4f, test accuracy %.4f, test f1 %.4f (%.1f s)",
                  result.bestEpoch, validationResult.accuracy, testResult.accuracy, testResult.f1, seconds))
     if let save {

@@ -27,11 +27,12 @@ extension Study {
     guard concurrency >= 1 else { throw TuneError.invalidArgument("concurrency must be at least 1, got \(concurrency)") }
     if let trials, trials < 0 { throw TuneError.invalidArgument("trials must be >= 0, got \(trials)") }
     stopFlag.withLock { $0 = false }
-    let deadline = timeout.map { Date(timeIntervalSinceNow: $0.seconds) }
+    // On the monotonic clock: a wall clock set back or forward does not move the deadline.
+    let deadline = timeout.map { ContinuousClock.now + $0 }
     let started = Locked(0)
     let claimSlot: @Sendable () -> Bool = { [stopFlag] in
       if stopFlag.current || Task.isCancelled { return false }
-      if let deadline, Date() >= deadline { return false }
+      if let deadline, ContinuousClock.now >= deadline { return false }
       return started.withLock { count in
         if let trials, count >= trials { return false }
         count += 1
@@ -98,18 +99,14 @@ enum _TrialOutcome: Sendable {
 /// Runs an objective in its own task and returns whichever comes first: its outcome or the
 /// timeout. The timer runs on a Dispatch queue, so it fires even when the objective keeps
 /// every thread of the cooperative pool busy.
-final class _TrialRace: @unchecked Sendable {
-  private let lock = NSLock()
-  private var continuation: CheckedContinuation<_TrialOutcome, Never>?
+final class _TrialRace: Sendable {
+  private let continuation: Locked<CheckedContinuation<_TrialOutcome, Never>?>
 
-  private init(_ continuation: CheckedContinuation<_TrialOutcome, Never>) { self.continuation = continuation }
+  private init(_ continuation: CheckedContinuation<_TrialOutcome, Never>) { self.continuation = Locked(continuation) }
 
   /// Resumes the waiter once; false if it was already resumed.
   private func finish(_ outcome: _TrialOutcome) -> Bool {
-    lock.lock()
-    let c = continuation
-    continuation = nil
-    lock.unlock()
+    let c = continuation.withLock { c in defer { c = nil }; return c }
     c?.resume(returning: outcome)
     return c != nil
   }
