@@ -259,14 +259,19 @@ struct _JSONParser {
     if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
     while index < bytes.count {
       let b = bytes[index]
-      if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") { index += 1; continue }
-      if [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(b) {
+      switch b {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): index += 1
+      case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
         isInteger = false
         index += 1
-        continue
+      default: return try number(from: start, isInteger: isInteger)
       }
-      break
     }
+    return try number(from: start, isInteger: isInteger)
+  }
+
+  /// The number spelled by the bytes from `start` to the current index.
+  private mutating func number(from start: Int, isInteger: Bool) throws -> JSONValue {
     let text = String(decoding: bytes[start..<index], as: UTF8.self)
     if text.isEmpty || text == "-" { index = start; throw error("invalid JSON value") }
     if isInteger, let i = Int(text) { return .int(i) }
