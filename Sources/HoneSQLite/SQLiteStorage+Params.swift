@@ -11,8 +11,20 @@ extension SQLiteStorage {
     let names = params.map(\.name), distributions = params.map(\.distribution)
     let layoutID = try layoutID(db, studyID: studyID, names: names, distributions: distributions)
     let block = try db.value(Int.self, "SELECT COALESCE(MAX(block) + 1, 0) FROM trial_param_blocks WHERE trial_id = ?", [trialID])!
+    try Self.insertBlock(db, trialID: trialID, block: block, layoutID: layoutID, values: params.map(\.internalValue))
+  }
+
+  /// Inserts block `block` of trial `trialID`: `values` in the order of layout `layoutID`.
+  private static func insertBlock(_ db: Database, trialID: Int, block: Int, layoutID: Int, values: [Double]) throws {
     try db.run("INSERT INTO trial_param_blocks (trial_id, block, layout_id, vals) VALUES (?, ?, ?, ?)",
-               [trialID, block, layoutID, ParamLayout.encode(params.map(\.internalValue))])
+               [trialID, block, layoutID, ParamLayout.encode(values)])
+  }
+
+  /// Inserts a layout of the study and returns its id.
+  private static func insertLayout(_ db: Database, studyID: Int, digest: Int64, _ stored: ParamLayout.Stored) throws -> Int {
+    try db.run("INSERT INTO param_layouts (study_id, digest, names, distributions, choice) VALUES (?, ?, ?, ?, ?)",
+               [studyID, digest, stored.names, stored.distributions, stored.choice])
+    return Int(db.lastInsertedRowID)
   }
 
   /// The id of the study's layout of `names` and `distributions`, inserted when new.
@@ -24,10 +36,7 @@ extension SQLiteStorage {
       let known = try layout(db, id)
       if known.names == names && known.distributions == distributions { return id }
     }
-    let stored = ParamLayout.stored(names: names, distributions: distributions)
-    try db.run("INSERT INTO param_layouts (study_id, digest, names, distributions, choice) VALUES (?, ?, ?, ?, ?)",
-               [studyID, digest, stored.names, stored.distributions, stored.choice])
-    return Int(db.lastInsertedRowID)
+    return try Self.insertLayout(db, studyID: studyID, digest: digest, ParamLayout.stored(names: names, distributions: distributions))
   }
 
   /// Layout `id`, from the cache or the database.
@@ -122,18 +131,11 @@ extension SQLiteStorage {
       guard let p = pending else { return }
       let digest = ParamLayout.digest(names: p.names)
       let stored = ParamLayout.stored(names: p.names, distributions: p.distributions)
-      let layoutID: Int
-      if let known = try Int.fetchOne(db, sql: """
+      let known = try Int.fetchOne(db, sql: """
         SELECT id FROM param_layouts WHERE study_id = ? AND digest = ? AND names = ? AND distributions = ? AND choice = ?
-        """, arguments: [p.studyID, digest, stored.names, stored.distributions, stored.choice]) {
-        layoutID = known
-      } else {
-        try db.execute(sql: "INSERT INTO param_layouts (study_id, digest, names, distributions, choice) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [p.studyID, digest, stored.names, stored.distributions, stored.choice])
-        layoutID = Int(db.lastInsertedRowID)
-      }
-      try db.execute(sql: "INSERT INTO trial_param_blocks (trial_id, block, layout_id, vals) VALUES (?, 0, ?, ?)",
-                     arguments: [p.trialID, layoutID, ParamLayout.encode(p.values)])
+        """, arguments: [p.studyID, digest, stored.names, stored.distributions, stored.choice])
+      let layoutID = try known ?? insertLayout(db, studyID: p.studyID, digest: digest, stored)
+      try insertBlock(db, trialID: p.trialID, block: 0, layoutID: layoutID, values: p.values)
     }
     while let row = try rows.next() {
       let trialID: Int = row[1]

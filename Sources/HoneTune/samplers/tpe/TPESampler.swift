@@ -125,9 +125,9 @@ public struct TPESampler: Sampler {
       result = try sample(space, study: study, trial: trial)
     }
     // The constant liar needs the values that stay unsuggested after the ask returns.
-    let pending = result.filter { !study.suggestedInAsk.contains($0.key) }
-    if constantLiar && !pending.isEmpty {
-      try study.setState(Self.relativeState, pending.mapValues(\.json), of: trial)
+    if constantLiar {
+      let pending = result.filter { !study.suggestedInAsk.contains($0.key) }
+      if !pending.isEmpty { try study.setState(Self.relativeState, pending.mapValues(\.json), of: trial) }
     }
     return result
   }
