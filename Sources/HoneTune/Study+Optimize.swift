@@ -10,8 +10,8 @@ extension Study {
   ///
   /// Each trial's outcome is recorded: its value (NaN or ±∞ makes it failed), pruned when
   /// the objective throws `TrialPruned`, failed with the error's message when it throws
-  /// anything else — and the study goes on. With `trialTimeout`, a trial still running past
-  /// it is failed with that reason and the study moves on; the objective's task is cancelled,
+  /// anything else — and the study goes on. With `trialTimeout`, a trial whose objective is still
+  /// running that long after it started is failed with that reason and the study moves on; the objective's task is cancelled,
   /// and whatever it records afterwards is refused. Storage errors end the run and are rethrown.
   public func optimize(trials: Int? = nil, timeout: Duration? = nil, concurrency: Int = 1,
                        trialTimeout: Duration? = nil, callbacks: [Callback] = [],
@@ -115,7 +115,15 @@ final class _TrialRace: Sendable {
                   timeout: Duration?) async -> _TrialOutcome {
     await withCheckedContinuation { continuation in
       let race = _TrialRace(continuation)
-      let task = Task {
+      let task = Locked<Task<Void, Never>?>(nil)
+      task.withLock { $0 = Task {
+        // The clock starts when the objective does: time spent waiting for a thread of a
+        // saturated pool is not the trial's.
+        if let timeout {
+          DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds) {
+            if race.finish(.failed("trial timed out after \(timeout.seconds) s")) { task.current?.cancel() }
+          }
+        }
         let outcome: _TrialOutcome
         do {
           outcome = .values(try await objective(trial))
@@ -125,12 +133,7 @@ final class _TrialRace: Sendable {
           outcome = .failed("\(error)")
         }
         _ = race.finish(outcome)
-      }
-      if let timeout {
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds) {
-          if race.finish(.failed("trial timed out after \(timeout.seconds) s")) { task.cancel() }
-        }
-      }
+      } }
     }
   }
 }
