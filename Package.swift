@@ -35,7 +35,7 @@ let package = Package(
     .target(name: "HoneOptim", dependencies: ["HoneCore", "CHoneKernels"]),
     .target(name: "HoneBayes", dependencies: ["HoneMath", "CLAPACK"]),
     .target(name: "HoneTune", dependencies: ["HoneCore", "HoneMath", "HoneBayes"]),
-    .target(name: "HoneTensor", dependencies: ["HoneMath", "CLAPACK", "CHoneKernels"]),
+    .target(name: "HoneTensor", dependencies: ["HoneCore", "HoneMath", "CLAPACK", "CHoneKernels"]),
     .target(
       name: "HoneNN",
       dependencies: ["HoneCore", "HoneTensor", "HoneOptim", "HoneMath"],

@@ -32,7 +32,7 @@ let digits = try Dataset.digits()
 let data = Standardizer(fitting: digits).transform(digits)
 let spec = try ModelSpec(parsing: modelName == "mlp" ? "mlp:256,256" : modelName)
 let model = try spec.make(inputs: 64, classes: 10, seed: 0)
-var optimizer = try ParameterOptimizer(OptimizerSpec(.adam, learningRate: 1e-3), model: model)
+var optimizer = try ParameterOptimizer(OptimizerSpec("adam", learningRate: 1e-3), model: model)
 var rng = SeededRNG(seed: 0)
 
 /// One shuffled pass; the mean of the batch losses.

@@ -119,32 +119,11 @@ public struct GaussianProcess: Sendable {
   }
 
   /// The lower Cholesky factor (row-major) of a symmetric K, adding jitter ×10 from 10⁻⁸·s
-  /// until it succeeds. LAPACK runs column-major on the same memory (the upper factor there),
-  /// which spares LAPACKE's transposed copies. K is factored in place: a failed attempt leaves
-  /// the strict upper triangle (row-major) untouched, so the next one restores the lower
-  /// triangle from it and the diagonal from a saved copy.
+  /// until it succeeds (HoneMath's `Cholesky.factorInPlace`, ten attempts).
   static func factorize(_ k: consuming [Double], count n: Int, outputScale s: Double) throws -> [Double] {
-    guard n > 0 else { return [] }
     var l = k
-    let diagonal = (0..<n).map { l[$0 * n + $0] }
-    var jitter = 0.0
-    for attempt in 0..<10 {
-      let status = l.withUnsafeMutableBufferPointer { l in
-        if attempt > 0 {
-          for a in 0..<n {
-            for b in 0..<a { l[a * n + b] = l[b * n + a] }
-            l[a * n + a] = diagonal[a] + jitter
-          }
-        }
-        return LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), l.baseAddress!, Int32(n))
-      }
-      if status == 0 {
-        l.withUnsafeMutableBufferPointer { l in for a in 0..<n { for b in (a + 1)..<n { l[a * n + b] = 0 } } }
-        return l
-      }
-      jitter = jitter == 0 ? 1e-8 * s : jitter * 10
-    }
-    throw MathError.notPositiveDefinite("the GP kernel matrix stayed indefinite with jitter up to \(jitter)")
+    _ = try Cholesky.factorInPlace(&l, count: n, initialJitter: 1e-8 * s, maxAttempts: 10)
+    return l
   }
 
   /// −(log p(y | θ) + log p(θ)) and its gradient in θ; nil when K cannot be factored.

@@ -1,4 +1,5 @@
 import Foundation
+import HoneCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,10 +14,13 @@ final class ChildProcess: @unchecked Sendable {
   /// The process id, which is also its process group's id.
   let pid: pid_t
   private let stdoutFD: Int32, stderrFD: Int32
-  private let lock = NSLock()
-  private var exited = false
-  private var stopReading = false
-  private var lastErrorLine = ""
+  /// What the reader threads, the waiter and `terminate` share.
+  private struct Shared {
+    var exited = false
+    var stopReading = false
+    var lastErrorLine = ""
+  }
+  private let shared = Locked(Shared())
 
   /// How the process ended.
   enum Exit: Equatable {
@@ -34,7 +38,7 @@ final class ChildProcess: @unchecked Sendable {
 
   /// Serializes pipe creation and spawning: a pipe is made close-on-exec only after `pipe()`
   /// returns, and a command spawned in between by another thread would inherit it.
-  private static let spawnLock = NSLock()
+  private static let spawnLock = Locked(())
 
   /// Spawns `arguments[0]` with the rest as its arguments and `environment` added to ours.
   init(arguments: [String], environment: [String: String], stdoutLog: URL, stderrLog: URL) throws {
@@ -67,8 +71,14 @@ final class ChildProcess: @unchecked Sendable {
     let cEnvironment = env.map { strdup($0) } + [nil]
     defer { (cArguments + cEnvironment).forEach { free($0) } }
 
-    Self.spawnLock.lock()
-    defer { Self.spawnLock.unlock() }
+    (pid, stdoutFD, stderrFD) = try Self.spawnLock.withLock { _ in
+      try Self.spawn(arguments, cArguments, cEnvironment, &actions, &attributes)
+    }
+  }
+
+  /// Makes the output pipes and spawns the command with them; returns its pid and the read ends.
+  private static func spawn(_ arguments: [String], _ cArguments: [UnsafeMutablePointer<CChar>?], _ cEnvironment: [UnsafeMutablePointer<CChar>?],
+                            _ actions: inout posix_spawn_file_actions_t, _ attributes: inout posix_spawnattr_t) throws -> (pid_t, Int32, Int32) {
     var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
     guard pipe(&out) == 0 else { throw CLIError("cannot create a pipe: \(String(cString: strerror(errno)))") }
     guard pipe(&err) == 0 else {
@@ -81,7 +91,7 @@ final class ChildProcess: @unchecked Sendable {
     posix_spawn_file_actions_adddup2(&actions, err[1], 2)
     // Nothing else is inherited, not even descriptors Hone was started with (as Python's
     // subprocess does by default with close_fds=True).
-    _ = Self.closeFrom?(&actions, 3)
+    _ = closeFrom?(&actions, 3)
     var child: pid_t = 0
     let result = posix_spawnp(&child, arguments[0], &actions, &attributes, cArguments, cEnvironment)
     close(out[1])
@@ -91,8 +101,7 @@ final class ChildProcess: @unchecked Sendable {
       close(err[0])
       throw CLIError("cannot run \(arguments[0]): \(String(cString: strerror(result)))")
     }
-    pid = child
-    (stdoutFD, stderrFD) = (out[0], err[0])
+    return (child, out[0], err[0])
   }
 
   private let stdoutLog: FileHandle, stderrLog: FileHandle
@@ -105,7 +114,7 @@ final class ChildProcess: @unchecked Sendable {
   }
 
   /// The last non-empty line the command wrote on stderr.
-  var lastStderrLine: String { lock.withLock { lastErrorLine } }
+  var lastStderrLine: String { shared.current.lastErrorLine }
 
   /// Seconds the output pipes are still read after the command exited: a background process
   /// it started may hold them open, and the trial must not wait for that one.
@@ -125,7 +134,7 @@ final class ChildProcess: @unchecked Sendable {
             if isStdout {
               copy(fd, to: log) { line in onLine(line.text) }
             } else {
-              copy(fd, to: log) { line in if !line.text.isEmpty { lock.withLock { lastErrorLine = line.text } } }
+              copy(fd, to: log) { line in if !line.text.isEmpty { shared.withLock { $0.lastErrorLine = line.text } } }
             }
             readers.leave()
           }
@@ -135,11 +144,11 @@ final class ChildProcess: @unchecked Sendable {
         var info = siginfo_t()
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
         if readers.wait(timeout: .now() + Self.drainSeconds) == .timedOut {
-          lock.withLock { stopReading = true }
+          shared.withLock { $0.stopReading = true }
           readers.wait()
         }
-        lock.withLock {
-          exited = true
+        shared.withLock {
+          $0.exited = true
           _ = kill(-pid, SIGKILL)  // the leader is a zombie until reaped: only what it left behind dies
         }
         var status: Int32 = 0
@@ -155,13 +164,13 @@ final class ChildProcess: @unchecked Sendable {
 
   /// SIGTERM to the process group now, SIGKILL after `grace` seconds if it has not exited.
   func terminate(grace: Double) {
-    let running = lock.withLock { () -> Bool in
-      if !exited { kill(-pid, SIGTERM) }
-      return !exited
+    let running = shared.withLock { shared -> Bool in
+      if !shared.exited { kill(-pid, SIGTERM) }
+      return !shared.exited
     }
     guard running else { return }
     DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
-      lock.withLock { if !exited { _ = kill(-pid, SIGKILL) } }
+      shared.withLock { if !$0.exited { _ = kill(-pid, SIGKILL) } }
     }
   }
 
@@ -174,7 +183,7 @@ final class ChildProcess: @unchecked Sendable {
   private func copy(_ fd: Int32, to log: FileHandle, onLine: (LineSplitter.Line) -> Void) {
     var splitter = LineSplitter(maxLength: Self.maxLineBytes, carriageReturnEndsLine: true)
     var buffer = [UInt8](repeating: 0, count: 65_536)
-    while !lock.withLock({ stopReading }) {
+    while !shared.current.stopReading {
       var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
       let ready = poll(&request, 1, 100)
       if ready == 0 || (ready < 0 && errno == EINTR) { continue }

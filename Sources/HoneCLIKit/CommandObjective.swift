@@ -74,7 +74,7 @@ struct CommandObjective: Sendable {
           case .result(let result)?: state.withLock { $0.result = result }
           case nil: break
           }
-        } catch TuneError.trialFinished {
+        } catch is TrialFinishedError {
           // A report refused because the trial already ended (it timed out): nothing to do.
         } catch {
           state.withLock { $0.protocolError = $0.protocolError ?? "\(error)" }

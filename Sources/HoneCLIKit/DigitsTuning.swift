@@ -64,7 +64,7 @@ struct DigitsTuning: Sendable {
       guard let v = params[name] else { throw CLIError("the trial has no parameter \(name)") }
       return v
     }
-    guard case .string(let optimizerName) = try value("optimizer"), let kind = OptimizerSpec.Kind(rawValue: optimizerName),
+    guard case .string(let optimizerName) = try value("optimizer"),
           let lr = try value("lr").doubleValue, let weightDecay = try value("weight_decay").doubleValue,
           case .int(let width) = try value("width"), case .int(let depth) = try value("depth"),
           let dropout = try value("dropout").doubleValue, case .int(let batchSize) = try value("batch_size"),
@@ -75,7 +75,7 @@ struct DigitsTuning: Sendable {
     let spec = ModelSpec(.mlp(Array(repeating: width, count: depth)), activation: .relu, dropout: dropout)
     let model = try spec.make(inputs: train.featureCount, classes: train.classCount, seed: 0)
     let options = TrainingOptions(epochs: epochs, batchSize: batchSize,
-                                  optimizer: OptimizerSpec(kind, learningRate: schedule, weightDecay: weightDecay, momentum: 0.9),
+                                  optimizer: OptimizerSpec(optimizerName, learningRate: schedule, weightDecay: weightDecay),
                                   loss: .crossEntropy(labelSmoothing: 0.1), restoreBest: true, seed: 0)
     let result = try await fit(model, on: train, validation: validation, options: options, onEpoch: onEpoch)
     return (model, result)

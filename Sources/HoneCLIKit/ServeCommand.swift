@@ -34,13 +34,13 @@ struct ServeCommand: ParsableCommand {
     }
     defer { handlers.forEach { $0.cancel() } }
     // Requests are read on a thread of their own, so the main queue stays free for signals.
-    let done = DispatchSemaphore(value: 0)
+    let done = Locked(false)
     Thread.detachNewThread {
       Self.serve(session, input: 0)
       session.close(reason: "the hone serve client went away before telling the trial")
-      done.signal()
+      done.withLock { $0 = true }
     }
-    while done.wait(timeout: .now()) == .timedOut { RunLoop.main.run(until: Date(timeIntervalSinceNow: 0.05)) }
+    while !done.current { RunLoop.main.run(until: Date(timeIntervalSinceNow: 0.05)) }
   }
 
   /// Answers each line of `input` on stdout until end of file.

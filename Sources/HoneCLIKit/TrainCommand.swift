@@ -15,10 +15,10 @@ struct TrainCommand: AsyncParsableCommand {
   @Option(help: "mlp:W1,W2,… (e.g. mlp:256,256), mlp, linear or cnn (8×8 images).") var model = "mlp:256,256"
   @Option(help: "Activation: relu, leaky_relu, tanh, sigmoid, gelu, silu.") var activation = "relu"
   @Option(parsing: .unconditional, help: "Dropout after each hidden layer.") var dropout = 0.0
-  @Option(help: ArgumentHelp("\(OptimizerSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")) (default adamw).")) var optimizer = "adamw"
+  @Option(help: ArgumentHelp("\(OptimizerSpec.catalog.nameList) (default adamw).")) var optimizer = "adamw"
   @Option(parsing: .unconditional, help: "Learning rate (peak rate with a schedule).") var lr = 1e-3
   @Option(parsing: .unconditional, help: "Weight decay (default: the optimizer's own, 1e-2 for AdamW, else 0).") var weightDecay: Double?
-  @Option(parsing: .unconditional, help: "Momentum of sgd and sgd8bit.") var momentum = 0.9
+  @Option(parsing: .unconditional, help: "Momentum of sgd and sgd8bit (default 0.9).") var momentum: Double?
   @Option(help: ArgumentHelp("\(Catalogs.schedules.entries.map { "\($0.name) (\($0.summary.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces).lowercased()))" }.joined(separator: ", ")); default constant.")) var schedule = "constant"
   @Option(help: "Loss: cross-entropy, or for two classes anyloss-accuracy, anyloss-f1, anyloss-balanced-accuracy, anyloss-gmean.")
   var loss = "cross-entropy"
@@ -37,7 +37,6 @@ struct TrainCommand: AsyncParsableCommand {
     guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
     guard labelSmoothing >= 0, labelSmoothing <= 1 else { throw ValidationError("--label-smoothing must be in [0, 1], got \(labelSmoothing)") }
     guard sam >= 0, sam.isFinite else { throw ValidationError("--sam must be a radius ≥ 0, got \(sam)") }
-    guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
     if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must be ≥ 0, got \(weightDecay)") }
     if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
   }
@@ -98,11 +97,12 @@ struct TrainCommand: AsyncParsableCommand {
   }
 
   func optimizerSpec(stepsPerEpoch: Int) throws -> OptimizerSpec {
-    guard let kind = OptimizerSpec.Kind(rawValue: optimizer) else {
-      throw ValidationError("unknown optimizer \"\(optimizer)\": use \(OptimizerSpec.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
     let rate = try Catalogs.schedule(schedule, lr: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch)
-    return OptimizerSpec(kind, learningRate: rate, weightDecay: weightDecay, momentum: momentum)
+    let spec = OptimizerSpec(optimizer, learningRate: rate, weightDecay: weightDecay, momentum: momentum)
+    do { _ = try spec.make() } catch let error as CatalogError { throw ValidationError(error.description) } catch let error as OptimError {
+      throw ValidationError("--optimizer \(optimizer): \(error)")
+    }
+    return spec
   }
 
   func trainingLoss(classes: Int) throws -> TrainingLoss {

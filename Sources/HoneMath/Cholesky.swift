@@ -26,32 +26,14 @@ public struct Cholesky: Sendable {
     }
     let n = matrix.rows
     let meanDiagonal = n == 0 ? 1 : max(matrix.diagonal.reduce(0) { $0 + abs($1) } / Double(n), .leastNormalMagnitude)
-    var jitter = 0.0
-    var nextJitter = initialJitter ?? 1e-10 * meanDiagonal
-    for _ in 0...maxAttempts {
-      var a = matrix
-      if jitter > 0 { for i in 0..<n { a[i, i] += jitter } }
-      if Cholesky.factorInPlace(&a) {
-        for i in 0..<n { for j in (i + 1)..<n { a[i, j] = 0 } }
-        self.lower = a
-        self.jitter = jitter
-        return
-      }
-      jitter = nextJitter
-      nextJitter *= 10
+    var elements = matrix.elements
+    do {
+      jitter = try Cholesky.factorInPlace(&elements, count: n, initialJitter: initialJitter ?? 1e-10 * meanDiagonal,
+                                          maxAttempts: maxAttempts + 1)
+    } catch MathError.notPositiveDefinite(let message) {
+      throw MathError.notPositiveDefinite("Cholesky: " + message)
     }
-    throw MathError.notPositiveDefinite(
-      "Cholesky: the \(n)×\(n) matrix is not positive definite even with jitter \(jitter / 10)")
-  }
-
-  /// `dpotrf` on the lower triangle (row-major); true on success.
-  private static func factorInPlace(_ a: inout Matrix) -> Bool {
-    if a.rows == 0 { return true }
-    let n = Int32(a.rows)
-    let info = a.elements.withUnsafeMutableBufferPointer { p in
-      LAPACKE_dpotrf(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), n, p.baseAddress, n)
-    }
-    return info == 0
+    lower = Matrix(rows: n, columns: n, elements: elements)
   }
 
   /// The dimension n.

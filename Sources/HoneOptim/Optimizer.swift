@@ -9,7 +9,9 @@
 public protocol Optimizer<Scalar>: Sendable {
   /// The element type.
   associatedtype Scalar: OptimizerScalar
-  /// A fresh state for `count` parameters.
+  /// The buffers its state keeps, by name (none by default).
+  var stateBuffers: [StateBuffer] { get }
+  /// A fresh state for `count` parameters (by default, a zero buffer per `stateBuffers` entry).
   func initialState(count: Int) -> OptimizerState<Scalar>
   /// One step: `params` updated in place. `grads` may be used as scratch space.
   /// Buffer lengths are checked by `step(params:grads:state:)`, which calls this.
@@ -18,6 +20,12 @@ public protocol Optimizer<Scalar>: Sendable {
 }
 
 extension Optimizer {
+  /// Implements `Optimizer.stateBuffers`: none.
+  public var stateBuffers: [StateBuffer] { [] }
+
+  /// Implements `Optimizer.initialState`: zero buffers named by `stateBuffers`.
+  public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(stateBuffers, length: count) }
+
   /// One step on `params` from `grads` (which may be overwritten as scratch space).
   /// Throws `OptimError.sizeMismatch` when the lengths differ from each other or from the
   /// state's, before anything is written.

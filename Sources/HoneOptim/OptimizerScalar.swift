@@ -26,29 +26,25 @@ extension Float: OptimizerScalar {
   /// Implements `OptimizerScalar._sgd`.
   public static func _sgd(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ buf: UnsafeMutablePointer<Float>?, _ n: Int,
                           _ s: SGDKernelStep<Float>) {
-    var step = hone_sgd_step_f32(lr: s.lr, momentum: s.momentum, dampening: s.dampening, weight_decay: s.weightDecay,
-                                  nesterov: s.nesterov ? 1 : 0, maximize: s.maximize ? 1 : 0, first_step: s.firstStep ? 1 : 0)
+    var step = s.c
     hone_sgd_f32(p, g, buf, n, &step)
   }
   /// Implements `OptimizerScalar._adam`.
   public static func _adam(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
                            _ v: UnsafeMutablePointer<Float>, _ vmax: UnsafeMutablePointer<Float>?, _ n: Int, _ s: AdamKernelStep<Float>) {
-    var step = hone_adam_step_f32(w1: s.w1, beta2: s.beta2, w2: s.w2, eps: s.eps, coupled_decay: s.coupledDecay,
-                                   decay_factor: s.decayFactor, step_size: s.stepSize, bc2_sqrt: s.bc2Sqrt, maximize: s.maximize ? 1 : 0)
+    var step = s.c
     hone_adam_f32(p, g, m, v, vmax, n, &step)
   }
   /// Implements `OptimizerScalar._lion`.
   public static func _lion(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ n: Int,
                            _ s: LionKernelStep<Float>) {
-    var step = hone_lion_step_f32(lr: s.lr, beta1: s.beta1, w1: s.w1, beta2: s.beta2, w2: s.w2, decay_factor: s.decayFactor,
-                                   maximize: s.maximize ? 1 : 0)
+    var step = s.c
     hone_lion_f32(p, g, m, n, &step)
   }
   /// Implements `OptimizerScalar._exadam`.
   public static func _exadam(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
                              _ v: UnsafeMutablePointer<Float>, _ n: Int, _ s: EXAdamKernelStep<Float>) {
-    var step = hone_exadam_step_f32(beta1: s.beta1, w1: s.w1, beta2: s.beta2, w2: s.w2, eps: s.eps, b1t: s.b1t, b2t: s.b2t,
-                                     bc1: s.bc1, bc2: s.bc2, neg_alpha: s.negAlpha, neg_lr_wd: s.negLrWd, maximize: s.maximize ? 1 : 0)
+    var step = s.c
     hone_exadam_f32(p, g, m, v, n, &step)
   }
 }
@@ -58,29 +54,25 @@ extension Double: OptimizerScalar {
   /// Implements `OptimizerScalar._sgd`.
   public static func _sgd(_ p: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ buf: UnsafeMutablePointer<Double>?, _ n: Int,
                           _ s: SGDKernelStep<Double>) {
-    var step = hone_sgd_step_f64(lr: s.lr, momentum: s.momentum, dampening: s.dampening, weight_decay: s.weightDecay,
-                                  nesterov: s.nesterov ? 1 : 0, maximize: s.maximize ? 1 : 0, first_step: s.firstStep ? 1 : 0)
+    var step = s.c
     hone_sgd_f64(p, g, buf, n, &step)
   }
   /// Implements `OptimizerScalar._adam`.
   public static func _adam(_ p: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ m: UnsafeMutablePointer<Double>,
                            _ v: UnsafeMutablePointer<Double>, _ vmax: UnsafeMutablePointer<Double>?, _ n: Int, _ s: AdamKernelStep<Double>) {
-    var step = hone_adam_step_f64(w1: s.w1, beta2: s.beta2, w2: s.w2, eps: s.eps, coupled_decay: s.coupledDecay,
-                                   decay_factor: s.decayFactor, step_size: s.stepSize, bc2_sqrt: s.bc2Sqrt, maximize: s.maximize ? 1 : 0)
+    var step = s.c
     hone_adam_f64(p, g, m, v, vmax, n, &step)
   }
   /// Implements `OptimizerScalar._lion`.
   public static func _lion(_ p: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ m: UnsafeMutablePointer<Double>, _ n: Int,
                            _ s: LionKernelStep<Double>) {
-    var step = hone_lion_step_f64(lr: s.lr, beta1: s.beta1, w1: s.w1, beta2: s.beta2, w2: s.w2, decay_factor: s.decayFactor,
-                                   maximize: s.maximize ? 1 : 0)
+    var step = s.c
     hone_lion_f64(p, g, m, n, &step)
   }
   /// Implements `OptimizerScalar._exadam`.
   public static func _exadam(_ p: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ m: UnsafeMutablePointer<Double>,
                              _ v: UnsafeMutablePointer<Double>, _ n: Int, _ s: EXAdamKernelStep<Double>) {
-    var step = hone_exadam_step_f64(beta1: s.beta1, w1: s.w1, beta2: s.beta2, w2: s.w2, eps: s.eps, b1t: s.b1t, b2t: s.b2t,
-                                     bc1: s.bc1, bc2: s.bc2, neg_alpha: s.negAlpha, neg_lr_wd: s.negLrWd, maximize: s.maximize ? 1 : 0)
+    var step = s.c
     hone_exadam_f64(p, g, m, v, n, &step)
   }
 }

@@ -198,7 +198,7 @@ extension SQLiteStorage {
     }
     let state: String = row["state"]
     guard state == TrialState.running.rawValue else {
-      throw StorageError.trialFinished("trial \(row["number"] as Int) is \(state); only a running trial can change")
+      throw TrialFinishedError(trial: row["number"], state: TrialState(rawValue: state) ?? .complete)
     }
     return (row["number"], row["study_id"])
   }

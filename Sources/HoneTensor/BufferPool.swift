@@ -1,4 +1,4 @@
-import Synchronization
+import HoneCore
 
 /// A cache of large freed tensor buffers, reused by the next allocation of the same size.
 ///
@@ -15,13 +15,13 @@ enum _BufferPool {
   /// Buffer alignment (a cache line, and enough for AVX-512 loads).
   static let alignment = 64
 
-  struct Cache: ~Copyable {
+  struct Cache {
     /// Addresses of free buffers by size (as integers, which cross the lock as plain values).
     var free: [Int: [UInt]] = [:]
     var bytes = 0
   }
 
-  private static let cache = Mutex(Cache())
+  private static let cache = Locked(Cache())
 
   /// A buffer of `bytes` bytes (uninitialized).
   static func allocate(bytes: Int) -> UnsafeMutableRawPointer {

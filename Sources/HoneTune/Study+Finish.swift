@@ -47,7 +47,7 @@ extension Study {
     let attrs: [String: JSONValue] = state == .failed && reason != nil ? ["fail_reason": .string(reason!)] : [:]
     do {
       try storage.finishTrial(trialID: trial.id, state: state, values: values, systemAttrs: attrs)
-    } catch StorageError.trialFinished {
+    } catch is TrialFinishedError {
       // Another worker finished it between our read and our write.
       return FinishOutcome(trial: try storage.trial(id: trial.id), finishedNow: false)
     }
@@ -57,7 +57,7 @@ extension Study {
   }
 
   /// The error of a second `tell`: the one error type for "this trial is already finished".
-  public static func alreadyFinished(_ trial: FrozenTrial, study: String) -> TuneError {
-    .trialFinished("trial \(trial.number) of study '\(study)' is already \(trial.state.rawValue); it cannot be told again")
+  public static func alreadyFinished(_ trial: FrozenTrial, study: String) -> TrialFinishedError {
+    TrialFinishedError(trial: trial.number, state: trial.state, study: study, refusal: "it cannot be told again")
   }
 }

@@ -155,7 +155,7 @@ public final class Study: Sendable {
   }
 
   /// Finishes running trial `number` as `finish(number:state:values:failReason:)` does, and
-  /// throws `TuneError.trialFinished`, writing nothing, when it was finished already.
+  /// throws `TrialFinishedError`, writing nothing, when it was finished already.
   @discardableResult
   public func tell(number: Int, state: TrialState = .complete, values: [Double]? = nil,
                    failReason: String? = nil) throws -> FrozenTrial {
@@ -188,7 +188,7 @@ public final class Study: Sendable {
   public func report(trialNumber number: Int, step: Int, values: [Double]) throws -> Bool {
     let stored = try storage.trial(studyID: id, number: number)
     guard stored.state == .running else {
-      throw TuneError.trialFinished("trial \(number) of study '\(name)' is \(stored.state.rawValue); only a running trial takes intermediate values")
+      throw TrialFinishedError(trial: number, state: stored.state, study: name, refusal: "only a running trial takes intermediate values")
     }
     let trial = Trial(study: self, frozen: stored, relativeParams: [:])
     if directions.count == 1, values.count == 1 { try trial.report(values[0], step: step) } else { try trial.report(values, step: step) }

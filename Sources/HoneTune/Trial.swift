@@ -59,7 +59,7 @@ public final class Trial: Sendable {
   public func suggestCategorical<T: ParamRepresentable>(_ name: String, _ choices: [T]) throws -> T {
     let value = try suggest(name, .categorical(choices.map(\.paramValue)))
     guard let choice = T(paramValue: value) else {
-      throw TuneError.conflictingDistribution("parameter '\(name)' holds \(value), which is not a \(T.self)")
+      throw TuneError.conflictingDistribution(parameter: name, "parameter '\(name)' holds \(value), which is not a \(T.self)")
     }
     return choice
   }
@@ -79,7 +79,7 @@ public final class Trial: Sendable {
       try distribution.validate(name: name)
       if let known = current.distributions[name] {
         guard known == distribution else {
-          throw TuneError.conflictingDistribution(
+          throw TuneError.conflictingDistribution(parameter: name,
             "trial \(number): parameter '\(name)' was suggested from \(known.json) and now from \(distribution.json); use one distribution per name")
         }
         result[name] = current.params[name]
@@ -126,7 +126,7 @@ public final class Trial: Sendable {
       throw TuneError.unsupported("trial \(number): a study with several objectives takes intermediate vectors (report([Double], step:))")
     }
     if local.current.intermediateValues[step] != nil { return }
-    try Self.runningOnly { try study.storage.setIntermediateValue(trialID: id, step: step, value: value) }
+    try runningOnly { try study.storage.setIntermediateValue(trialID: id, step: step, value: value) }
     local.withLock { $0.intermediateValues[step] = value }
   }
 
@@ -139,14 +139,16 @@ public final class Trial: Sendable {
     }
     if study.directions.count == 1 { return try report(values[0], step: step) }
     if local.current.intermediateVectors[step] != nil { return }
-    try Self.runningOnly { try study.storage.setIntermediateVector(trialID: id, step: step, values: values) }
+    try runningOnly { try study.storage.setIntermediateVector(trialID: id, step: step, values: values) }
     local.withLock { $0.intermediateVectors[step] = values }
   }
 
-  /// Runs a storage write of this trial, a refusal because the trial is finished (its timeout,
-  /// a stale-trial sweep) surfacing as `TuneError.trialFinished`, the one error for it.
-  private static func runningOnly(_ write: () throws -> Void) throws {
-    do { try write() } catch StorageError.trialFinished(let message) { throw TuneError.trialFinished(message) }
+  /// Runs a storage write of this trial; a refusal because the trial is finished (its timeout,
+  /// a stale-trial sweep) is a `TrialFinishedError` naming the study.
+  private func runningOnly(_ write: () throws -> Void) throws {
+    do { try write() } catch let error as TrialFinishedError {
+      throw TrialFinishedError(trial: error.trial, state: error.state, study: study.name, refusal: error.refusal)
+    }
   }
 
   /// Whether the study's pruner says this trial should stop now. Throw `TrialPruned()` from

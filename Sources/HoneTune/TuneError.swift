@@ -4,15 +4,14 @@ public enum TuneError: Error, Equatable, CustomStringConvertible, Sendable {
   /// A distribution that cannot be sampled (low > high, log with low ≤ 0, a step that does
   /// not divide the range, empty or duplicate choices, an unknown type in a space file).
   case invalidDistribution(String)
-  /// The same parameter name was suggested with another distribution in one trial.
-  case conflictingDistribution(String)
+  /// The same parameter name was suggested with another distribution in one trial (or a
+  /// categorical value read as another type): the parameter's name, and the message.
+  case conflictingDistribution(parameter: String, String)
   /// Text that is not valid JSON, or JSON of the wrong shape.
   case invalidJSON(String)
   /// A value, state or call that the trial or study cannot take (wrong number of values,
   /// a value for a pruned trial, telling a finished trial, …).
   case invalidArgument(String)
-  /// The trial is already finished; nothing more can be recorded for it.
-  case trialFinished(String)
   /// No trial has completed yet, so there is no best trial.
   case noCompletedTrials(String)
   /// A sampler or pruner that cannot serve this study (for example a single-objective
@@ -22,8 +21,8 @@ public enum TuneError: Error, Equatable, CustomStringConvertible, Sendable {
   /// The message, one line.
   public var description: String {
     switch self {
-    case .invalidDistribution(let m), .conflictingDistribution(let m), .invalidJSON(let m),
-         .invalidArgument(let m), .trialFinished(let m), .noCompletedTrials(let m),
+    case .invalidDistribution(let m), .conflictingDistribution(_, let m), .invalidJSON(let m),
+         .invalidArgument(let m), .noCompletedTrials(let m),
          .unsupported(let m):
       return m
     }

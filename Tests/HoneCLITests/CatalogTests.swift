@@ -108,6 +108,11 @@ struct LowestSampler: Sampler {
     #expect(r.status != 0 && r.stderr.contains("unknown storage URL 'postgresql://host/db'; use sqlite:///relative.db, sqlite:////absolute/path.db, memory:"))
     let help = try hone.run(["train", "--help"]).stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     for name in Catalogs.schedules.names { #expect(help.contains(name), "train --help lacks \(name)") }
+    #expect(help.contains(OptimizerSpec.catalog.nameList), "train --help lacks the optimizers")
+    let adam = try hone("train", "--data", "digits", "--optimizer", "adam", "--momentum", "0.5", "--epochs", "1")
+    #expect(adam.status == 64 && adam.stderr.contains("--momentum does not apply to adam, which takes --beta1, --beta2, --eps, --weight-decay"))
+    let unknown = try hone("train", "--data", "digits", "--optimizer", "adagrad", "--epochs", "1")
+    #expect(unknown.status == 64 && unknown.stderr.contains("unknown optimizer 'adagrad'; use sgd, adam, adamw"))
     #expect(throws: (any Error).self) { try Catalogs.schedule("linear", lr: 0.1, epochs: 3, stepsPerEpoch: 2) }
     let cosine = try Catalogs.schedule("cosine", lr: 0.1, epochs: 2, stepsPerEpoch: 5)
     #expect(cosine(0) == 0.1 && abs(cosine(10)) < 1e-12)

@@ -75,7 +75,7 @@ import Hone
     let scaler = Standardizer(fitting: train)                               // fitted on train only
     let model = Sequential.mlp(inputs: 64, hidden: [256, 256], outputs: 10, dropout: 0.1, seed: 0)
     let options = TrainingOptions(epochs: 30, batchSize: 64,
-                                  optimizer: OptimizerSpec(.adamw, learningRate: .cosine(1e-3, decaySteps: 510)),
+                                  optimizer: OptimizerSpec("adamw", learningRate: .cosine(1e-3, decaySteps: 510)),
                                   earlyStoppingPatience: 5)
     let result = try await fit(model, on: scaler.transform(train), validation: scaler.transform(validation),
                                options: options) { report in
@@ -85,7 +85,7 @@ import Hone
     print(result.bestEpoch, evaluate(model, on: scaler.transform(test)).accuracy)
     try model.save(to: folder.appendingPathComponent("digits.safetensors"))  // the README writes to the current folder
 
-    var optimizer = try ParameterOptimizer(OptimizerSpec(.lion, learningRate: 1e-4), model: model)
+    var optimizer = try ParameterOptimizer(OptimizerSpec("lion", learningRate: 1e-4), model: model)
     let x = Tensor<Float>.randomNormal([32, 64], seed: 1)
     let (loss, gradients) = optimizer.valueWithGradient {
       crossEntropy(logits: model(x), labels: Array(repeating: 3, count: 32), labelSmoothing: 0.1)

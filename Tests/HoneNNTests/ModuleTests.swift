@@ -83,7 +83,7 @@ struct ModuleTests {
       }
     }
     let model = Model(rng: &rng)
-    let optimizer = try ParameterOptimizer(OptimizerSpec(.adamw8bit), model: model)
+    let optimizer = try ParameterOptimizer(OptimizerSpec("adamw8bit"), model: model)
     #expect(optimizer.states["embedding.weight"]!.codes.isEmpty)
     #expect(optimizer.states["embedding.weight"]!.buffers.count == 2)
     #expect(!optimizer.states["projection.weight"]!.codes.isEmpty)

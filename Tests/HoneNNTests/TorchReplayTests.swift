@@ -62,9 +62,9 @@ struct TorchReplayTests {
 
   static func spec(_ name: String, _ c: Fixture.Case) -> OptimizerSpec {
     switch name {
-    case "adam": OptimizerSpec(.adam, learningRate: .constant(c.lr), weightDecay: c.weight_decay ?? 0)
-    case "adamw": OptimizerSpec(.adamw, learningRate: .constant(c.lr), weightDecay: c.weight_decay ?? 0)
-    default: OptimizerSpec(.sgd, learningRate: .constant(c.lr), weightDecay: 0, momentum: c.momentum ?? 0)
+    case "adam": OptimizerSpec("adam", learningRate: .constant(c.lr), weightDecay: c.weight_decay ?? 0)
+    case "adamw": OptimizerSpec("adamw", learningRate: .constant(c.lr), weightDecay: c.weight_decay ?? 0)
+    default: OptimizerSpec("sgd", learningRate: .constant(c.lr), weightDecay: 0, momentum: c.momentum ?? 0)
     }
   }
 

@@ -106,13 +106,13 @@ enum TemporaryFolder {
     #expect(done.userAttrs == ["note": "ok"] && done.systemAttrs == ["x": .bool(true)])
     #expect(Self.nanAware(try s.trial(studyID: study, number: 0)) == Self.nanAware(done))
     // A finished trial never changes again.
-    #expect(throws: StorageError.self) { try s.finishTrial(trialID: t.id, state: .failed, values: nil) }
-    #expect(throws: StorageError.self) { try s.setIntermediateValue(trialID: t.id, step: 1, value: 1) }
-    #expect(throws: StorageError.self) { try s.setIntermediateVector(trialID: t.id, step: 1, values: [1, 2]) }
-    #expect(throws: StorageError.self) { try s.setParams(trialID: t.id, [("q", .double(0.5), .float(low: 0, high: 1))]) }
-    #expect(throws: StorageError.self) { try s.recordHeartbeat(trialID: t.id) }
-    #expect(throws: StorageError.self) { try s.setTrialUserAttr(trialID: t.id, key: "late", value: "write") }
-    #expect(throws: StorageError.self) { try s.setTrialSystemAttr(trialID: t.id, key: "late", value: "write") }
+    #expect(throws: TrialFinishedError.self) { try s.finishTrial(trialID: t.id, state: .failed, values: nil) }
+    #expect(throws: TrialFinishedError.self) { try s.setIntermediateValue(trialID: t.id, step: 1, value: 1) }
+    #expect(throws: TrialFinishedError.self) { try s.setIntermediateVector(trialID: t.id, step: 1, values: [1, 2]) }
+    #expect(throws: TrialFinishedError.self) { try s.setParams(trialID: t.id, [("q", .double(0.5), .float(low: 0, high: 1))]) }
+    #expect(throws: TrialFinishedError.self) { try s.recordHeartbeat(trialID: t.id) }
+    #expect(throws: TrialFinishedError.self) { try s.setTrialUserAttr(trialID: t.id, key: "late", value: "write") }
+    #expect(throws: TrialFinishedError.self) { try s.setTrialSystemAttr(trialID: t.id, key: "late", value: "write") }
     #expect(Self.nanAware(try s.trial(id: t.id)) == Self.nanAware(done))
     #expect(throws: StorageError.self) { try s.trial(id: 12345) }
     let crashed = try s.createTrial(studyID: study, template: nil)

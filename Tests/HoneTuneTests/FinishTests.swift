@@ -8,7 +8,7 @@ import Testing
   static let space: [String: Distribution] = ["x": .float(low: 0, high: 1, log: false, step: nil)]
 
   /// A second finish returns the stored trial with `finishedNow` false and changes nothing;
-  /// `tell` turns it into `TuneError.trialFinished`.
+  /// `tell` turns it into `TrialFinishedError`.
   @Test func aSecondFinishWritesNothing() throws {
     let study = try Study(name: "f", sampler: RandomSampler(seed: 1), pruner: NopPruner())
     let t = try study.ask(Self.space)
@@ -16,7 +16,7 @@ import Testing
     #expect(first.finishedNow && first.trial.state == .complete && first.trial.values == [1])
     let second = try study.finish(number: t.number, state: .failed, failReason: "late")
     #expect(!second.finishedNow && second.trial == first.trial)
-    #expect(throws: TuneError.self) { try study.tell(number: t.number, values: [2]) }
+    #expect(throws: TrialFinishedError.self) { try study.tell(number: t.number, values: [2]) }
     #expect(try study.trials[0].values == [1])
     // Malformed input is still an error on a running trial, and writes nothing.
     let u = try study.ask(Self.space)
@@ -36,16 +36,14 @@ import Testing
     #expect(!late.finishedNow && late.trial.state == .failed && late.trial.failReason == "stale")
   }
 
-  /// A report to a finished trial is `TuneError.trialFinished`, whichever layer refused it.
+  /// A report to a finished trial is `TrialFinishedError`, whichever layer refused it, with the trial as a field.
   @Test func reportsToAFinishedTrialAreOneError() throws {
     let study = try Study(name: "p", sampler: RandomSampler(seed: 3), pruner: NopPruner())
     let t = try study.ask(Self.space)
     try study.storage.finishTrial(trialID: t.id, state: .failed, values: nil)
-    #expect(throws: TuneError.self) { try t.report(1, step: 0) }
-    do {
-      try t.report(1, step: 1)
-    } catch TuneError.trialFinished(let message) {
-      #expect(message.contains("only a running trial"))
+    #expect(throws: TrialFinishedError(trial: t.number, state: .failed, study: "p")) { try t.report(1, step: 0) }
+    #expect(throws: TrialFinishedError(trial: t.number, state: .failed, study: "p", refusal: "only a running trial takes intermediate values")) {
+      try study.report(trialNumber: t.number, step: 1, values: [1])
     }
   }
 }

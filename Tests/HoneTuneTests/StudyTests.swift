@@ -46,7 +46,7 @@ import Testing
     #expect(throws: TuneError.self) { try study.tell(number: t.number, state: .running) }
     #expect(try study.storage.trial(id: t.id).state == .running)
     #expect(try study.tell(t, 0.5).state == .complete)
-    #expect(throws: TuneError.self) { try study.tell(t, 0.7) }
+    #expect(throws: TrialFinishedError.self) { try study.tell(t, 0.7) }
     #expect(try study.storage.trial(id: t.id).values == [0.5])
     #expect(throws: StorageError.self) { try study.tell(number: 99, values: [1]) }
   }

@@ -41,7 +41,7 @@ public struct TrainingOptions: Sendable {
   public var seed: UInt64
 
   /// Options with PyTorch-like defaults: 30 epochs, batches of 64, AdamW at 1e-3, cross-entropy.
-  public init(epochs: Int = 30, batchSize: Int = 64, optimizer: OptimizerSpec = OptimizerSpec(.adamw),
+  public init(epochs: Int = 30, batchSize: Int = 64, optimizer: OptimizerSpec = OptimizerSpec("adamw"),
               loss: TrainingLoss = .crossEntropy(), earlyStoppingPatience: Int? = nil, restoreBest: Bool = true,
               sharpnessAware: (rho: Double, adaptive: Bool)? = nil, seed: UInt64 = 0) {
     self.epochs = epochs

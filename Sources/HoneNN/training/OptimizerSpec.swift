@@ -1,71 +1,43 @@
+import HoneCore
 import HoneOptim
 
-/// An optimizer chosen by name with its main settings, as the CLI and tuning code pick one.
-/// `make(fullPrecision:)` builds the HoneOptim optimizer; the 8-bit kinds keep block-wise
-/// 8-bit states (Dettmers et al. 2022) and build their 32-bit counterpart for parameters
-/// that ask for full precision (StableEmbedding).
+/// An optimizer chosen by name with its settings, as the CLI and tuning code pick one: a row
+/// of `OptimOptimizers` (`sgd`, `adam`, `adamw`, `lion`, `exadam`, and the 8-bit `adam8bit`,
+/// `adamw8bit`, `lion8bit`, `sgd8bit`, which keep block-wise 8-bit states, Dettmers et al.
+/// 2022, and build their 32-bit counterpart for parameters that ask for full precision, such
+/// as StableEmbedding's).
 public struct OptimizerSpec: Sendable {
-  /// The optimizer families by their CLI names.
-  public enum Kind: String, Sendable, CaseIterable {
-    /// SGD with (heavy-ball) momentum, torch semantics.
-    case sgd
-    /// Adam (Kingma & Ba 2015), L2 weight decay.
-    case adam
-    /// AdamW (Loshchilov & Hutter 2019), decoupled weight decay (1e-2 by default).
-    case adamw
-    /// Lion (Chen et al. 2023).
-    case lion
-    /// EXAdam (dynamic step size on).
-    case exadam
-    /// Adam with 8-bit block-wise states.
-    case adam8bit
-    /// AdamW with 8-bit block-wise states.
-    case adamw8bit
-    /// Lion with an 8-bit block-wise state.
-    case lion8bit
-    /// SGD with an 8-bit block-wise momentum.
-    case sgd8bit
-  }
+  private static let registered = Locked(Catalog(kind: "optimizer", OptimOptimizers.entries))
 
-  /// The family.
-  public var kind: Kind
+  /// The catalog the names are looked up in: HoneOptim's rows, then any registered.
+  public static var catalog: Catalog<OptimizerContext, any Optimizer<Float>> { registered.current }
+
+  /// Adds optimizer rows, usable by name (in `OptimizerSpec`, `hone train --optimizer`) from then on.
+  public static func register(_ rows: [OptimizerEntry]) { registered.withLock { $0 = $0.adding(rows) } }
+
+  /// The catalog name.
+  public var name: String
   /// The learning rate, per step (see `Schedule.perEpoch` for epoch schedules).
   public var learningRate: Schedule
-  /// The weight decay λ; nil keeps the family's default (1e-2 for AdamW, 0 otherwise).
-  public var weightDecay: Double?
-  /// SGD's momentum (0.9 unless set; 0 gives plain SGD).
-  public var momentum: Double
+  /// The settings the row takes (`weight-decay`, `momentum`, `beta1`, …); absent ones keep the row's defaults.
+  public var settings: CatalogSettings
 
-  /// A specification.
-  public init(_ kind: Kind, learningRate: Schedule = 1e-3, weightDecay: Double? = nil, momentum: Double = 0.9) {
-    self.kind = kind
+  /// The optimizer `name` with `settings`.
+  public init(_ name: String, learningRate: Schedule = 1e-3, settings: CatalogSettings = CatalogSettings()) {
+    self.name = name
     self.learningRate = learningRate
-    self.weightDecay = weightDecay
-    self.momentum = momentum
+    self.settings = settings
   }
 
-  /// The optimizer; with `fullPrecision` an 8-bit kind gives its 32-bit counterpart.
+  /// The optimizer `name` with its weight decay λ and (SGD) momentum when given.
+  public init(_ name: String, learningRate: Schedule = 1e-3, weightDecay: Double?, momentum: Double? = nil) {
+    self.init(name, learningRate: learningRate,
+              settings: CatalogSettings().with("weight-decay", weightDecay).with("momentum", momentum))
+  }
+
+  /// The optimizer; with `fullPrecision` an 8-bit kind gives its 32-bit counterpart. An unknown
+  /// name or a setting the row does not take is a `CatalogError`.
   public func make(fullPrecision: Bool = false) throws -> any Optimizer<Float> {
-    let lr = learningRate
-    switch (kind, fullPrecision) {
-    case (.sgd, _), (.sgd8bit, true):
-      return try SGD<Float>(learningRate: lr, momentum: momentum, weightDecay: weightDecay ?? 0)
-    case (.adam, _), (.adam8bit, true):
-      return try Adam<Float>(learningRate: lr, weightDecay: weightDecay ?? 0)
-    case (.adamw, _), (.adamw8bit, true):
-      return try AdamW<Float>(learningRate: lr, weightDecay: weightDecay ?? 1e-2)
-    case (.lion, _), (.lion8bit, true):
-      return try Lion<Float>(learningRate: lr, weightDecay: weightDecay ?? 0)
-    case (.exadam, _):
-      return try EXAdam<Float>(learningRate: lr, weightDecay: weightDecay ?? 0)
-    case (.adam8bit, false):
-      return try Adam8bit(learningRate: lr, weightDecay: weightDecay ?? 0)
-    case (.adamw8bit, false):
-      return try Adam8bit.adamW(learningRate: lr, weightDecay: weightDecay ?? 1e-2)
-    case (.lion8bit, false):
-      return try Lion8bit(learningRate: lr, weightDecay: weightDecay ?? 0)
-    case (.sgd8bit, false):
-      return try SGD8bit(learningRate: lr, momentum: momentum, weightDecay: weightDecay ?? 0)
-    }
+    try Self.catalog.make(name, OptimizerContext(learningRate: learningRate, fullPrecision: fullPrecision), settings)
   }
 }

@@ -11,61 +11,56 @@ import Foundation
 ///     p ← p − α_t·(m̃ + g̃)/(√ṽ + ε)
 ///
 /// With `dynamicStepSize: false`, α_t = lr (the authors' later code). t counts from 1.
-public struct EXAdam<Scalar: OptimizerScalar>: Optimizer {
+public struct EXAdam<Scalar: OptimizerScalar>: NamedOptimizer {
   /// The learning rate per step.
   public let learningRate: Schedule
-  /// β1, β2.
-  public let beta1: Double, beta2: Double
-  /// ε.
-  public let eps: Double
-  /// λ (decoupled, with the base learning rate).
-  public let weightDecay: Double
-  /// Whether α_t = lr·ln(√2·√(t+1)).
-  public let dynamicStepSize: Bool
+  /// The direction (β1, β2, ε, dynamic step size).
+  public let scaling: ScaleByEXAdam<Scalar>
+  /// The decoupled weight decay λ (with the base learning rate).
+  public let decay: AddDecayedWeights<Scalar>
   /// Ascend instead of descend.
   public let maximize: Bool
+
+  /// β1.
+  public var beta1: Double { scaling.beta1 }
+  /// β2.
+  public var beta2: Double { scaling.beta2 }
+  /// ε.
+  public var eps: Double { scaling.eps }
+  /// Whether α_t = lr·ln(√2·√(t+1)).
+  public var dynamicStepSize: Bool { scaling.dynamicStepSize }
+  /// λ.
+  public var weightDecay: Double { decay.weightDecay }
 
   /// EXAdam with the paper's defaults (lr 1e-3, betas (0.9, 0.999), ε 1e-8).
   public init(learningRate: Schedule = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
               weightDecay: Double = 0, dynamicStepSize: Bool = true, maximize: Bool = false) throws {
-    try _Check.betas(betas.0, betas.1)
-    try _Check.nonNegative(eps, "eps")
-    try _Check.nonNegative(weightDecay, "weight decay")
+    scaling = try ScaleByEXAdam(beta1: betas.0, beta2: betas.1, eps: eps, dynamicStepSize: dynamicStepSize)
+    decay = try AddDecayedWeights(weightDecay)
     _ = try _LearningRate.at(0, learningRate)
     self.learningRate = learningRate
-    self.beta1 = betas.0
-    self.beta2 = betas.1
-    self.eps = eps
-    self.weightDecay = weightDecay
-    self.dynamicStepSize = dynamicStepSize
     self.maximize = maximize
   }
 
-  /// The same optimizer as a chain: (−1), `ScaleByEXAdam`, decoupled decay, −lr.
+  /// Implements `NamedOptimizer.chained`: (−1), `ScaleByEXAdam`, decoupled decay, −lr.
   public var chained: Chain<Scalar> {
-    var parts: [any GradientTransformation<Scalar>] = []
-    if maximize { parts.append(Scale<Scalar>(-1)) }
-    parts.append(try! ScaleByEXAdam<Scalar>(beta1: beta1, beta2: beta2, eps: eps, dynamicStepSize: dynamicStepSize))
-    parts.append(try! AddDecayedWeights<Scalar>(weightDecay))
-    parts.append(ScaleByLearningRate<Scalar>(learningRate))
-    return Chain(parts)
+    let parts: [any GradientTransformation<Scalar>] = (maximize ? [Scale(-1)] : []) + [scaling, decay]
+    return Chain(parts + [ScaleByLearningRate(learningRate)])
   }
 
-  /// Implements `Optimizer.initialState`.
-  public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(2, length: count) }
+  /// Implements `Optimizer.stateBuffers`: the moments'.
+  public var stateBuffers: [StateBuffer] { scaling.stateBuffers }
+  /// Implements `Optimizer.initialState`: the fused kernel's flat buffers.
+  public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(stateBuffers, length: count) }
 
-  /// Implements `Optimizer._step`.
+  /// Implements `Optimizer._step`: the fused kernel.
   public func _step(params: UnsafeMutableBufferPointer<Scalar>, grads: UnsafeMutableBufferPointer<Scalar>,
                     state: inout OptimizerState<Scalar>) throws {
     let lr = try _LearningRate.at(state.step, learningRate)
-    let t = state.step + 1
-    let terms = _EXAdamTerms(beta1: beta1, beta2: beta2, t: t, dynamic: dynamicStepSize)
+    let step = scaling.kernelStep(step: state.step, lr: lr, weightDecay: weightDecay, maximize: maximize)
     if !params.isEmpty {
-      state.withBuffers(0, 1) { m, v in
-        Scalar._exadam(params.baseAddress!, grads.baseAddress!, m.baseAddress!, v.baseAddress!, params.count,
-                       EXAdamKernelStep(beta1: Scalar(beta1), w1: Scalar(1 - beta1), beta2: Scalar(beta2), w2: Scalar(1 - beta2), eps: Scalar(eps),
-                                        b1t: Scalar(terms.b1t), b2t: Scalar(terms.b2t), bc1: Scalar(terms.bc1), bc2: Scalar(terms.bc2),
-                                        negAlpha: Scalar(-lr * terms.stepFactor), negLrWd: Scalar(-lr * weightDecay), maximize: maximize))
+      state.withBuffers(.expAvg, .expAvgSq) { m, v in
+        Scalar._exadam(params.baseAddress!, grads.baseAddress!, m.baseAddress!, v.baseAddress!, params.count, step)
       }
     }
     state.step += 1
@@ -101,8 +96,8 @@ public struct ScaleByEXAdam<Scalar: OptimizerScalar>: GradientTransformation {
     self.eps = eps
     self.dynamicStepSize = dynamicStepSize
   }
-  /// Implements `Optimizer.initialState`.
-  public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(2, length: count) }
+  /// Implements `Optimizer.stateBuffers`: m and v.
+  public var stateBuffers: [StateBuffer] { [.expAvg, .expAvgSq] }
   /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
@@ -110,7 +105,7 @@ public struct ScaleByEXAdam<Scalar: OptimizerScalar>: GradientTransformation {
     let b1 = Scalar(beta1), b2 = Scalar(beta2), w1 = Scalar(1 - beta1), w2 = Scalar(1 - beta2), e = Scalar(eps)
     let b1t = Scalar(terms.b1t), b2t = Scalar(terms.b2t), bc1 = Scalar(terms.bc1), bc2 = Scalar(terms.bc2)
     let factor = Scalar(terms.stepFactor)
-    state.withBuffers(0, 1) { m, v in
+    state.withBuffers(.expAvg, .expAvgSq) { m, v in
       for i in updates.indices {
         let g = updates[i]
         let mi = b1 * m[i] + w1 * g
@@ -124,5 +119,14 @@ public struct ScaleByEXAdam<Scalar: OptimizerScalar>: GradientTransformation {
       }
     }
     state.step += 1
+  }
+
+  /// The fused kernel's scalars at step `step` with rate `lr` and decoupled decay λ.
+  func kernelStep(step: Int, lr: Double, weightDecay: Double, maximize: Bool) -> EXAdamKernelStep<Scalar> {
+    let t = _EXAdamTerms(beta1: beta1, beta2: beta2, t: step + 1, dynamic: dynamicStepSize)
+    let negAlpha: Double = -lr * t.stepFactor, negLrWd: Double = -lr * weightDecay
+    return EXAdamKernelStep(beta1: Scalar(beta1), w1: Scalar(1 - beta1), beta2: Scalar(beta2), w2: Scalar(1 - beta2), eps: Scalar(eps),
+                            b1t: Scalar(t.b1t), b2t: Scalar(t.b2t), bc1: Scalar(t.bc1), bc2: Scalar(t.bc2),
+                            negAlpha: Scalar(negAlpha), negLrWd: Scalar(negLrWd), maximize: maximize)
   }
 }

@@ -21,8 +21,9 @@ public struct BlockwiseStateLayout: Sendable, Equatable {
   /// Whether `count` parameters get 8-bit states.
   public func quantizes(_ count: Int) -> Bool { count >= minimumSize }
 
-  /// A state of `stateCount` zero-valued 8-bit buffers (codes of 0 with absmax 0 stand for 0).
-  func initialState(count: Int, stateCount: Int) -> OptimizerState<Float> {
+  /// A state of zero-valued 8-bit `buffers` (codes of 0 with absmax 0 stand for 0).
+  func initialState(count: Int, buffers: [StateBuffer]) -> OptimizerState<Float> {
+    let stateCount = buffers.count
     let blocks = (count + blockSize - 1) / blockSize
     return OptimizerState(codes: Array(repeating: [UInt8](repeating: 0, count: count), count: stateCount),
                           scales: Array(repeating: [Float](repeating: 0, count: blocks), count: stateCount))
@@ -32,9 +33,10 @@ public struct BlockwiseStateLayout: Sendable, Equatable {
 extension OptimizerState {
   /// Gives `body` the codes and per-block scales of quantized buffers `i` and (if given) `j`,
   /// moved out of the state for the call as `withBuffer` does.
-  mutating func withQuantized<R>(_ i: Int, _ j: Int? = nil,
+  mutating func withQuantized<R>(_ first: StateBuffer, _ second: StateBuffer? = nil,
                                  _ body: (UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<Float>,
                                           UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Float>?) -> R) -> R {
+    let i = first.index, j = second?.index
     var (q1, s1) = (codes[i], scales[i])
     var (q2, s2) = j.map { (codes[$0], scales[$0]) } ?? ([], [])
     codes[i] = []
@@ -92,9 +94,12 @@ public struct Adam8bit: Optimizer {
     try Adam8bit(learningRate: learningRate, betas: betas, eps: eps, weightDecay: weightDecay, maximize: maximize, layout: layout)
   }
 
+  /// Implements `Optimizer.stateBuffers`: the 32-bit optimizer's, as codes and scales when quantized.
+  public var stateBuffers: [StateBuffer] { adam.stateBuffers }
+
   /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Float> {
-    layout.quantizes(count) ? layout.initialState(count: count, stateCount: 2) : adam.initialState(count: count)
+    layout.quantizes(count) ? layout.initialState(count: count, buffers: adam.stateBuffers) : adam.initialState(count: count)
   }
 
   /// Implements `Optimizer._step`.
@@ -107,7 +112,7 @@ public struct Adam8bit: Optimizer {
     let negStep = Float(-lr / (1 - pow(a.beta1, t)))
     let bc2Sqrt = Float((1 - pow(a.beta2, t)).squareRoot())
     let factor = Float(1 - lr * a.weightDecay)
-    state.withQuantized(0, 1) { q1, s1, q2, s2 in
+    state.withQuantized(.expAvg, .expAvgSq) { q1, s1, q2, s2 in
       _withTables(.signed) { c1, l1 in
         _withTables(.unsigned) { c2, l2 in
           var step = hone_adam8bit_step(beta1: Float(a.beta1), w1: Float(1 - a.beta1), beta2: Float(a.beta2), w2: Float(1 - a.beta2),
@@ -137,9 +142,12 @@ public struct Lion8bit: Optimizer {
     self.layout = try layout ?? BlockwiseStateLayout()
   }
 
+  /// Implements `Optimizer.stateBuffers`: the 32-bit optimizer's, as codes and scales when quantized.
+  public var stateBuffers: [StateBuffer] { lion.stateBuffers }
+
   /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Float> {
-    layout.quantizes(count) ? layout.initialState(count: count, stateCount: 1) : lion.initialState(count: count)
+    layout.quantizes(count) ? layout.initialState(count: count, buffers: lion.stateBuffers) : lion.initialState(count: count)
   }
 
   /// Implements `Optimizer._step`.
@@ -147,11 +155,9 @@ public struct Lion8bit: Optimizer {
                     state: inout OptimizerState<Float>) throws {
     guard state.codes.count == 1 else { return try lion._step(params: params, grads: grads, state: &state) }
     let lr = try _LearningRate.at(state.step, lion.learningRate)
-    state.withQuantized(0) { q1, s1, _, _ in
+    state.withQuantized(.expAvg) { q1, s1, _, _ in
       _withTables(.signed) { c1, l1 in
-        var step = hone_lion_step_f32(lr: Float(lr), beta1: Float(lion.beta1), w1: Float(1 - lion.beta1), beta2: Float(lion.beta2),
-                                      w2: Float(1 - lion.beta2), decay_factor: Float(1 - lr * lion.weightDecay),
-                                      maximize: lion.maximize ? 1 : 0)
+        var step = lion.direction.kernelStep(lr: lr, weightDecay: lion.weightDecay, maximize: lion.maximize).c
         hone_lion8bit_f32(params.baseAddress, grads.baseAddress, q1, s1, params.count, layout.blockSize, c1, l1, &step)
       }
     }
@@ -177,9 +183,12 @@ public struct SGD8bit: Optimizer {
     self.layout = try layout ?? BlockwiseStateLayout()
   }
 
+  /// Implements `Optimizer.stateBuffers`: the 32-bit optimizer's, as codes and scales when quantized.
+  public var stateBuffers: [StateBuffer] { sgd.stateBuffers }
+
   /// Implements `Optimizer.initialState`.
   public func initialState(count: Int) -> OptimizerState<Float> {
-    layout.quantizes(count) ? layout.initialState(count: count, stateCount: 1) : sgd.initialState(count: count)
+    layout.quantizes(count) ? layout.initialState(count: count, buffers: sgd.stateBuffers) : sgd.initialState(count: count)
   }
 
   /// Implements `Optimizer._step`.
@@ -187,12 +196,10 @@ public struct SGD8bit: Optimizer {
                     state: inout OptimizerState<Float>) throws {
     guard state.codes.count == 1 else { return try sgd._step(params: params, grads: grads, state: &state) }
     let lr = try _LearningRate.at(state.step, sgd.learningRate)
-    let first: Int32 = state.step == 0 ? 1 : 0
-    state.withQuantized(0) { q1, s1, _, _ in
+    let kernelStep = sgd.trace.kernelStep(step: state.step, lr: lr, weightDecay: sgd.weightDecay, maximize: sgd.maximize)
+    state.withQuantized(.momentumBuffer) { q1, s1, _, _ in
       _withTables(.signed) { c1, l1 in
-        var step = hone_sgd_step_f32(lr: Float(lr), momentum: Float(sgd.momentum), dampening: Float(sgd.dampening),
-                                     weight_decay: Float(sgd.weightDecay), nesterov: sgd.nesterov ? 1 : 0,
-                                     maximize: sgd.maximize ? 1 : 0, first_step: first)
+        var step = kernelStep.c
         hone_sgd8bit_f32(params.baseAddress, grads.baseAddress, q1, s1, params.count, layout.blockSize, c1, l1, &step)
       }
     }

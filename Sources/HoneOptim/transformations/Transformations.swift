@@ -6,8 +6,6 @@ public struct Scale<Scalar: OptimizerScalar>: GradientTransformation {
   public let factor: Double
   /// Scales by `factor`.
   public init(_ factor: Double) { self.factor = factor }
-  /// Implements `Optimizer.initialState`.
-  public func initialState(count: Int) -> OptimizerState<Scalar> { OptimizerState() }
   /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
@@ -28,8 +26,6 @@ public struct ScaleByLearningRate<Scalar: OptimizerScalar>: GradientTransformati
   public let learningRate: Schedule
   /// Scales by minus the schedule's rate.
   public init(_ learningRate: Schedule) { self.learningRate = learningRate }
-  /// Implements `Optimizer.initialState`.
-  public func initialState(count: Int) -> OptimizerState<Scalar> { OptimizerState() }
   /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
@@ -74,125 +70,11 @@ public struct AddDecayedWeights<Scalar: OptimizerScalar>: GradientTransformation
     try _Check.nonNegative(weightDecay, "weight decay")
     self.weightDecay = weightDecay
   }
-  /// Implements `Optimizer.initialState`.
-  public func initialState(count: Int) -> OptimizerState<Scalar> { OptimizerState() }
   /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
     let wd = Scalar(weightDecay)
     if wd != 0 { for i in updates.indices { updates[i] = updates[i].addingProduct(wd, params[i]) } }
-    state.step += 1
-  }
-}
-
-/// Momentum as torch's SGD keeps it: b ← u on the first step, else μ·b + (1 − τ)·u; then
-/// u ← u + μ·b (Nesterov) or u ← b. Rounded as torch's `b.mul_(μ).add_(u, alpha=1-τ)` and
-/// `u.add(b, alpha=μ)`: μ·b rounded, then each addition of a product as one fused multiply-add.
-public struct Trace<Scalar: OptimizerScalar>: GradientTransformation {
-  /// μ.
-  public let momentum: Double
-  /// τ.
-  public let dampening: Double
-  /// Nesterov's variant.
-  public let nesterov: Bool
-  /// Momentum μ ∈ [0, 1), dampening τ ∈ [0, 1].
-  public init(momentum: Double, dampening: Double = 0, nesterov: Bool = false) throws {
-    try _Check.beta(momentum, "momentum")
-    guard dampening >= 0, dampening <= 1 else { throw OptimError.invalidHyperparameter("dampening must be in [0, 1], got \(dampening)") }
-    self.momentum = momentum
-    self.dampening = dampening
-    self.nesterov = nesterov
-  }
-  /// Implements `Optimizer.initialState`.
-  public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(1, length: count) }
-  /// Implements `GradientTransformation.update`.
-  public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
-                     params: UnsafeBufferPointer<Scalar>) throws {
-    let mu = Scalar(momentum), keep = Scalar(1 - dampening)
-    let first = state.step == 0
-    state.withBuffer(0) { b in
-      for i in updates.indices {
-        let bi = first ? updates[i] : (mu * b[i]).addingProduct(keep, updates[i])
-        b[i] = bi
-        updates[i] = nesterov ? updates[i].addingProduct(mu, bi) : bi
-      }
-    }
-    state.step += 1
-  }
-}
-
-/// Adam's moments (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization"):
-/// m ← m + (1 − β1)(u − m), v ← β2·v + (1 − β2)·u², then
-/// u ← (m / (1 − β1^t)) / (√v / √(1 − β2^t) + ε), with v replaced by its running maximum
-/// for AMSGrad (Reddi et al. 2018). ε is outside the square root, as in torch.
-public struct ScaleByAdam<Scalar: OptimizerScalar>: GradientTransformation {
-  /// β1, β2.
-  public let beta1: Double, beta2: Double
-  /// ε.
-  public let eps: Double
-  /// Whether the maximum of v is used.
-  public let amsgrad: Bool
-  /// Adam's scaling; β ∈ [0, 1), ε ≥ 0.
-  public init(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, amsgrad: Bool = false) throws {
-    try _Check.betas(beta1, beta2)
-    try _Check.nonNegative(eps, "eps")
-    self.beta1 = beta1
-    self.beta2 = beta2
-    self.eps = eps
-    self.amsgrad = amsgrad
-  }
-  /// Implements `Optimizer.initialState`.
-  public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(amsgrad ? 3 : 2, length: count) }
-  /// Implements `GradientTransformation.update`.
-  public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
-                     params: UnsafeBufferPointer<Scalar>) throws {
-    let t = Double(state.step + 1)
-    let bc1 = Scalar(1 - Foundation.pow(beta1, t)), bc2Sqrt = Scalar((1 - Foundation.pow(beta2, t)).squareRoot())
-    let b2 = Scalar(beta2), w1 = Scalar(1 - beta1), w2 = Scalar(1 - beta2), e = Scalar(eps)
-    let amsgrad = self.amsgrad
-    state.withBuffers(0, 1) { m, v in
-      for i in updates.indices {
-        let u = updates[i]
-        m[i] = m[i] + w1 * (u - m[i])
-        v[i] = v[i] * b2 + w2 * (u * u)
-      }
-    }
-    if amsgrad {
-      state.withBuffers(1, 2) { v, vmax in for i in v.indices { vmax[i] = Swift.max(vmax[i], v[i]) } }
-    }
-    state.withBuffers(0, amsgrad ? 2 : 1) { m, v in
-      for i in updates.indices { updates[i] = (m[i] / bc1) / (Scalar._sqrt(v[i]) / bc2Sqrt + e) }
-    }
-    state.step += 1
-  }
-}
-
-/// Lion's update direction (Chen et al. 2023, "Symbolic Discovery of Optimization
-/// Algorithms"): u ← sign(β1·m + (1 − β1)·u), then m ← β2·m + (1 − β2)·g (momentum updated
-/// after use).
-public struct ScaleByLion<Scalar: OptimizerScalar>: GradientTransformation {
-  /// β1, β2.
-  public let beta1: Double, beta2: Double
-  /// Lion's direction; β ∈ [0, 1).
-  public init(beta1: Double = 0.9, beta2: Double = 0.99) throws {
-    try _Check.betas(beta1, beta2)
-    self.beta1 = beta1
-    self.beta2 = beta2
-  }
-  /// Implements `Optimizer.initialState`.
-  public func initialState(count: Int) -> OptimizerState<Scalar> { .zeros(1, length: count) }
-  /// Implements `GradientTransformation.update`.
-  public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
-                     params: UnsafeBufferPointer<Scalar>) throws {
-    let b1 = Scalar(beta1), b2 = Scalar(beta2), w1 = Scalar(1 - beta1), w2 = Scalar(1 - beta2)
-    state.withBuffer(0) { m in
-      for i in updates.indices {
-        let g = updates[i]
-        let c = m[i] * b1 + w1 * g
-        updates[i] = c > 0 ? 1 : (c < 0 ? -1 : 0)
-        m[i] = m[i] * b2 + w2 * g
-      }
-    }
     state.step += 1
   }
 }
@@ -207,8 +89,6 @@ public struct ClipByGlobalNorm<Scalar: OptimizerScalar>: GradientTransformation 
     try _Check.positive(maxNorm, "maxNorm")
     self.maxNorm = maxNorm
   }
-  /// Implements `Optimizer.initialState`.
-  public func initialState(count: Int) -> OptimizerState<Scalar> { OptimizerState() }
   /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {
@@ -232,8 +112,6 @@ public struct ClipByValue<Scalar: OptimizerScalar>: GradientTransformation {
     try _Check.positive(maxAbs, "maxAbs")
     self.maxAbs = maxAbs
   }
-  /// Implements `Optimizer.initialState`.
-  public func initialState(count: Int) -> OptimizerState<Scalar> { OptimizerState() }
   /// Implements `GradientTransformation.update`.
   public func update(_ updates: UnsafeMutableBufferPointer<Scalar>, state: inout OptimizerState<Scalar>,
                      params: UnsafeBufferPointer<Scalar>) throws {

@@ -60,6 +60,15 @@ public struct StateKey<Value: Codable & Sendable>: Sendable {
   }
 
   private static func decode(_ json: JSONValue) -> Value? {
+    // Scalars directly: pruners read a scalar of every trial at every decision, and a
+    // JSONDecoder per read made ASHA's decisions ten times slower.
+    switch json {
+    case .int(let i) where Value.self == Int.self: return i as? Value
+    case .int, .double: if Value.self == Double.self { return json.doubleValue as? Value }
+    case .bool(let b) where Value.self == Bool.self: return b as? Value
+    case .string(let s) where Value.self == String.self: return s as? Value
+    default: break
+    }
     // Wrapped in an array, so that a bare string or number is a valid JSON text.
     guard let values = try? JSONDecoder().decode([Value].self, from: Data(JSONValue.array([json]).description.utf8)) else { return nil }
     return values.first

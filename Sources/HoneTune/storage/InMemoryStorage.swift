@@ -325,7 +325,7 @@ public final class InMemoryStorage: Storage, Sendable {
   private static func runningTrial(_ id: Int, in s: State) throws -> FrozenTrial {
     let trial = try trial(id, in: s)
     guard trial.state == .running else {
-      throw StorageError.trialFinished("trial \(trial.number) is \(trial.state.rawValue); only a running trial can change")
+      throw TrialFinishedError(trial: trial.number, state: trial.state)
     }
     return trial
   }

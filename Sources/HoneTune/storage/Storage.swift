@@ -9,7 +9,7 @@ import Foundation
 /// - trial numbers are dense per study (0, 1, 2, …) even when many processes create trials
 ///   at once;
 /// - a finished trial (`complete`, `pruned`, `failed`) never changes again: writes to it
-///   throw `StorageError.trialFinished`;
+///   throw `TrialFinishedError`;
 /// - methods are safe to call from many threads.
 public protocol Storage: Sendable {
   /// Creates a study; throws `StorageError.studyExists` if the name is taken.
@@ -113,8 +113,6 @@ public enum StorageError: Error, Equatable, CustomStringConvertible, Sendable {
   case studyExists(String)
   /// No trial with that id or number.
   case trialNotFound(String)
-  /// The trial is finished and cannot change.
-  case trialFinished(String)
   /// A value or call the storage cannot take (wrong number of values, values for a failed trial, …).
   case invalidArgument(String)
   /// The storage URL is malformed or names an unknown backend.
@@ -135,7 +133,7 @@ public enum StorageError: Error, Equatable, CustomStringConvertible, Sendable {
   /// The message, one line.
   public var description: String {
     switch self {
-    case .studyNotFound(let m), .studyExists(let m), .trialNotFound(let m), .trialFinished(let m),
+    case .studyNotFound(let m), .studyExists(let m), .trialNotFound(let m),
          .invalidArgument(let m), .invalidURL(let m), .databaseNotFound(let m), .notAHoneDatabase(let m), .newerSchema(let m),
          .locked(let m), .diskFull(let m), .backend(let m):
       return m

@@ -55,7 +55,7 @@ public enum StorageRules {
     try distribution.validate(name: name)
     if let known = existing.distributions[name] {
       guard known == distribution else {
-        throw TuneError.conflictingDistribution(
+        throw TuneError.conflictingDistribution(parameter: name,
           "trial \(existing.number): parameter '\(name)' was suggested from \(known.json) and now from \(distribution.json); use one distribution per name")
       }
       return
