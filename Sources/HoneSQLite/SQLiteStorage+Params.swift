@@ -68,12 +68,15 @@ extension SQLiteStorage {
   /// O(1); a trial of several blocks (define-by-run) gets them merged into dictionaries.
   func readParams(_ db: Database, into trials: inout [FrozenTrial], position: [Int: Int], where condition: String,
                   _ arguments: StatementArguments) throws {
+    // Sorted here, not by an ORDER BY: SQLite would sort the rows with their value blobs in a
+    // temporary B-tree, which spills to a temporary file once the blobs pass its cache (100
+    // trials of 20,000 parameters: 16 MB written and read back on every ask).
     let rows = try db.rows("""
-      SELECT b.trial_id, b.layout_id, b.vals FROM trial_param_blocks b JOIN trials t ON t.id = b.trial_id WHERE \(condition)
-      ORDER BY b.trial_id, b.block
+      SELECT b.trial_id, b.block, b.layout_id, b.vals FROM trial_param_blocks b JOIN trials t ON t.id = b.trial_id WHERE \(condition)
       """, arguments)
-    var blocks: [(trialID: Int, layoutID: Int, values: Data)] = []
-    while let row = try rows.next() { blocks.append((row[0], row[1], row[2])) }
+    var blocks: [(trialID: Int, block: Int, layoutID: Int, values: Data)] = []
+    while let row = try rows.next() { blocks.append((row[0], row[1], row[2], row[3])) }
+    blocks.sort { ($0.trialID, $0.block) < ($1.trialID, $1.block) }
     var start = 0
     while start < blocks.count {
       var end = start + 1

@@ -49,7 +49,10 @@ struct ParzenEstimator {
 
   /// The mixture of the observations in `columns` (one column per dimension, one entry per
   /// observation: a `ParamTransform` coordinate or a category index) weighted by `weights`.
-  init(columns: [[Double]], dimensions: [Dimension], weights: [Double], priorWeight: Double, magicClip: Bool = true) {
+  /// An estimator that is never sampled from (`sampled` false: TPE's g) keeps its continuous
+  /// kernels in the packed form only.
+  init(columns: [[Double]], dimensions: [Dimension], weights: [Double], priorWeight: Double, magicClip: Bool = true,
+       sampled: Bool = true) {
     precondition(columns.count == dimensions.count && columns.allSatisfy { $0.count == weights.count },
                  "one column per dimension and one weight per observation")
     self.dimensions = dimensions
@@ -67,33 +70,47 @@ struct ParzenEstimator {
     var running = 0.0
     cumulativeWeights = w.map { running += $0; return running }
     continuous = dimensions.indices.filter { kinds[$0] == .continuous }
+    var position = [Int](repeating: -1, count: dimensions.count)  // j's place among the continuous dimensions
+    for (c, j) in continuous.enumerated() { position[j] = c }
     let kernels = logWeights.count, padded = (kernels + 3) / 4 * 4
     gaussianConstant = logWeights + [Double](repeating: 0, count: padded - kernels)
     packedGaussians = [Double](repeating: 0, count: padded * 2 * continuous.count)
+    // Per continuous dimension, per kernel: log σ + log Z + ½ log 2π, subtracted from the
+    // kernels' constants afterwards, dimension by dimension in order.
+    var scales = [Double](repeating: 0, count: kernels * continuous.count)
     // Each numeric dimension's kernels depend on its column alone: computed in parallel for
-    // wide models (many dimensions × observations), then packed in order.
-    let numeric = parallelMap(dimensions.count, parallel: dimensions.count * kernels >= Self.parallelWork) { j -> NumericKernels? in
-      guard case .numeric(let t) = dimensions[j] else { return nil }
-      return Self.kernels(of: columns[j], t, observations: n, magicClip: magicClip)
+    // wide models (many dimensions × observations), a continuous one packed at once into its
+    // own slots (so no dimension's arrays outlive it unless they are kept).
+    let numeric = packedGaussians.withUnsafeMutableBufferPointer { packed in
+      scales.withUnsafeMutableBufferPointer { scales in
+        nonisolated(unsafe) let (packed, scales) = (packed, scales)
+        return parallelMap(dimensions.count, parallel: dimensions.count * kernels >= Self.parallelWork) { j -> NumericKernels? in
+          guard case .numeric(let t) = dimensions[j] else { return nil }
+          let k = Self.kernels(of: columns[j], t, observations: n, magicClip: magicClip)
+          guard position[j] >= 0 else { return k }
+          Self.pack(k, continuousDimension: position[j], of: continuous.count, into: packed)
+          for i in 0..<kernels { scales[position[j] * kernels + i] = k.logScale[i] }
+          return sampled ? k : nil
+        }
+      }
     }
-    var continuousIndex = 0  // the position of j among the continuous dimensions
+    gaussianConstant.withUnsafeMutableBufferPointer { constant in
+      for c in continuous.indices { for i in 0..<kernels { constant[i] -= scales[c * kernels + i] } }
+    }
     for (j, dimension) in dimensions.enumerated() {
-      let column = columns[j]
       switch dimension {
       case .numeric:
-        let k = numeric[j]!
+        let k = numeric[j]
         if kinds[j] == .continuous {
-          pack(continuousDimension: continuousIndex, mu: k.mu, sigma: k.sigma, scale: k.logScale)
-          continuousIndex += 1
           inverseSigmas.append([]); logNormalizers.append([])
         } else {
-          inverseSigmas.append(k.sigma.map { 1 / $0 }); logNormalizers.append(k.logNormalizer)
+          inverseSigmas.append(k!.sigma.map { 1 / $0 }); logNormalizers.append(k!.logNormalizer)
         }
-        mus.append(k.mu); sigmas.append(k.sigma)
+        mus.append(k?.mu ?? []); sigmas.append(k?.sigma ?? [])
         logProbabilities.append([])
       case .categorical(let count):
         let share = priorWeight / Double(n + 1)
-        var rows = column.map { c -> [Double] in
+        var rows = columns[j].map { c -> [Double] in
           (0..<count).map { Foundation.log(($0 == Int(c) ? 1 : 0) + share) - Foundation.log(1 + share * Double(count)) }
         }
         rows.append([Double](repeating: -Foundation.log(Double(count)), count: count))
@@ -142,19 +159,15 @@ struct ParzenEstimator {
     return NumericKernels(mu: mu, sigma: sig, logNormalizer: logNormalizer, logScale: logScale)
   }
 
-  /// Writes continuous dimension c's centres and inverse bandwidths into `packedGaussians`
-  /// and subtracts each kernel's `scale` (log σ + log Z + ½ log 2π) from its `gaussianConstant`.
-  private mutating func pack(continuousDimension c: Int, mu: [Double], sigma: [Double], scale: [Double]) {
-    let stride = continuous.count * 8
-    packedGaussians.withUnsafeMutableBufferPointer { packed in
-      gaussianConstant.withUnsafeMutableBufferPointer { constant in
-        for k in mu.indices {
-          let at = k / 4 * stride + c * 8 + k % 4
-          packed[at] = mu[k]
-          packed[at + 4] = 1 / sigma[k]
-          constant[k] -= scale[k]
-        }
-      }
+  /// Writes continuous dimension c's centres and inverse bandwidths into its slots of the
+  /// packed Gaussians (blocks of 4 kernels: per block, per continuous dimension, 4 centres
+  /// then 4 inverse bandwidths); other dimensions' slots are not touched.
+  private static func pack(_ k: NumericKernels, continuousDimension c: Int, of count: Int, into packed: UnsafeMutableBufferPointer<Double>) {
+    let stride = count * 8
+    for i in k.mu.indices {
+      let at = i / 4 * stride + c * 8 + i % 4
+      packed[at] = k.mu[i]
+      packed[at + 4] = 1 / k.sigma[i]
     }
   }
 
@@ -178,29 +191,35 @@ struct ParzenEstimator {
     return result
   }
 
-  /// `count` draws: a kernel by weight, then each coordinate from that kernel.
-  func sample(count: Int, rng: inout SeededRNG) -> [[Double]] {
-    (0..<count).map { _ in
-      let u = rng.nextDouble() * cumulativeWeights.last!
-      let k = min(cumulativeWeights.firstIndex { $0 > u } ?? cumulativeWeights.count - 1, cumulativeWeights.count - 1)
-      return dimensions.indices.map { j in
-        switch dimensions[j] {
-        case .numeric(let t):
-          let s = t.step ?? 0
-          let (mu, sigma) = (mus[j][k], sigmas[j][k])
-          let z = Normal.truncatedQuantile(rng.nextDouble(), (t.low - s / 2 - mu) / sigma, (t.high + s / 2 - mu) / sigma)
-          let x = mu + sigma * z
-          guard s > 0 else { return min(max(x, t.low), t.high) }
-          return min(max(t.low + ((x - t.low) / s).rounded() * s, t.low), t.high)
-        case .categorical:
-          let v = rng.nextDouble()
-          var acc = 0.0
-          for (c, lp) in logProbabilities[j][k].enumerated() {
-            acc += Foundation.exp(lp)
-            if v < acc { return Double(c) }
-          }
-          return Double(logProbabilities[j][k].count - 1)
+  /// `count` draws: a kernel by weight, then each coordinate from that kernel. The uniforms
+  /// are drawn first, in order (one for the kernel, then one per dimension, draw by draw), so
+  /// that the draws can be turned into points on several threads (`parallel`) with the same
+  /// result as one thread.
+  func sample(count: Int, rng: inout SeededRNG, parallel: Bool = false) -> [[Double]] {
+    let uniforms = (0..<count).map { _ in (0...dimensions.count).map { _ in rng.nextDouble() } }
+    return parallelMap(count, parallel: parallel) { point(from: uniforms[$0]) }
+  }
+
+  /// The point that the uniforms `u` (the kernel's, then one per dimension) select.
+  private func point(from u: [Double]) -> [Double] {
+    let chosen = u[0] * cumulativeWeights.last!
+    let k = min(cumulativeWeights.firstIndex { $0 > chosen } ?? cumulativeWeights.count - 1, cumulativeWeights.count - 1)
+    return dimensions.indices.map { j in
+      switch dimensions[j] {
+      case .numeric(let t):
+        let s = t.step ?? 0
+        let (mu, sigma) = (mus[j][k], sigmas[j][k])
+        let z = Normal.truncatedQuantile(u[j + 1], (t.low - s / 2 - mu) / sigma, (t.high + s / 2 - mu) / sigma)
+        let x = mu + sigma * z
+        guard s > 0 else { return min(max(x, t.low), t.high) }
+        return min(max(t.low + ((x - t.low) / s).rounded() * s, t.low), t.high)
+      case .categorical:
+        var acc = 0.0
+        for (c, lp) in logProbabilities[j][k].enumerated() {
+          acc += Foundation.exp(lp)
+          if u[j + 1] < acc { return Double(c) }
         }
+        return Double(logProbabilities[j][k].count - 1)
       }
     }
   }

@@ -183,26 +183,29 @@ public struct TPESampler: Sampler {
     }
     let good = columns(below), bad = columns(above)
     let goodCount = good.first?.count ?? 0, badCount = bad.first?.count ?? 0
-    // Wide models (many dimensions × observations) build and score l and g on two threads.
+    // Wide models (many dimensions × observations) build each estimator by dimension and
+    // score by candidate on all cores. (Not l beside g: g has many more kernels, and a
+    // parallel loop nested in another runs serially.)
     let wide = names.count * (goodCount + badCount) >= Self.parallelWork
-    func both<A, B>(_ a: () -> A, _ b: () -> B) -> (A, B) { wide ? inParallel(a, b) : (a(), b()) }
-    let (l, g) = both({
-      ParzenEstimator(columns: good, dimensions: dimensions,
-                      weights: multiObjective ? [Double](repeating: 1, count: goodCount) : weights(goodCount),
-                      priorWeight: priorWeight, magicClip: magicClip)
-    }, {
-      ParzenEstimator(columns: bad, dimensions: dimensions, weights: weights(badCount), priorWeight: priorWeight, magicClip: magicClip)
-    })
+    let l = ParzenEstimator(columns: good, dimensions: dimensions,
+                            weights: multiObjective ? [Double](repeating: 1, count: goodCount) : weights(goodCount),
+                            priorWeight: priorWeight, magicClip: magicClip)
+    let g = ParzenEstimator(columns: bad, dimensions: dimensions, weights: weights(badCount), priorWeight: priorWeight,
+                            magicClip: magicClip, sampled: false)
     var rng = SeededRNG(seed: seed, stream: UInt64(trial.number), stableHash(names.joined(separator: "\u{1F}")))
-    let candidates = l.sample(count: eiCandidates, rng: &rng)
-    let (goodDensity, badDensity) = both({ l.logDensity(candidates) }, { g.logDensity(candidates) })
-    let scores = zip(goodDensity, badDensity).map { $0 - $1 }
+    let candidates = l.sample(count: eiCandidates, rng: &rng, parallel: wide)
+    // Scored by candidate, not by estimator: g has many more kernels than l, so splitting the
+    // candidates keeps both threads busy.
+    let scores = parallelMap(candidates.count, parallel: wide) { i in
+      l.logDensity([candidates[i]])[0] - g.logDensity([candidates[i]])[0]
+    }
     var best = 0
     for i in scores.indices where scores[i] > scores[best] { best = i }
     var result: [String: ParamValue] = [:]
+    result.reserveCapacity(names.count)
     for (j, name) in names.enumerated() {
       let x = candidates[best][j]
-      result[name] = transforms[j]?.decode(x) ?? space[name]!.value(fromInternal: x)
+      result[name] = transforms[j]?.decode(x) ?? distributions[j].value(fromInternal: x)
     }
     return result
   }
