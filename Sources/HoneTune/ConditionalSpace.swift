@@ -43,18 +43,15 @@ public struct ConditionalSpace: Sendable, Equatable {
       throw TuneError.invalidJSON("a search space must be a JSON object of {\"name\": {\"type\": …}}")
     }
     guard !object.isEmpty else { throw TuneError.invalidJSON("the search space is empty") }
-    var entries: [String: JSONValue] = [:]
     var conditions: [String: JSONValue] = [:]
+    var parameters: [String: Parameter] = [:]
+    parameters.reserveCapacity(object.count)
     for (name, entry) in object {
       guard var fields = entry.objectValue else {
         throw TuneError.invalidDistribution("'\(name)': expected an object like {\"type\": \"float\", \"low\": 0, \"high\": 1}")
       }
       conditions[name] = fields.removeValue(forKey: "when")
-      entries[name] = .object(fields)
-    }
-    var parameters: [String: Parameter] = [:]
-    for (name, entry) in entries {
-      parameters[name] = Parameter(distribution: try Distribution(json: entry, name: name), condition: [:])
+      parameters[name] = Parameter(distribution: try Distribution(json: .object(fields), name: name), condition: [:])
     }
     for (name, json) in conditions {
       parameters[name]!.condition = try Self.condition(json, of: name, in: parameters)
@@ -79,13 +76,16 @@ public struct ConditionalSpace: Sendable, Equatable {
   @discardableResult
   public func suggest(in trial: Trial) throws -> [String: ParamValue] {
     var values: [String: ParamValue] = [:]
-    for level in levels {
-      var active: [String: Distribution] = [:]
-      for name in level where holds(parameters[name]!.condition, given: values) {
-        active[name] = parameters[name]!.distribution
+    for level in levels {  // each level's names are sorted
+      var active: [(key: String, value: Distribution)] = []
+      active.reserveCapacity(level.count)
+      for name in level {
+        let parameter = parameters[name]!
+        if holds(parameter.condition, given: values) { active.append((name, parameter.distribution)) }
       }
       guard !active.isEmpty else { continue }
-      values.merge(try trial.suggest(active)) { _, new in new }
+      let suggested = try trial.suggest(sorted: active)
+      if values.isEmpty { values = suggested } else { values.merge(suggested) { _, new in new } }
     }
     return values
   }
@@ -121,6 +121,7 @@ public struct ConditionalSpace: Sendable, Equatable {
 
   /// Orders the parameters into levels; a cycle of conditions is refused.
   private static func levels(_ parameters: [String: Parameter]) throws -> [[String]] {
+    if parameters.values.allSatisfy({ $0.condition.isEmpty }) { return parameters.isEmpty ? [] : [parameters.keys.sorted()] }
     var level: [String: Int] = [:]
     var remaining = Set(parameters.keys)
     var levels: [[String]] = []

@@ -72,10 +72,17 @@ public final class Trial: Sendable {
   /// Values for several parameters at once, recorded in one storage write.
   @discardableResult
   public func suggest(_ space: [String: Distribution]) throws -> [String: ParamValue] {
+    try suggest(sorted: space.sorted(by: { $0.key < $1.key }))
+  }
+
+  /// `suggest(_:)` for parameters already in name order.
+  func suggest(sorted space: [(key: String, value: Distribution)]) throws -> [String: ParamValue] {
     let current = local.current
     var result: [String: ParamValue] = [:]
+    result.reserveCapacity(space.count)
     var new: [(name: String, value: ParamValue, distribution: Distribution)] = []
-    for (name, distribution) in space.sorted(by: { $0.key < $1.key }) {
+    new.reserveCapacity(space.count)
+    for (name, distribution) in space {
       try distribution.validate(name: name)
       if let known = current.distributions[name] {
         guard known == distribution else {
@@ -92,6 +99,8 @@ public final class Trial: Sendable {
     guard !new.isEmpty else { return result }
     try study.storage.setParams(trialID: id, new)
     local.withLock { trial in
+      trial.params.reserveCapacity(trial.params.count + new.count)
+      trial.distributions.reserveCapacity(trial.distributions.count + new.count)
       for p in new {
         trial.params[p.name] = p.value
         trial.distributions[p.name] = p.distribution
@@ -101,7 +110,7 @@ public final class Trial: Sendable {
   }
 
   private func choose(_ name: String, _ distribution: Distribution) throws -> ParamValue {
-    if let fixed = fixedParams[name] {
+    if !fixedParams.isEmpty, let fixed = fixedParams[name] {
       guard let value = distribution.coerce(fixed) else {
         throw TuneError.invalidArgument("trial \(number): the enqueued value \(fixed) of '\(name)' is not in \(distribution.json)")
       }

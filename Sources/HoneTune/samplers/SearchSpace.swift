@@ -23,7 +23,11 @@ public enum SearchSpace {
         distributions.remove(at: k)
       }
     }
+    // Every trial had the first one's space: it is the intersection, shared, unless it holds
+    // single-valued parameters.
+    if names.count == first.count && !distributions.contains(where: \.isSingle) { return first }
     var space: [String: Distribution] = [:]
+    space.reserveCapacity(names.count)
     for (name, distribution) in zip(names, distributions) where !distribution.isSingle { space[name] = distribution }
     return space
   }
