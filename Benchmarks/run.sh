@@ -129,3 +129,10 @@ fi
 # The demo study beside Optuna + PyTorch (5 seeds; about a quarter of an hour).
 echo
 "$root/Benchmarks/demo_study.sh" 1 2 3 4 5
+
+# Wide spaces from the command line, and the time of an ask as a study grows (hone serve).
+echo
+"$root/Benchmarks/cli_wide_ask.sh" 20000 1
+"$root/Benchmarks/cli_wide_ask.sh" 2000 1,10,100
+echo
+"$root/Benchmarks/serve_ask_scaling.sh"

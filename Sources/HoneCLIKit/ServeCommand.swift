@@ -34,13 +34,20 @@ struct ServeCommand: ParsableCommand {
     }
     defer { handlers.forEach { $0.cancel() } }
     // Requests are read on a thread of their own, so the main queue stays free for signals.
-    let done = Locked(false)
+    let done = DispatchSemaphore(value: 0)
     Thread.detachNewThread {
       Self.serve(session, input: 0)
       session.close(reason: "the hone serve client went away before telling the trial")
-      done.withLock { $0 = true }
+      done.signal()
     }
-    while !done.current { RunLoop.main.run(until: Date(timeIntervalSinceNow: 0.05)) }
+    // Off the main thread (as under the async root), the main thread serves the main queue and
+    // this one sleeps; on it, the run loop serves the queue between checks. (Running the main
+    // run loop from another thread returns at once: that loop spun a core for the whole session.)
+    if Thread.isMainThread {
+      while done.wait(timeout: .now()) == .timedOut { RunLoop.main.run(until: Date(timeIntervalSinceNow: 0.05)) }
+    } else {
+      done.wait()
+    }
   }
 
   /// Answers each line of `input` on stdout until end of file.

@@ -176,17 +176,20 @@ extension SQLiteStorage {
     }
   }
 
-  /// Implements `Storage.trials`.
+  /// Implements `Storage.trials`: the trials new since this storage's last read of the study
+  /// (see `FinishedTrialCache`), with the finished ones read before.
   public func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial] {
-    try read { db in
+    if let states, states.isEmpty { return [] }
+    let all = try read { db in
       try Self.requireStudy(db, studyID)
-      var condition = "t.study_id = ?"
-      if let states {
-        guard !states.isEmpty else { return [] }
-        condition += " AND t.state IN (" + states.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")"
-      }
-      return try fetchTrials(db, where: condition, [studyID])
+      let known = finishedTrials.entry(studyID)
+      var condition = "t.study_id = ? AND (t.id > ?"
+      if !known.unfinished.isEmpty { condition += " OR t.id IN (" + known.unfinished.map(String.init).joined(separator: ",") + ")" }
+      let fresh = try fetchTrials(db, where: condition + ")", [studyID, known.maxID])
+      return finishedTrials.update(studyID, known, with: fresh)
     }
+    guard let states else { return all }
+    return all.filter { states.contains($0.state) }
   }
 
   // MARK: reading rows

@@ -28,6 +28,8 @@ public final class SQLiteStorage: Storage, Sendable {
   let queue: DatabaseQueue
   /// The parameter layouts read so far.
   let layouts = ParamLayoutCache()
+  /// The finished trials read so far.
+  let finishedTrials = FinishedTrialCache()
 
   /// Opens the Hone database at `path`, creating it if needed — or, with `create: false`,
   /// throwing `StorageError.databaseNotFound` when there is no file (so a mistyped path in a
@@ -189,6 +191,7 @@ public final class SQLiteStorage: Storage, Sendable {
       try Self.requireStudy(db, id)
       try db.run("DELETE FROM studies WHERE id = ?", [id])
     }
+    finishedTrials.remove(id)
   }
 
   /// Implements `Storage.directions`.

@@ -28,6 +28,60 @@ import Testing
     }
   }
 
+  /// A server waiting for its next request sleeps: over a second of waiting it takes almost no
+  /// processor time (it used to spin a core for the whole session, taking it from the sampler).
+  @Test func anIdleServerSleeps() throws {
+    let hone = try CLIRunner()
+    let process = Process()
+    process.executableURL = CLIRunner.binary
+    process.currentDirectoryURL = hone.folder
+    process.arguments = ["serve", "--stdio", "--storage", "sqlite:///idle.db"]
+    let stdin = Pipe(), output = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = output
+    try process.run()
+    defer {
+      try? stdin.fileHandleForWriting.close()
+      process.waitUntilExit()
+    }
+    Thread.sleep(forTimeInterval: 0.5)  // started
+    func cpuTicks() throws -> Int {
+      // utime and stime: fields 14 and 15 of /proc/PID/stat, after the parenthesized name.
+      let stat = try String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)
+      let fields = stat[stat.range(of: ")")!.upperBound...].split(separator: " ")
+      return Int(fields[11])! + Int(fields[12])!
+    }
+    let before = try cpuTicks()
+    Thread.sleep(forTimeInterval: 1)
+    let used = try cpuTicks() - before
+    #expect(used < 20, "an idle hone serve used \(used) ticks (1/100 s) of processor time in one second")
+  }
+
+  /// SIGTERM ends a server waiting for its next request at once (exit 143), and the trial it
+  /// asked and was not told is failed.
+  @Test func aSignalEndsTheServerAndFailsItsTrials() throws {
+    let hone = try CLIRunner()
+    let process = Process()
+    process.executableURL = CLIRunner.binary
+    process.currentDirectoryURL = hone.folder
+    process.arguments = ["serve", "--stdio", "--storage", "sqlite:///signal.db"]
+    let stdin = Pipe(), output = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = output
+    try process.run()
+    let requests = #"{"op": "create_study", "study": "q", "sampler": "random"}"# + "\n"
+      + #"{"op": "ask", "study": "q", "space": {"x": {"type": "float", "low": 0, "high": 1}}}"# + "\n"
+    try stdin.fileHandleForWriting.write(contentsOf: Data(requests.utf8))
+    var received = Data()
+    while received.split(separator: UInt8(ascii: "\n")).count < 2 { received += output.fileHandleForReading.availableData }
+    process.terminate()  // SIGTERM
+    process.waitUntilExit()
+    try? stdin.fileHandleForWriting.close()
+    #expect(process.terminationStatus == 143)
+    let trials = try hone("trials", "--study", "q", "--storage", "sqlite:///signal.db")
+    #expect(trials.stdout.contains("\"state\":\"failed\""), "\(trials.stdout)")
+  }
+
   /// A second tell is an error, unless it asks to skip a finished trial: then it returns the
   /// trial as stored and changes nothing.
   @Test func aSecondTellIsAnErrorUnlessSkipped() throws {
