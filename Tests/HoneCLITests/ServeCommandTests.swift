@@ -7,8 +7,8 @@ import Testing
     try serve(hone, input: Data((lines.joined(separator: "\n") + "\n").utf8), storage: storage)
   }
 
-  /// Sends `input` to `hone serve --stdio`, closes stdin and returns the response lines.
-  func serve(_ hone: CLIRunner, input: Data, storage: String = "sqlite:///s.db") throws -> [[String: Any]] {
+  /// A running `hone serve --stdio` on `storage`, with its stdin and stdout.
+  func start(_ hone: CLIRunner, storage: String) throws -> (Process, stdin: Pipe, stdout: Pipe) {
     let process = Process()
     process.executableURL = CLIRunner.binary
     process.currentDirectoryURL = hone.folder
@@ -17,6 +17,12 @@ import Testing
     process.standardInput = stdin
     process.standardOutput = output
     try process.run()
+    return (process, stdin, output)
+  }
+
+  /// Sends `input` to `hone serve --stdio`, closes stdin and returns the response lines.
+  func serve(_ hone: CLIRunner, input: Data, storage: String = "sqlite:///s.db") throws -> [[String: Any]] {
+    let (process, stdin, output) = try start(hone, storage: storage)
     // Written on another thread: a large input must not block on a full pipe while the
     // responses fill the other one.
     let writer = Thread { try? stdin.fileHandleForWriting.write(contentsOf: input); try? stdin.fileHandleForWriting.close() }
@@ -32,14 +38,7 @@ import Testing
   /// processor time (it used to spin a core for the whole session, taking it from the sampler).
   @Test func anIdleServerSleeps() throws {
     let hone = try CLIRunner()
-    let process = Process()
-    process.executableURL = CLIRunner.binary
-    process.currentDirectoryURL = hone.folder
-    process.arguments = ["serve", "--stdio", "--storage", "sqlite:///idle.db"]
-    let stdin = Pipe(), output = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = output
-    try process.run()
+    let (process, stdin, _) = try start(hone, storage: "sqlite:///idle.db")
     defer {
       try? stdin.fileHandleForWriting.close()
       process.waitUntilExit()
@@ -61,14 +60,7 @@ import Testing
   /// asked and was not told is failed.
   @Test func aSignalEndsTheServerAndFailsItsTrials() throws {
     let hone = try CLIRunner()
-    let process = Process()
-    process.executableURL = CLIRunner.binary
-    process.currentDirectoryURL = hone.folder
-    process.arguments = ["serve", "--stdio", "--storage", "sqlite:///signal.db"]
-    let stdin = Pipe(), output = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = output
-    try process.run()
+    let (process, stdin, output) = try start(hone, storage: "sqlite:///signal.db")
     let requests = #"{"op": "create_study", "study": "q", "sampler": "random"}"# + "\n"
       + #"{"op": "ask", "study": "q", "space": {"x": {"type": "float", "low": 0, "high": 1}}}"# + "\n"
     try stdin.fileHandleForWriting.write(contentsOf: Data(requests.utf8))
