@@ -41,6 +41,14 @@ public enum Catalogs {
     try usage { try schedules.make(name, ScheduleContext(learningRate: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch)) }
   }
 
+  /// `spec`, checked now: its optimizer is built once, so an unknown name or setting is a
+  /// usage error, as `sampler(_:…)`, before anything runs (the optimizers' catalog is
+  /// `OptimizerSpec.catalog`, which HoneNN reads).
+  static func optimizer(_ spec: OptimizerSpec) throws -> OptimizerSpec {
+    try usage { _ = try spec.make() }
+    return spec
+  }
+
   /// The storage a URL names, by its scheme's row; an unknown scheme lists the forms known.
   static func storage(_ url: String, create: Bool = true) throws -> any Storage {
     let catalog = storages

@@ -98,11 +98,11 @@ struct TrainCommand: AsyncParsableCommand {
 
   func optimizerSpec(stepsPerEpoch: Int) throws -> OptimizerSpec {
     let rate = try Catalogs.schedule(schedule, lr: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch)
-    let spec = OptimizerSpec(optimizer, learningRate: rate, weightDecay: weightDecay, momentum: momentum)
-    do { _ = try spec.make() } catch let error as CatalogError { throw ValidationError(error.description) } catch let error as OptimError {
+    do {
+      return try Catalogs.optimizer(OptimizerSpec(optimizer, learningRate: rate, weightDecay: weightDecay, momentum: momentum))
+    } catch let error as OptimError {
       throw ValidationError("--optimizer \(optimizer): \(error)")
     }
-    return spec
   }
 
   func trainingLoss(classes: Int) throws -> TrainingLoss {

@@ -23,10 +23,9 @@ public struct BlockwiseStateLayout: Sendable, Equatable {
 
   /// A state of zero-valued 8-bit `buffers` (codes of 0 with absmax 0 stand for 0).
   func initialState(count: Int, buffers: [StateBuffer]) -> OptimizerState<Float> {
-    let stateCount = buffers.count
     let blocks = (count + blockSize - 1) / blockSize
-    return OptimizerState(codes: Array(repeating: [UInt8](repeating: 0, count: count), count: stateCount),
-                          scales: Array(repeating: [Float](repeating: 0, count: blocks), count: stateCount))
+    return OptimizerState(codes: Array(repeating: [UInt8](repeating: 0, count: count), count: buffers.count),
+                          scales: Array(repeating: [Float](repeating: 0, count: blocks), count: buffers.count))
   }
 }
 
@@ -108,16 +107,13 @@ public struct Adam8bit: Optimizer {
     guard state.codes.count == 2 else { return try adam._step(params: params, grads: grads, state: &state) }
     let a = adam.adam
     let lr = try _LearningRate.at(state.step, a.learningRate)
-    let t = Double(state.step + 1)
-    let negStep = Float(-lr / (1 - pow(a.beta1, t)))
-    let bc2Sqrt = Float((1 - pow(a.beta2, t)).squareRoot())
-    let factor = Float(1 - lr * a.weightDecay)
+    // The 32-bit kernel's scalars (decay decoupled, as bitsandbytes does), with −step size.
+    let k = a.scaling.kernelStep(step: state.step, lr: lr, decay: a.weightDecay, decoupled: true, maximize: a.maximize)
     state.withQuantized(.expAvg, .expAvgSq) { q1, s1, q2, s2 in
       _withTables(.signed) { c1, l1 in
         _withTables(.unsigned) { c2, l2 in
-          var step = hone_adam8bit_step(beta1: Float(a.beta1), w1: Float(1 - a.beta1), beta2: Float(a.beta2), w2: Float(1 - a.beta2),
-                                        eps: Float(a.eps), neg_step_size: negStep, bc2_sqrt: bc2Sqrt, decay_factor: factor,
-                                        maximize: a.maximize ? 1 : 0)
+          var step = hone_adam8bit_step(beta1: Float(a.beta1), w1: k.w1, beta2: k.beta2, w2: k.w2, eps: k.eps, neg_step_size: -k.stepSize,
+                                        bc2_sqrt: k.bc2Sqrt, decay_factor: k.decayFactor, maximize: a.maximize ? 1 : 0)
           hone_adam8bit_f32(params.baseAddress, grads.baseAddress, q1, q2, s1, s2, params.count, layout.blockSize, c1, l1, c2, l2, &step)
         }
       }
