@@ -23,6 +23,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     // `swift package generate-documentation`: the DocC catalogs in Sources/*/*.docc.
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    // The PostgreSQL wire protocol, for HonePostgres.
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
   ],
   targets: [
     .systemLibrary(
@@ -44,8 +46,9 @@ let package = Package(
       name: "HoneSQLite",
       dependencies: ["HoneTune", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(name: "HoneReport", dependencies: ["HoneTune"]),
+    .target(name: "HonePostgres", dependencies: ["HoneTune", .product(name: "PostgresNIO", package: "postgres-nio")]),
     .target(name: "HoneNAS", dependencies: ["HoneTune", "HoneNN", "HoneMath"]),
-    .target(name: "Hone", dependencies: ["HoneCore", "HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN", "HoneReport", "HoneNAS"]),
+    .target(name: "Hone", dependencies: ["HoneCore", "HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN", "HoneReport", "HoneNAS", "HonePostgres"]),
     .target(
       name: "HoneCLIKit",
       dependencies: ["Hone", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -92,8 +95,11 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .testTarget(name: "HoneNASTests", dependencies: ["HoneNAS", "HoneTune", "HoneNN", "HoneMath"]),
     .testTarget(name: "HoneReportTests", dependencies: ["HoneReport", "HoneTune", "CZlib"]),
-    .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune"]),
-    .testTarget(name: "HoneCLITests", dependencies: ["Hone", "HoneCLIKit", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
+    // Throwaway PostgreSQL clusters and temporary folders, for the storage and CLI tests.
+    .target(name: "HoneTestSupport", path: "Tests/HoneTestSupport"),
+    .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune", "HoneTestSupport"]),
+    .testTarget(name: "HoneStorageTests", dependencies: ["HoneSQLite", "HonePostgres", "HoneTune", "HoneTestSupport"]),
+    .testTarget(name: "HoneCLITests", dependencies: ["Hone", "HoneCLIKit", "HoneTestSupport", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

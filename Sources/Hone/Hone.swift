@@ -4,8 +4,8 @@
 /// catalogs — (`HoneCore`), the numerics (`HoneMath`), the study engine
 /// (`HoneTune`), the SQLite storage (`HoneSQLite`), the optimizers (`HoneOptim`), the tensor
 /// engine with automatic differentiation (`HoneTensor`) and the layers, losses, data and
-/// training loop (`HoneNN`), the HTML study report (`HoneReport`) and architecture search
-/// (`HoneNAS`).
+/// training loop (`HoneNN`), the HTML study report (`HoneReport`), architecture search
+/// (`HoneNAS`) and the PostgreSQL storage (`HonePostgres`).
 @_exported import HoneCore
 @_exported import HoneMath
 @_exported import HoneTune
@@ -16,6 +16,7 @@
 @_exported import HoneNN
 @_exported import HoneReport
 @_exported import HoneNAS
+@_exported import HonePostgres
 
 /// Hone's version (semantic versioning), as `hone --version` prints it.
 public let honeVersion = "0.2.0"

@@ -8,7 +8,7 @@ public enum Catalogs {
   private static let registered = Locked((
     samplers: Catalog(kind: "sampler", TuneSamplers.entries, NASSamplers.entries),
     pruners: Catalog(kind: "pruner", TunePruners.entries),
-    storages: Catalog(kind: "storage scheme", SQLiteStorages.entries, TuneStorages.entries)))
+    storages: Catalog(kind: "storage scheme", SQLiteStorages.entries, PostgresStorages.entries, TuneStorages.entries)))
 
   /// The samplers.
   public static var samplers: Catalog<SamplerContext, any Sampler> { registered.current.samplers }

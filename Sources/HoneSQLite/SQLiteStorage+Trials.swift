@@ -102,7 +102,7 @@ extension SQLiteStorage {
       }
       let directions = try Self.directions(db, studyID)
       try StorageRules.checkValues(values, state: state, directionCount: directions.count, subject: "trial \(number)")
-      var attrs = try Self.decodeAttrs(try db.value(String.self, "SELECT system_attrs FROM trials WHERE id = ?", [trialID]) ?? "{}")
+      var attrs = try StorageRules.decodeAttrs(try db.value(String.self, "SELECT system_attrs FROM trials WHERE id = ?", [trialID]) ?? "{}")
       attrs.merge(systemAttrs) { $1 }
       try db.run("UPDATE trials SET state = ?, datetime_complete = ?, heartbeat = NULL, system_attrs = ? WHERE id = ?",
                  [state.rawValue, Date().timeIntervalSince1970, JSONValue.object(attrs).description, trialID])
@@ -131,7 +131,8 @@ extension SQLiteStorage {
   }
 
   /// Implements `Storage.failStaleTrials`.
-  public func failStaleTrials(studyID: Int, cutoff: Date, retry: Bool) throws -> [FrozenTrial] {
+  public func failStaleTrials(studyID: Int, gracePeriod: TimeInterval, retry: Bool) throws -> [FrozenTrial] {
+    let cutoff = Date(timeIntervalSinceNow: -gracePeriod)
     let anyStale = try read { db in
       try db.value(Int.self, "SELECT 1 FROM trials WHERE study_id = ? AND state = 'running' AND heartbeat < ? LIMIT 1", [studyID, cutoff.timeIntervalSince1970]) != nil
     }
@@ -222,7 +223,7 @@ extension SQLiteStorage {
       let complete: Double? = row[4]
       position[row[0]] = trials.count
       trials.append(FrozenTrial(
-        id: row[0], number: row[1], state: state, userAttrs: try Self.decodeAttrs(row[5]), systemAttrs: try Self.decodeAttrs(row[6]),
+        id: row[0], number: row[1], state: state, userAttrs: try StorageRules.decodeAttrs(row[5]), systemAttrs: try StorageRules.decodeAttrs(row[6]),
         datetimeStart: start.map(Date.init(timeIntervalSince1970:)), datetimeComplete: complete.map(Date.init(timeIntervalSince1970:))))
     }
     guard !trials.isEmpty else { return [] }

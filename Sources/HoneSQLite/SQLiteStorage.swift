@@ -152,7 +152,7 @@ public final class SQLiteStorage: Storage, Sendable {
       if try db.value(Int.self, "SELECT id FROM studies WHERE name = ?", [name]) != nil {
         throw StorageError.studyExists("a study named '\(name)' already exists (load it, or pick another name)")
       }
-      try db.run("INSERT INTO studies (name, directions) VALUES (?, ?)", [name, JSONValue.array(directions.map { .string($0.rawValue) }).description])
+      try db.run("INSERT INTO studies (name, directions) VALUES (?, ?)", [name, StorageRules.encodeDirections(directions)])
       return Int(db.lastInsertedRowID)
     }
   }
@@ -179,7 +179,7 @@ public final class SQLiteStorage: Storage, Sendable {
           if let state = TrialState(rawValue: c["state"]) { trialCounts[state] = c["n"] }
           if let s: Double = c["start"] { start = min(start ?? s, s) }
         }
-        return StudySummary(id: id, name: row["name"], directions: try Self.decodeDirections(row["directions"]),
+        return StudySummary(id: id, name: row["name"], directions: try StorageRules.decodeDirections(row["directions"]),
                             trialCounts: trialCounts, datetimeStart: start.map(Date.init(timeIntervalSince1970:)))
       }
     }
@@ -225,7 +225,7 @@ public final class SQLiteStorage: Storage, Sendable {
       guard let text = try db.value(String.self, "SELECT \(column) FROM \(table) WHERE id = ?", [id]) else {
         throw Self.missing(table, id)
       }
-      var attrs = try Self.decodeAttrs(text)
+      var attrs = try StorageRules.decodeAttrs(text)
       attrs[key] = value
       try db.run("UPDATE \(table) SET \(column) = ? WHERE id = ?", [JSONValue.object(attrs).description, id])
     }
@@ -236,7 +236,7 @@ public final class SQLiteStorage: Storage, Sendable {
       guard let text = try db.value(String.self, "SELECT \(column) FROM \(table) WHERE id = ?", [id]) else {
         throw Self.missing(table, id)
       }
-      return try Self.decodeAttrs(text)
+      return try StorageRules.decodeAttrs(text)
     }
   }
 
@@ -254,19 +254,6 @@ public final class SQLiteStorage: Storage, Sendable {
     guard let text = try db.value(String.self, "SELECT directions FROM studies WHERE id = ?", [studyID]) else {
       throw StorageError.studyNotFound("no study with id \(studyID)")
     }
-    return try decodeDirections(text)
-  }
-
-  static func decodeDirections(_ text: String) throws -> [StudyDirection] {
-    guard let items = try JSONValue.parse(text).arrayValue else { throw StorageError.backend("corrupt directions: \(text)") }
-    return try items.map {
-      guard let s = $0.stringValue, let d = StudyDirection(rawValue: s) else { throw StorageError.backend("corrupt directions: \(text)") }
-      return d
-    }
-  }
-
-  static func decodeAttrs(_ text: String) throws -> [String: JSONValue] {
-    guard let o = try JSONValue.parse(text).objectValue else { throw StorageError.backend("corrupt attributes: \(text)") }
-    return o
+    return try StorageRules.decodeDirections(text)
   }
 }

@@ -124,7 +124,7 @@ public final class Study: Sendable {
     let fixedDistributions = conditionalSpace.distributions
     for (name, distribution) in fixedDistributions { try distribution.validate(name: name) }
     if let heartbeat {
-      _ = try storage.failStaleTrials(studyID: id, cutoff: Date(timeIntervalSinceNow: -heartbeat.gracePeriod.seconds),
+      _ = try storage.failStaleTrials(studyID: id, gracePeriod: heartbeat.gracePeriod.seconds,
                                       retry: heartbeat.retryFailedTrials)
     }
     let frozen = try storage.claimWaitingTrial(studyID: id) { try Self.checkFixedParams(of: $0, in: fixedDistributions) }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import HoneSQLite
+import HoneTestSupport
 @testable import HoneTune
 
 /// A storage reads only what is new since its last read of a study, and still sees everything

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GRDB
 @testable import HoneSQLite
+import HoneTestSupport
 import HoneTune
 
 /// Parameters stored in blocks: one row per batch, read back as one `ParamBlock`.

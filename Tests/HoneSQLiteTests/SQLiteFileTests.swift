@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GRDB
 @testable import HoneSQLite
+import HoneTestSupport
 import HoneTune
 
 /// What happens to files that are not (this version's) Hone databases, and to locks.

@@ -29,7 +29,7 @@ final class ReadCountingStorage: Storage, @unchecked Sendable {
   func setTrialUserAttr(trialID: Int, key: String, value: JSONValue) throws { try inner.setTrialUserAttr(trialID: trialID, key: key, value: value) }
   func setTrialSystemAttr(trialID: Int, key: String, value: JSONValue) throws { try inner.setTrialSystemAttr(trialID: trialID, key: key, value: value) }
   func recordHeartbeat(trialID: Int) throws { try inner.recordHeartbeat(trialID: trialID) }
-  func failStaleTrials(studyID: Int, cutoff: Date, retry: Bool) throws -> [FrozenTrial] { try inner.failStaleTrials(studyID: studyID, cutoff: cutoff, retry: retry) }
+  func failStaleTrials(studyID: Int, gracePeriod: TimeInterval, retry: Bool) throws -> [FrozenTrial] { try inner.failStaleTrials(studyID: studyID, gracePeriod: gracePeriod, retry: retry) }
   func trial(id: Int) throws -> FrozenTrial {
     reads.withLock { $0 += 1 }
     return try inner.trial(id: id)

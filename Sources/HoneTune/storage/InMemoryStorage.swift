@@ -267,8 +267,9 @@ public final class InMemoryStorage: Storage, Sendable {
   }
 
   /// Implements `Storage.failStaleTrials`.
-  public func failStaleTrials(studyID: Int, cutoff: Date, retry: Bool) throws -> [FrozenTrial] {
-    try state.withLock { s in
+  public func failStaleTrials(studyID: Int, gracePeriod: TimeInterval, retry: Bool) throws -> [FrozenTrial] {
+    let cutoff = Date(timeIntervalSinceNow: -gracePeriod)
+    return try state.withLock { s in
       _ = try Self.study(studyID, in: s)
       var failed: [FrozenTrial] = []
       for (id, beat) in s.heartbeats.sorted(by: { $0.key < $1.key }) where s.trialStudy[id] == studyID && beat < cutoff {

@@ -56,11 +56,12 @@ public protocol Storage: Sendable {
   func setTrialSystemAttr(trialID: Int, key: String, value: JSONValue) throws
   /// Records that a running trial is alive now.
   func recordHeartbeat(trialID: Int) throws
-  /// Marks failed every running trial of the study whose last heartbeat is older than
-  /// `cutoff` (trials that never sent one are left alone) and, when `retry` is set, enqueues
+  /// Marks failed every running trial of the study whose last heartbeat is more than
+  /// `gracePeriod` seconds old by the storage's clock (a database server's `now()`, so that
+  /// workers on hosts with skewed clocks agree; trials that never sent one are left alone) and, when `retry` is set, enqueues
   /// each one that is not itself a retry as a waiting trial with the same parameters and a
   /// `retry_of` system attribute — all in one transaction. Returns the trials it failed.
-  func failStaleTrials(studyID: Int, cutoff: Date, retry: Bool) throws -> [FrozenTrial]
+  func failStaleTrials(studyID: Int, gracePeriod: TimeInterval, retry: Bool) throws -> [FrozenTrial]
 
   /// One trial by id.
   func trial(id: Int) throws -> FrozenTrial

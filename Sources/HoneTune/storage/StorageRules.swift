@@ -78,4 +78,24 @@ public enum StorageRules {
     return TrialTemplate(state: .waiting, params: trial.params, distributions: trial.distributions,
                          userAttrs: trial.userAttrs, systemAttrs: attrs)
   }
+
+  /// Directions as stored: a JSON array of their names (`["minimize","maximize"]`).
+  public static func encodeDirections(_ directions: [StudyDirection]) -> String {
+    JSONValue.array(directions.map { .string($0.rawValue) }).description
+  }
+
+  /// The directions of their stored text; a corrupt text throws `StorageError.backend`.
+  public static func decodeDirections(_ text: String) throws -> [StudyDirection] {
+    guard let items = try JSONValue.parse(text).arrayValue else { throw StorageError.backend("corrupt directions: \(text)") }
+    return try items.map {
+      guard let s = $0.stringValue, let d = StudyDirection(rawValue: s) else { throw StorageError.backend("corrupt directions: \(text)") }
+      return d
+    }
+  }
+
+  /// Attributes of their stored text (a JSON object); a corrupt text throws `StorageError.backend`.
+  public static func decodeAttrs(_ text: String) throws -> [String: JSONValue] {
+    guard let o = try JSONValue.parse(text).objectValue else { throw StorageError.backend("corrupt attributes: \(text)") }
+    return o
+  }
 }

@@ -1,34 +1,30 @@
 import Foundation
 import Testing
+import HonePostgres
 import HoneSQLite
+import HoneTestSupport
 @testable import HoneTune
 
 /// Every backend, freshly made. SQLite databases go to a new temporary folder.
 enum Backend: String, CaseIterable, CustomTestStringConvertible {
-  case memory, sqlite
+  case memory, sqlite, postgres
 
   var testDescription: String { rawValue }
 
+  /// A fresh storage: for PostgreSQL, a new database on the process's throwaway cluster.
   func make() throws -> any Storage {
     switch self {
     case .memory: return InMemoryStorage()
     case .sqlite: return try SQLiteStorage(path: TemporaryFolder.make().appendingPathComponent("hone.db").path)
+    case .postgres:
+      let cluster = try ThrowawayCluster.shared.get()
+      return try PostgresStorage(url: cluster.url(try cluster.createDatabase()))
     }
   }
-}
 
-/// Fresh folders under one root per test process, removed when the process exits.
-enum TemporaryFolder {
-  static let root: URL = {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("hone-test-\(ProcessInfo.processInfo.processIdentifier)")
-    atexit { try? FileManager.default.removeItem(at: TemporaryFolder.root) }
-    return url
-  }()
-
-  static func make() throws -> URL {
-    let url = root.appendingPathComponent(UUID().uuidString)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+  /// The backends that can run here: PostgreSQL needs its server programs installed.
+  static var available: [Backend] {
+    ThrowawayCluster.unavailableReason == nil ? allCases : allCases.filter { $0 != .postgres }
   }
 }
 
@@ -42,7 +38,7 @@ enum TemporaryFolder {
     return t
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func studiesLifecycle(backend: Backend) throws {
     let s = try backend.make()
     let a = try s.createStudy(name: "a", directions: [.minimize])
@@ -67,7 +63,7 @@ enum TemporaryFolder {
     #expect(throws: StorageError.self) { try s.deleteStudy(id: a) }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func trialLifecycleAndRoundTrip(backend: Backend) throws {
     let s = try backend.make()
     let study = try s.createStudy(name: "s", directions: [.minimize])
@@ -121,7 +117,7 @@ enum TemporaryFolder {
     #expect(throws: StorageError.self) { try s.trial(studyID: study, number: 5) }
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func templatesWaitingTrialsAndStateFilters(backend: Backend) throws {
     let s = try backend.make()
     let study = try s.createStudy(name: "s", directions: [.minimize, .maximize])
@@ -148,7 +144,7 @@ enum TemporaryFolder {
     #expect(try s.trials(studyID: study, states: nil).count == 3)
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func staleTrialsFailAndRetryOnce(backend: Backend) throws {
     let s = try backend.make()
     let study = try s.createStudy(name: "s", directions: [.minimize])
@@ -156,20 +152,20 @@ enum TemporaryFolder {
     let dead = try s.createTrial(studyID: study, template: nil)
     try s.setParams(trialID: dead.id, [("x", .double(0.3), .float(low: 0, high: 1))])
     try s.recordHeartbeat(trialID: dead.id)
-    #expect(try s.failStaleTrials(studyID: study, cutoff: Date(timeIntervalSinceNow: -60), retry: true).isEmpty)
-    let failed = try s.failStaleTrials(studyID: study, cutoff: Date(timeIntervalSinceNow: 1), retry: true)
+    #expect(try s.failStaleTrials(studyID: study, gracePeriod: 60, retry: true).isEmpty)
+    let failed = try s.failStaleTrials(studyID: study, gracePeriod: -1, retry: true)
     #expect(failed.map(\.number) == [dead.number])
     #expect(failed[0].state == .failed && failed[0].failReason!.contains("heartbeat"))
     #expect(try s.trial(id: quiet.id).state == .running)
     let retry = try s.claimWaitingTrial(studyID: study)!
     #expect(retry.number == 2 && retry.params == ["x": .double(0.3)] && retry.systemAttrs["retry_of"] == .int(dead.number))
     try s.recordHeartbeat(trialID: retry.id)
-    _ = try s.failStaleTrials(studyID: study, cutoff: Date(timeIntervalSinceNow: 1), retry: true)
+    _ = try s.failStaleTrials(studyID: study, gracePeriod: -1, retry: true)
     #expect(try s.trial(id: retry.id).state == .failed)
     #expect(try s.claimWaitingTrial(studyID: study) == nil)  // a retry is not retried again
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func numbersStayDenseUnderConcurrency(backend: Backend) async throws {
     let s = try backend.make()
     let study = try s.createStudy(name: "s", directions: [.minimize])
@@ -189,7 +185,7 @@ enum TemporaryFolder {
     #expect(trials.allSatisfy { $0.values == [Double($0.number)] })
   }
 
-  @Test(arguments: Backend.allCases)
+  @Test(arguments: Backend.available)
   func studyAPIRunsOnEveryBackend(backend: Backend) async throws {
     let storage = try backend.make()
     let study = try Study(name: "e2e", storage: storage, direction: .minimize, sampler: RandomSampler(seed: 2),
