@@ -7,7 +7,7 @@ APT_PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev
 PYTHON ?= python3
 VENV := .venv-test
 
-.PHONY: demo test bench fuzz docs deps browser pydeps build release clean
+.PHONY: demo test bench fuzz docs deps browser services pydeps build release clean
 
 # Installs the system libraries Hone links (OpenBLAS and LAPACKE) when they are missing.
 deps:
@@ -34,6 +34,22 @@ browser:
 	  fi; \
 	fi
 
+# What the storage tests start and drive: PostgreSQL (each test run makes throwaway clusters
+# of its own), faketime (workers with a skewed clock) and iproute2 (test hosts in network
+# namespaces). Installed with apt-get when run as root; elsewhere those tests are skipped
+# with a message.
+SERVICE_PACKAGES := postgresql faketime iproute2
+services:
+	@missing=""; for p in $(SERVICE_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing (the PostgreSQL and multi-host tests)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "no$$missing: the PostgreSQL tests will be skipped (sudo apt-get install -y$$missing)"; \
+	  fi; \
+	fi
+
 # A Python environment for the tests that run Python: pytest for the Python client
 # (clients/python) and Optuna 5 for the tests that exchange studies with Optuna; from PyPI,
 # into the ignored folder .venv-test.
@@ -56,7 +72,7 @@ release: deps
 demo: release
 	.build/release/hone demo
 
-test: deps browser pydeps
+test: deps browser services pydeps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	HONE_BIN=$(CURDIR)/.build/debug/hone HONE_REQUIRE_BIN=1 $(VENV)/bin/python -m pytest -q clients/python/tests

@@ -31,8 +31,12 @@ enum PostgresErrors {
   static func translate(_ error: Error, _ url: PostgresURL) -> Error {
     if error is StorageError || error is TrialFinishedError || error is TuneError { return error }
     let server = "PostgreSQL at \(url.host):\(url.port)"
-    if case PostgresSessionError.timedOut(let seconds) = error {
+    switch error as? PostgresSessionError {
+    case .timedOut(let seconds)?:
       return StorageError.backend("\(server) did not answer within \(Int(seconds)) s; check the network and the server")
+    case .closed?:
+      return StorageError.backend("\(server) closed the connection; check that the server runs")
+    case nil: break
     }
     guard let psql = error as? PSQLError else {
       return StorageError.backend("cannot reach \(server): \(error); check that the server runs and that this host may connect")

@@ -40,11 +40,10 @@ final class PostgresPool: Sendable {
   var idleCount: Int { idle.withLock { $0.count } }
 
   /// Runs `body` on a connection of the pool (waiting for one when all `poolSize` are busy),
-  /// retrying as the type describes for up to `retryTimeout` seconds (the URL's by default).
-  /// `attempt` counts the runs, so that a write whose commit went unanswered can find out
-  /// whether it landed before writing again.
-  func run<T>(retryTimeout: Double? = nil, _ body: (PostgresSession, _ attempt: Int) throws -> T) throws -> T {
-    let limit = retryTimeout ?? url.retryTimeout
+  /// retrying as the type describes until `deadline`, or for `url.retryTimeout` seconds after
+  /// the connection was lost. `attempt` counts the runs, so that a write whose commit went
+  /// unanswered can find out whether it landed before writing again.
+  func run<T>(deadline: Date? = nil, _ body: (PostgresSession, _ attempt: Int) throws -> T) throws -> T {
     var attempt = 0, backoff = 0.05
     var lost: Date?
     while true {
@@ -55,7 +54,8 @@ final class PostgresPool: Sendable {
       } catch where PostgresErrors.isConnectionLost(error) {
         let since = lost ?? Date()
         lost = since
-        guard Date().timeIntervalSince(since) + backoff <= limit else { throw PostgresErrors.translate(error, url) }
+        let giveUp = deadline ?? since.addingTimeInterval(url.retryTimeout)
+        guard Date().addingTimeInterval(backoff) <= giveUp else { throw PostgresErrors.translate(error, url) }
         Thread.sleep(forTimeInterval: backoff)
         backoff = min(2 * backoff, 2)
         attempt += 1
@@ -68,7 +68,12 @@ final class PostgresPool: Sendable {
   private func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
     slots.wait()
     defer { slots.signal() }
-    let session = try idle.withLock { $0.popLast() } ?? PostgresSession(url)
+    // An idle connection the server ended (a restart, a terminated backend) is dropped unused.
+    var reused: PostgresSession?
+    while reused == nil, let candidate = idle.withLock({ $0.popLast() }) {
+      if candidate.isClosed { candidate.close() } else { reused = candidate }
+    }
+    let session = try reused ?? PostgresSession(url)
     defer {
       if session.isBroken { session.close() } else { idle.withLock { $0.append(session) } }
     }

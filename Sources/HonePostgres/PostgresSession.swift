@@ -17,6 +17,9 @@ final class PostgresSession: @unchecked Sendable {
   /// Set once the connection failed: the pool drops it instead of reusing it.
   private(set) var isBroken = false
 
+  /// Whether the connection has closed (the server ended it while it sat idle in the pool).
+  var isClosed: Bool { connection.isClosed }
+
   /// Seconds a session may sit idle inside a transaction before the server ends it: a worker
   /// cut off while it holds a study's lock keeps the other workers waiting no longer than this.
   static let idleInTransactionTimeout = 10
@@ -28,8 +31,13 @@ final class PostgresSession: @unchecked Sendable {
       tls: try Self.tls(url.sslMode))
     configuration.options.connectTimeout = .milliseconds(Int64(url.connectTimeout * 1000))
     self.queryTimeout = queryTimeout
-    connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
-                                                id: 1, logger: logger).wait()
+    // The deadline covers the whole handshake: a server that accepts TCP and then says
+    // nothing fails here too, not only one that cannot be reached.
+    let connecting = PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                                                id: 1, logger: logger)
+    connection = try Self.wait(connecting, seconds: url.connectTimeout) {
+      connecting.whenSuccess { connection in _ = connection.close() as EventLoopFuture<Void> }
+    }
     try query("SET idle_in_transaction_session_timeout = '\(unescaped: String(Self.idleInTransactionTimeout))s'")
   }
 
@@ -44,7 +52,11 @@ final class PostgresSession: @unchecked Sendable {
   /// Runs `query` and returns every row (collected, so every error surfaces here).
   @discardableResult
   func query(_ query: PostgresQuery) throws -> [PostgresRow] {
-    try wait(connection.query(query, logger: logger)).rows
+    guard !connection.isClosed else {
+      isBroken = true
+      throw PostgresSessionError.closed
+    }
+    return try wait(connection.query(query, logger: logger)).rows
   }
 
   /// Runs `body` between BEGIN and COMMIT; rolls back when it throws. A COMMIT that the server
@@ -66,29 +78,53 @@ final class PostgresSession: @unchecked Sendable {
   }
 
   /// The future's value, or `PostgresSessionError.timedOut` (and the connection closed) when it
-  /// takes longer than `queryTimeout`.
+  /// takes longer than `queryTimeout`. A connection that closed (the server ended it) fails at
+  /// once: postgres-nio drops a query written to a closed channel without completing it.
   private func wait<T>(_ future: EventLoopFuture<T>) throws -> T {
-    let done = DispatchSemaphore(value: 0)
-    future.whenComplete { _ in done.signal() }
-    if done.wait(timeout: .now() + queryTimeout) == .timedOut {
-      isBroken = true
-      let closing: EventLoopFuture<Void> = connection.close()
-      _ = closing
-      throw PostgresSessionError.timedOut(seconds: queryTimeout)
-    }
     do {
-      return try future.wait()
+      return try Self.wait(future, seconds: queryTimeout, closed: connection.closeFuture) { [connection] in
+        _ = connection.close() as EventLoopFuture<Void>
+      }
     } catch {
       if PostgresErrors.isConnectionLost(error) { isBroken = true }
       throw error
     }
   }
 
+  /// The future's value; `PostgresSessionError.timedOut` after `onTimeout` ran when it takes
+  /// longer than `seconds`; `PostgresSessionError.closed` when `closed` completes and the future
+  /// does not follow within a second.
+  private static func wait<T>(_ future: EventLoopFuture<T>, seconds: Double, closed: EventLoopFuture<Void>? = nil,
+                              onTimeout: () -> Void) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    let finished = Locked(false)
+    future.whenComplete { _ in
+      finished.withLock { $0 = true }
+      done.signal()
+    }
+    closed?.whenComplete { _ in done.signal() }
+    if done.wait(timeout: .now() + seconds) == .timedOut {
+      onTimeout()
+      throw PostgresSessionError.timedOut(seconds: seconds)
+    }
+    if !finished.current {
+      let deadline = DispatchTime.now() + 1
+      while !finished.current, done.wait(timeout: deadline) == .success {}
+      guard finished.current else { throw PostgresSessionError.closed }
+    }
+    return try future.wait()
+  }
+
   /// Closes the connection.
   func close() { try? (connection.close() as EventLoopFuture<Void>).wait() }
+
+  deinit { close() }
 }
 
-/// A query the server did not answer in time.
+/// A query that got no answer.
 enum PostgresSessionError: Error {
+  /// No answer within the timeout.
   case timedOut(seconds: Double)
+  /// The connection closed under the query.
+  case closed
 }

@@ -37,7 +37,7 @@ public final class PostgresStorage: Storage, Sendable {
     self.url = url
     pool = PostgresPool.shared(url)
     guard !pool.schemaChecked.current else { return }
-    try pool.run(retryTimeout: url.connectTimeout) { session, _ in try PostgresSchema.prepare(session, url: url, create: create) }
+    try pool.run(deadline: Date(timeIntervalSinceNow: url.connectTimeout)) { session, _ in try PostgresSchema.prepare(session, url: url, create: create) }
     pool.schemaChecked.withLock { $0 = true }
   }
 

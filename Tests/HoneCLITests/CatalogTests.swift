@@ -104,8 +104,8 @@ struct LowestSampler: Sampler {
   /// lists the schedules.
   @Test func storageSchemesAndSchedules() throws {
     let hone = try CLIRunner()
-    let r = try hone("study", "list", "--storage", "postgresql://host/db")
-    #expect(r.status != 0 && r.stderr.contains("unknown storage URL 'postgresql://host/db'; use sqlite:///relative.db, sqlite:////absolute/path.db, memory:"))
+    let r = try hone("study", "list", "--storage", "mysql://host/db")
+    #expect(r.status != 0 && r.stderr.contains("unknown storage URL 'mysql://host/db'; use sqlite:///relative.db, sqlite:////absolute/path.db, postgresql://user:password@host:port/database, postgres://user:password@host:port/database, memory:"))
     let help = try hone.run(["train", "--help"]).stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     for name in Catalogs.schedules.names { #expect(help.contains(name), "train --help lacks \(name)") }
     #expect(help.contains(OptimizerSpec.catalog.nameList), "train --help lacks the optimizers")

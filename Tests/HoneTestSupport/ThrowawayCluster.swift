@@ -140,7 +140,7 @@ public final class ThrowawayCluster: @unchecked Sendable {
   }
 
   /// A port that was free a moment ago.
-  static func freePort() throws -> Int {
+  public static func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
