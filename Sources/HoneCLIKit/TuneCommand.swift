@@ -89,7 +89,14 @@ struct TuneCommand: AsyncParsableCommand {
 
     let progress = StudyProgress(total: trials)
     let finished = Locked<[FrozenTrial]>([])
-    let record: Study.Callback = { _, trial in finished.withLock { $0.append(trial) } }
+    let record: Study.Callback = { study, trial in
+      finished.withLock { $0.append(trial) }
+      if let reason = trial.failReason, reason.hasPrefix(StorageRules.staleReasonPrefix) {
+        // This run's heartbeats stopped reaching the storage (a cut link, a stalled host), and
+        // another worker failed the trial meanwhile: its result was refused.
+        FileHandle.standardError.write(Data("hone: trial \(trial.number) of study '\(study.name)' was failed by another worker while this one could not reach the storage (\(reason)); its result is dropped and the run goes on\n".utf8))
+      }
+    }
     try await study.optimize(trials: trials, timeout: timeout.map { .milliseconds(Int($0 * 1000)) }, concurrency: jobs,
                              trialTimeout: trialTimeout.map { .milliseconds(Int($0 * 1000)) }, callbacks: [record, progress.callback],
                              values: { try await objective($0) })

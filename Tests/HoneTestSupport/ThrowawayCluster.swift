@@ -105,38 +105,15 @@ public final class ThrowawayCluster: @unchecked Sendable {
     let data = folder.appendingPathComponent("data").path
     let stop = (getuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : "") + "\(bin)/pg_ctl -D \(data) -m immediate -w stop"
     let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; [ -f \(data)/postmaster.pid ] && \(stop) >/dev/null 2>&1; rm -rf \(folder.path)"
-    _ = try? Self.spawn(["/usr/bin/setsid", "/bin/sh", "-c", script], wait: false)
+    _ = try? Subprocess.run(["/usr/bin/setsid", "/bin/sh", "-c", script], wait: false)
   }
 
   /// Runs `argv` (as `postgres` when root and `asServer`) and returns its output; throws with
-  /// the output unless it exits 0. Spawned and reaped directly: Foundation's `Process` missed
-  /// the exit of `runuser` once the server it started had detached, and waited for ever.
+  /// the output unless it exits 0.
   @discardableResult
   static func run(_ argv: [String], asServer: Bool = true) throws -> String {
     let full = (getuid() == 0 && asServer ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []) + argv
-    return try spawn(full, wait: true)
-  }
-
-  @discardableResult
-  private static func spawn(_ argv: [String], wait: Bool) throws -> String {
-    let output = URL(fileURLWithPath: "/tmp").appendingPathComponent("hone-pg-out-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: output) }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, wait ? output.path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    let cArguments = argv.map { strdup($0) } + [nil]
-    defer { cArguments.forEach { free($0) } }
-    var pid: pid_t = 0
-    guard posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ) == 0 else { throw ClusterError("cannot run \(argv[0])") }
-    guard wait else { return "" }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-    guard status == 0 else { throw ClusterError("\(argv.joined(separator: " ")) failed: \(text)") }
-    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    return try Subprocess.run(full)
   }
 
   /// A port that was free a moment ago.

@@ -67,8 +67,11 @@ public enum StorageRules {
 
   /// The fail reason of a trial whose worker stopped sending heartbeats.
   public static func staleReason(lastHeartbeat: Date) -> String {
-    "no heartbeat since \(ISO8601DateFormatter().string(from: lastHeartbeat)); the worker is presumed dead"
+    "\(staleReasonPrefix) \(ISO8601DateFormatter().string(from: lastHeartbeat)); the worker is presumed dead"
   }
+
+  /// How the fail reason of a stale trial begins.
+  public static let staleReasonPrefix = "no heartbeat since"
 
   /// A waiting copy of a stale trial, with its parameters fixed and `retry_of` set — nil when
   /// the trial is itself a retry (a trial is retried once).
