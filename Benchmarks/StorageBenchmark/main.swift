@@ -3,10 +3,12 @@
 // -10...10), suggestInt("y", 0...100), suggestCategorical("c", ["a", "b", "c"]) — one
 // storage write each, as in define-by-run — then tell(x² + y).
 //
-//   StorageBenchmark --mode memory|sqlite --trials N [--processes P] [--db PATH] [--json]
+//   StorageBenchmark --mode memory|sqlite|postgres --trials N [--processes P] [--db PATH]
+//                    [--url postgresql://…] [--json]
 //
 // With P > 1 the parent creates the study, starts P copies of itself as workers on the same
-// file, and times from their start to the last exit. Prints one JSON line with --json.
+// file or database, and times from their start to the last exit. For postgres, --url names an
+// empty database. Prints one JSON line with --json.
 import Foundation
 import Hone
 
@@ -15,6 +17,7 @@ struct Options {
   var trials = 1000
   var processes = 1
   var db: String?
+  var url: String?
   var json = false
   var worker: (count: Int, seed: UInt64)?
 
@@ -31,6 +34,7 @@ struct Options {
       case "--trials": trials = Int(value())!
       case "--processes": processes = Int(value())!
       case "--db": db = value()
+      case "--url": url = value()
       case "--json": json = true
       case "--worker": worker = (Int(value())!, UInt64(value())!)
       default: fatalError("unknown argument \(args[i])")
@@ -53,8 +57,13 @@ func cycles(_ study: Study, _ count: Int) throws {
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 let studyName = "bench"
 
+/// The shared storage a worker opens: the SQLite file or the PostgreSQL database.
+func sharedStorage(_ options: Options) throws -> any Storage {
+  options.mode == "postgres" ? try PostgresStorage(url: options.url!) : try SQLiteStorage(path: options.db!)
+}
+
 if let worker = options.worker {
-  let study = try Study.load(name: studyName, storage: SQLiteStorage(path: options.db!), sampler: RandomSampler(seed: worker.seed),
+  let study = try Study.load(name: studyName, storage: sharedStorage(options), sampler: RandomSampler(seed: worker.seed),
                              pruner: NopPruner())
   try cycles(study, worker.count)
   exit(0)
@@ -70,10 +79,16 @@ case "memory":
   let study = try Study(name: studyName, storage: storage, direction: .minimize, sampler: RandomSampler(seed: 0), pruner: NopPruner())
   started = Date()
   try cycles(study, options.trials)
-case "sqlite":
-  let path = options.db ?? FileManager.default.temporaryDirectory.appendingPathComponent("hone-bench-\(getpid()).db").path
-  for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-  storage = try SQLiteStorage(path: path)
+case "sqlite", "postgres":
+  var worker = options
+  if options.mode == "sqlite" {
+    let path = options.db ?? FileManager.default.temporaryDirectory.appendingPathComponent("hone-bench-\(getpid()).db").path
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    worker.db = path
+  } else if options.url == nil {
+    fatalError("--mode postgres needs --url postgresql://… naming an empty database")
+  }
+  storage = try sharedStorage(worker)
   _ = try Study(name: studyName, storage: storage, direction: .minimize, pruner: NopPruner())
   started = Date()
   if options.processes == 1 {
@@ -84,7 +99,8 @@ case "sqlite":
       let share = options.trials / options.processes + (w < options.trials % options.processes ? 1 : 0)
       let p = Process()
       p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-      p.arguments = ["--mode", "sqlite", "--db", path, "--worker", "\(share)", "\(w)"]
+      p.arguments = ["--mode", options.mode, "--worker", "\(share)", "\(w)"]
+        + (worker.db.map { ["--db", $0] } ?? []) + (worker.url.map { ["--url", $0] } ?? [])
       let err = Pipe()
       p.standardError = err
       try p.run()
@@ -100,7 +116,7 @@ case "sqlite":
     }
   }
 default:
-  fatalError("--mode is memory or sqlite")
+  fatalError("--mode is memory, sqlite or postgres")
 }
 let seconds = Date().timeIntervalSince(started)
 let trials = try storage.trials(studyID: try storage.studyID(name: studyName), states: nil)

@@ -121,9 +121,13 @@ def remove_db(path):
             os.remove(p)
 
 
-def bench_sqlite(args):
-    url = f"sqlite:///{args.db}"
-    remove_db(args.db)
+def bench_rdb(args):
+    """SQLite file or PostgreSQL database (RDBStorage), shared by the worker processes."""
+    if args.mode == "sqlite":
+        url = f"sqlite:///{args.db}"
+        remove_db(args.db)
+    else:
+        url = args.url
     optuna.create_study(study_name=STUDY_NAME, storage=url, direction="minimize")
 
     # Split N trials over P workers; the remainder goes to the first workers.
@@ -156,10 +160,11 @@ def bench_sqlite(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mode", choices=["memory", "sqlite"], required=True)
+    ap.add_argument("--mode", choices=["memory", "sqlite", "postgres"], required=True)
     ap.add_argument("--trials", type=int, required=True, help="total trials")
     ap.add_argument("--processes", type=int, default=1, help="worker processes (sqlite)")
     ap.add_argument("--db", help="sqlite file (deleted first; default: a temp file)")
+    ap.add_argument("--url", help="postgres: SQLAlchemy URL of an empty database (postgresql+psycopg2://…)")
     ap.add_argument("--seed", type=int, default=0, help="sampler seed (worker i uses seed+i)")
     ap.add_argument("--start-method", choices=["fork", "spawn"], default="fork",
                     help="multiprocessing start method (spawn adds an optuna import per worker)")
@@ -175,7 +180,9 @@ def main():
         args.db = os.path.join(tempfile.gettempdir(), f"hone-optuna-bench-{os.getpid()}.db")
 
     try:
-        bench = bench_memory if args.mode == "memory" else bench_sqlite
+        if args.mode == "postgres" and not args.url:
+            ap.error("--mode postgres needs --url")
+        bench = bench_memory if args.mode == "memory" else bench_rdb
         study, seconds, reports = bench(args)
         complete, dense = check(study, args.trials)
     finally:

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """The time of one `ask` as a study grows, beside Optuna on the same work: a study over two
-float parameters in an SQLite file is built with the random sampler (ask, then tell x) up to
+float parameters in an SQLite file (or the databases given by --hone-storage and
+--optuna-storage, which must be empty) is built with the random sampler (ask, then tell x) up to
 each checkpoint; there, a fresh server (`hone serve --stdio`) or a fresh `optuna.load_study`
 per sampler (random, tpe) asks and tells 21 trials, and the median of the last 20 asks is
 reported with the first one (the first read of the study in that process).
 
 Prints one JSON line per tool, checkpoint and sampler:
-{"tool": "hone"|"optuna", "trials": T, "sampler": S, "first_ms": F, "median_ms": M}.
+{"tool": "hone"|"optuna", "storage": "sqlite"|"postgres", "trials": T, "sampler": S, "first_ms": F, "median_ms": M}.
 """
 import argparse
 import json
@@ -53,8 +54,8 @@ def optuna_ask_tell(study, distributions):
     return elapsed
 
 
-def report(tool, trials, sampler, times):
-    print(json.dumps({"tool": tool, "trials": trials, "sampler": sampler, "first_ms": round(times[0] * 1000, 2),
+def report(tool, storage, trials, sampler, times):
+    print(json.dumps({"tool": tool, "storage": storage.split(":")[0].split("+")[0].replace("postgresql", "postgres"), "trials": trials, "sampler": sampler, "first_ms": round(times[0] * 1000, 2),
                       "median_ms": round(statistics.median(times[1:]) * 1000, 2)}), flush=True)
 
 
@@ -63,10 +64,12 @@ def main():
     parser.add_argument("--hone", required=True)
     parser.add_argument("--checkpoints", default="1000,10000,100000")
     parser.add_argument("--optuna-checkpoints", default="1000,10000")
+    parser.add_argument("--hone-storage", help="storage URL of an empty database (default: an SQLite file)")
+    parser.add_argument("--optuna-storage", help="SQLAlchemy URL of an empty database (default: an SQLite file)")
     args = parser.parse_args()
     checkpoints = sorted(int(c) for c in args.checkpoints.split(","))
     with tempfile.TemporaryDirectory() as folder:
-        storage = f"sqlite:///{os.path.join(folder, 'hone.db')}"
+        storage = args.hone_storage or f"sqlite:///{os.path.join(folder, 'hone.db')}"
         builder = Server(args.hone, storage, "random")
         built = 0
         for checkpoint in checkpoints:
@@ -78,7 +81,7 @@ def main():
                 times = [server.ask_tell() for _ in range(21)]
                 server.close()
                 built += 21
-                report("hone", checkpoint, sampler, times)
+                report("hone", storage, checkpoint, sampler, times)
         builder.close()
 
         optuna_checkpoints = sorted(int(c) for c in args.optuna_checkpoints.split(",") if c)
@@ -87,7 +90,7 @@ def main():
         import optuna
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         distributions = {name: optuna.distributions.FloatDistribution(0.0, 1.0) for name in SPACE}
-        storage = f"sqlite:///{os.path.join(folder, 'optuna.db')}"
+        storage = args.optuna_storage or f"sqlite:///{os.path.join(folder, 'optuna.db')}"
         optuna.create_study(study_name="s", storage=storage)
         builder = optuna.load_study(study_name="s", storage=storage, sampler=optuna.samplers.RandomSampler(seed=0))
         built = 0
@@ -99,7 +102,7 @@ def main():
                 study = optuna.load_study(study_name="s", storage=storage, sampler=sampler)
                 times = [optuna_ask_tell(study, distributions) for _ in range(21)]
                 built += 21
-                report("optuna", checkpoint, name, times)
+                report("optuna", storage, checkpoint, name, times)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ pip_q() { "$py" -m pip install --quiet --disable-pip-version-check "$@" >&2; }
 # importing torch (and bitsandbytes on top of it) takes seconds.
 missing="$("$py" - 2>/dev/null <<'PYEOF'
 import importlib
-for m in ("numpy", "torch", "bitsandbytes", "cmaes", "cma", "scipy", "greenlet"):
+for m in ("numpy", "torch", "bitsandbytes", "cmaes", "cma", "scipy", "greenlet", "psycopg2"):
     try:
         importlib.import_module(m)
     except Exception:
@@ -114,6 +114,11 @@ fi
 if want scipy; then
     log "installing scipy"
     pip_q scipy
+fi
+if want psycopg2; then
+    # Optuna's RDBStorage on PostgreSQL (postgresql+psycopg2://), for postgres_storage.py.
+    log "installing psycopg2-binary"
+    pip_q psycopg2-binary
 fi
 if want greenlet; then
     log "installing greenlet"

@@ -12,7 +12,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   case space
   /// One `hone serve` request line, on a fresh session over in-memory storage.
   case serve
-  /// A storage URL: `StorageURL.parse` (which opens nothing).
+  /// A storage URL: `StorageURL.parse` and `PostgresURL` (which open nothing).
   case storageURL = "storage-url"
   /// The CSV loader behind `hone train --data file.csv`.
   case csv
@@ -37,6 +37,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
       session.close(reason: "fuzzing")
     case .storageURL:
       _ = try? StorageURL.parse(text)
+      _ = try? PostgresURL(text)
     case .csv:
       _ = try? Dataset.csv(text: text, label: nil)
     case .safetensors:

@@ -102,29 +102,34 @@ extension PostgresStorage {
     }
   }
 
-  /// Implements `Storage.trials`: the trials changed since this process last read the study
-  /// (one statement, which also reads the study's change counter), merged into those read before.
+  /// Implements `Storage.trials`: the trials changed since this process last read the study,
+  /// merged into those read before.
   public func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial] {
     if let states, states.isEmpty { return [] }
-    let all = try run { session, _ in
-      let known = cache.entry(studyID)
+    let known = cache.entry(studyID)
+    let changes = try trials(studyID: studyID, changedSince: known.changes)
+    let all = changes.counter == known.changes ? known.trials : cache.update(studyID, known, changes: changes.counter, with: changes.trials)
+    guard let states else { return all }
+    return all.filter { states.contains($0.state) }
+  }
+
+  /// Implements `Storage.trials(studyID:changedSince:)`: one statement, which reads the study's
+  /// change counter and the trials stamped above `counter` in one snapshot.
+  public func trials(studyID: Int, changedSince counter: Int) throws -> TrialChanges {
+    try run { session, _ in
       let sql = """
         SELECT s.changes, \(Self.trialColumns) FROM hone_studies s
         LEFT JOIN hone_trials t ON t.study_id = s.id AND t.changed > $2 \(Self.trialJoins)
         WHERE s.id = $1 ORDER BY t.number
         """
-      let rows = try session.query(PostgresQuery(unsafeSQL: sql, binds: Self.binds(studyID, known.changes)))
+      let rows = try session.query(PostgresQuery(unsafeSQL: sql, binds: Self.binds(studyID, counter)))
       guard let first = rows.first else { throw StorageError.studyNotFound("no study with id \(studyID)") }
-      let changes = try first.makeRandomAccess()[0].decode(Int.self)
-      if changes == known.changes { return known.trials }
-      var fresh: [FrozenTrial] = []
+      var trials: [FrozenTrial] = []
       for row in rows {
         let columns = row.makeRandomAccess()
-        if try columns[1].decode(Int?.self) != nil { fresh.append(try decodeTrial(columns, at: 1)) }
+        if try columns[1].decode(Int?.self) != nil { trials.append(try decodeTrial(columns, at: 1)) }
       }
-      return cache.update(studyID, known, changes: changes, with: fresh)
+      return TrialChanges(counter: try first.makeRandomAccess()[0].decode(Int.self), trials: trials)
     }
-    guard let states else { return all }
-    return all.filter { states.contains($0.state) }
   }
 }

@@ -62,6 +62,15 @@ enum _SQLiteSchema {
     ) WITHOUT ROWID;
     """) },
     SQLiteStorage.migrateParamRowsToBlocks,
+    // v4: each study's change counter and each trial's stamp (the counter of its last write);
+    // the trials of an older file count as written at 1.
+    { try $0.execute(sql: """
+    ALTER TABLE studies ADD COLUMN changes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE trials ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+    UPDATE studies SET changes = 1 WHERE id IN (SELECT study_id FROM trials);
+    UPDATE trials SET changed = 1;
+    CREATE INDEX trials_by_change ON trials(study_id, changed);
+    """) },
   ]
 
   /// The schema version this build writes.

@@ -23,6 +23,7 @@ extension SQLiteStorage {
       """, [studyID, number, t.state.rawValue, t.state == .waiting ? nil : now, t.state.isFinished ? now : nil,
                        JSONValue.object(t.userAttrs).description, JSONValue.object(t.systemAttrs).description])
     let id = Int(db.lastInsertedRowID)
+    try Self.touch(db, studyID: studyID, trialID: id)
     try writeBlock(db, studyID: studyID, trialID: id, try t.params.sorted { $0.key < $1.key }.map { name, value in
       let distribution = t.distributions[name]!
       return (name, try distribution.internalValue(of: value), distribution)
@@ -52,6 +53,7 @@ extension SQLiteStorage {
       guard let id = try db.value(Int.self, "SELECT id FROM trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1", [studyID]) else { return nil }
       try check(try fetchTrials(db, where: "t.id = ?", [id])[0])
       try db.run("UPDATE trials SET state = 'running', datetime_start = ? WHERE id = ?", [Date().timeIntervalSince1970, id])
+      try Self.touch(db, studyID: studyID, trialID: id)
       return try fetchTrials(db, where: "t.id = ?", [id])[0]
     }
   }
@@ -60,6 +62,7 @@ extension SQLiteStorage {
   public func setParams(trialID: Int, _ params: [(name: String, value: ParamValue, distribution: Distribution)]) throws {
     try write { db in
       let (number, studyID) = try Self.requireRunning(db, trialID)
+      try Self.touch(db, studyID: studyID, trialID: trialID)
       var existing = FrozenTrial(id: trialID, number: number, state: .running)
       existing.distributions = try storedDistributions(db, trialID: trialID)
       var new: [(name: String, internalValue: Double, distribution: Distribution)] = []
@@ -76,7 +79,7 @@ extension SQLiteStorage {
   /// Implements `Storage.setIntermediateValue`.
   public func setIntermediateValue(trialID: Int, step: Int, value: Double) throws {
     try write { db in
-      try Self.requireRunning(db, trialID)
+      try Self.touch(db, studyID: Self.requireRunning(db, trialID).studyID, trialID: trialID)
       try db.run("INSERT OR REPLACE INTO trial_intermediate_values (trial_id, step, value) VALUES (?, ?, ?)", [trialID, step, value.isNaN ? nil : value])
     }
   }
@@ -84,7 +87,7 @@ extension SQLiteStorage {
   /// Implements `Storage.setIntermediateVector`.
   public func setIntermediateVector(trialID: Int, step: Int, values: [Double]) throws {
     try write { db in
-      try Self.requireRunning(db, trialID)
+      try Self.touch(db, studyID: Self.requireRunning(db, trialID).studyID, trialID: trialID)
       try db.run("DELETE FROM trial_intermediate_vectors WHERE trial_id = ? AND step = ?", [trialID, step])
       for (objective, value) in values.enumerated() {
         try db.run("INSERT INTO trial_intermediate_vectors (trial_id, step, objective, value) VALUES (?, ?, ?, ?)",
@@ -97,6 +100,7 @@ extension SQLiteStorage {
   public func finishTrial(trialID: Int, state: TrialState, values: [Double]?, systemAttrs: [String: JSONValue]) throws {
     try write { db in
       let (number, studyID) = try Self.requireRunning(db, trialID)
+      try Self.touch(db, studyID: studyID, trialID: trialID)
       guard state.isFinished else {
         throw StorageError.invalidArgument("trial \(number): finish it as complete, pruned or failed, not \(state.rawValue)")
       }
@@ -147,6 +151,7 @@ extension SQLiteStorage {
         var attrs = trial.systemAttrs
         attrs["fail_reason"] = .string(StorageRules.staleReason(lastHeartbeat: Date(timeIntervalSince1970: row["heartbeat"])))
         try db.run("UPDATE trials SET state = 'failed', datetime_complete = ?, heartbeat = NULL, system_attrs = ? WHERE id = ?", [Date().timeIntervalSince1970, JSONValue.object(attrs).description, id])
+        try Self.touch(db, studyID: studyID, trialID: id)
         if retry, let template = StorageRules.retryTemplate(for: trial) {
           try insertTrial(db, studyID: studyID, template: template)
         }
@@ -191,6 +196,23 @@ extension SQLiteStorage {
     }
     guard let states else { return all }
     return all.filter { states.contains($0.state) }
+  }
+
+  /// Implements `Storage.trials(studyID:changedSince:)`.
+  public func trials(studyID: Int, changedSince counter: Int) throws -> TrialChanges {
+    try read { db in
+      guard let now = try db.value(Int.self, "SELECT changes FROM studies WHERE id = ?", [studyID]) else {
+        throw StorageError.studyNotFound("no study with id \(studyID)")
+      }
+      return TrialChanges(counter: now, trials: try fetchTrials(db, where: "t.study_id = ? AND t.changed > ?", [studyID, counter]))
+    }
+  }
+
+  /// Advances the study's change counter and stamps trial `trialID` with it, inside the write
+  /// transaction (writes are serialized, so counters follow commit order).
+  static func touch(_ db: Database, studyID: Int, trialID: Int) throws {
+    try db.run("UPDATE studies SET changes = changes + 1 WHERE id = ?", [studyID])
+    try db.run("UPDATE trials SET changed = (SELECT changes FROM studies WHERE id = ?) WHERE id = ?", [studyID, trialID])
   }
 
   // MARK: reading rows

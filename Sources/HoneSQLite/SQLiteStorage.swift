@@ -221,7 +221,9 @@ public final class SQLiteStorage: Storage, Sendable {
 
   func updateAttrs(table: String, column: String, id: Int, key: String, value: JSONValue) throws {
     try write { db in
-      if table == "trials" { try Self.requireRunning(db, id) }  // a finished trial never changes
+      if table == "trials" {  // a finished trial never changes
+        try Self.touch(db, studyID: Self.requireRunning(db, id).studyID, trialID: id)
+      }
       guard let text = try db.value(String.self, "SELECT \(column) FROM \(table) WHERE id = ?", [id]) else {
         throw Self.missing(table, id)
       }

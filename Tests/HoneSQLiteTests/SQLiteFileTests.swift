@@ -73,7 +73,7 @@ import HoneTune
     }
     let s = try SQLiteStorage(path: path)
     let version = try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
-    #expect(version == _SQLiteSchema.currentVersion && version == 3)
+    #expect(version == _SQLiteSchema.currentVersion && version == 4)
     let id = try s.studyID(name: "old")
     let trials = try s.trials(studyID: id, states: nil)
     #expect(trials.map(\.values) == [[1], [2]])
@@ -82,6 +82,7 @@ import HoneTune
     #expect(trials[1].distributions["lr"] == .float(low: 1e-4, high: 1, log: true, step: nil))
     let layouts = try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM param_layouts") }
     #expect(layouts == 1)  // both trials share one layout
+    #expect(try s.trials(studyID: id, changedSince: 0).trials.map(\.number) == [0, 1])  // stamped by the migration
     let t = try s.createTrial(studyID: id, template: nil)
     try s.setIntermediateVector(trialID: t.id, step: 0, values: [1, 2])
     #expect(try s.trial(id: t.id).intermediateVectors == [0: [1, 2]])

@@ -165,6 +165,32 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
     #expect(try s.claimWaitingTrial(studyID: study) == nil)  // a retry is not retried again
   }
 
+  /// The change counter grows with every write to the study's trials, and
+  /// `trials(studyID:changedSince:)` returns exactly the trials written after a counter.
+  @Test(arguments: Backend.available)
+  func changeCounterNamesWhatChanged(backend: Backend) throws {
+    let s = try backend.make()
+    let study = try s.createStudy(name: "s", directions: [.minimize])
+    let other = try s.createStudy(name: "other", directions: [.minimize])
+    let empty = try s.trials(studyID: study, changedSince: 0)
+    #expect(empty.trials.isEmpty)
+    let trials = try (0..<4).map { _ in try s.createTrial(studyID: study, template: nil) }
+    _ = try s.createTrial(studyID: other, template: nil)
+    let all = try s.trials(studyID: study, changedSince: empty.counter)
+    #expect(all.trials.map(\.number) == [0, 1, 2, 3] && all.counter > empty.counter)
+    #expect(try s.trials(studyID: study, changedSince: all.counter) == TrialChanges(counter: all.counter, trials: []))
+    try s.setParams(trialID: trials[1].id, [("x", .double(0.5), .float(low: 0, high: 1))])
+    try s.finishTrial(trialID: trials[3].id, state: .complete, values: [2])
+    try s.recordHeartbeat(trialID: trials[2].id)  // not a change a reader sees
+    let later = try s.trials(studyID: study, changedSince: all.counter)
+    #expect(later.trials.map(\.number) == [1, 3] && later.counter > all.counter)
+    #expect(later.trials[0].params == ["x": .double(0.5)] && later.trials[1].values == [2])
+    try s.setTrialUserAttr(trialID: trials[0].id, key: "k", value: "v")
+    _ = try s.createTrial(studyID: study, template: TrialTemplate(state: .waiting))
+    #expect(try s.trials(studyID: study, changedSince: later.counter).trials.map(\.number) == [0, 4])
+    #expect(throws: StorageError.self) { try s.trials(studyID: 9999, changedSince: 0) }
+  }
+
   @Test(arguments: Backend.available)
   func numbersStayDenseUnderConcurrency(backend: Backend) async throws {
     let s = try backend.make()

@@ -38,6 +38,10 @@ final class ReadCountingStorage: Storage, @unchecked Sendable {
     reads.withLock { $0 += 1 }
     return try inner.trial(studyID: studyID, number: number)
   }
+  func trials(studyID: Int, changedSince counter: Int) throws -> TrialChanges {
+    reads.withLock { $0 += 1 }
+    return try inner.trials(studyID: studyID, changedSince: counter)
+  }
   func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial] {
     reads.withLock { $0 += 1 }
     return try inner.trials(studyID: studyID, states: states)

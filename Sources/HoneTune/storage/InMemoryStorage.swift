@@ -38,11 +38,22 @@ public final class InMemoryStorage: Storage, Sendable {
     var waiting: [Int: [Int]] = [:]  // by study, oldest first
     var trialStudy: [Int: Int] = [:]
     var heartbeats: [Int: Date] = [:]
+    /// Each study's change counter, and the counter of each trial's last write.
+    var changes: [Int: Int] = [:]
+    var changed: [Int: Int] = [:]
     var nextStudyID = 1
     var nextTrialID = 1
     /// Recent distinct parameter spaces; trials with an equal one share its storage, so
     /// comparing two trials' spaces (as samplers do for every trial) is one pointer check.
     var spaces: [[String: Distribution]] = []
+
+    /// Advances the study's change counter and stamps trial `trialID` with it.
+    mutating func touch(_ trialID: Int) {
+      let study = trialStudy[trialID]!
+      let counter = changes[study, default: 0] + 1
+      changes[study] = counter
+      changed[trialID] = counter
+    }
 
     /// The shared copy of `space`, remembering it when new (the 8 most recent are kept).
     mutating func intern(_ space: [String: Distribution]) -> [String: Distribution] {
@@ -109,7 +120,9 @@ public final class InMemoryStorage: Storage, Sendable {
         s.trials[trialID] = nil
         s.trialStudy[trialID] = nil
         s.heartbeats[trialID] = nil
+        s.changed[trialID] = nil
       }
+      s.changes[id] = nil
       s.studies[id] = nil
       s.trialIDs[id] = nil
       s.waiting[id] = nil
@@ -167,6 +180,7 @@ public final class InMemoryStorage: Storage, Sendable {
     stored.distributions = s.intern(stored.distributions)
     s.trials[id] = stored
     s.trialStudy[id] = studyID
+    s.touch(id)
     s.trialIDs[studyID]!.append(id)
     if stored.state == .waiting { s.waiting[studyID]!.append(id) }
     return stored
@@ -181,6 +195,7 @@ public final class InMemoryStorage: Storage, Sendable {
       s.waiting[studyID]!.removeFirst()
       s.trials[id]!.state = .running
       s.trials[id]!.datetimeStart = Date()
+      s.touch(id)
       return s.trials[id]!
     }
   }
@@ -198,6 +213,7 @@ public final class InMemoryStorage: Storage, Sendable {
       }
       trial.distributions = s.intern(trial.distributions)
       s.trials[trialID] = trial
+      s.touch(trialID)
     }
   }
 
@@ -206,6 +222,7 @@ public final class InMemoryStorage: Storage, Sendable {
     try state.withLock { s in
       _ = try Self.runningTrial(trialID, in: s)
       s.trials[trialID]!.intermediateValues[step] = value
+      s.touch(trialID)
     }
   }
 
@@ -214,6 +231,7 @@ public final class InMemoryStorage: Storage, Sendable {
     try state.withLock { s in
       _ = try Self.runningTrial(trialID, in: s)
       s.trials[trialID]!.intermediateVectors[step] = values
+      s.touch(trialID)
     }
   }
 
@@ -231,6 +249,7 @@ public final class InMemoryStorage: Storage, Sendable {
       s.trials[trialID]!.datetimeComplete = Date()
       s.trials[trialID]!.systemAttrs.merge(systemAttrs) { $1 }
       s.heartbeats[trialID] = nil
+      s.touch(trialID)
     }
   }
 
@@ -239,6 +258,7 @@ public final class InMemoryStorage: Storage, Sendable {
     try state.withLock { s in
       _ = try Self.runningTrial(trialID, in: s)  // a finished trial never changes
       s.trials[trialID]!.userAttrs[key] = value
+      s.touch(trialID)
     }
   }
 
@@ -247,6 +267,7 @@ public final class InMemoryStorage: Storage, Sendable {
     try state.withLock { s in
       _ = try Self.runningTrial(trialID, in: s)
       s.trials[trialID]!.systemAttrs[key] = value
+      s.touch(trialID)
     }
   }
 
@@ -278,6 +299,7 @@ public final class InMemoryStorage: Storage, Sendable {
         s.trials[id]!.datetimeComplete = Date()
         s.trials[id]!.systemAttrs["fail_reason"] = .string(StorageRules.staleReason(lastHeartbeat: beat))
         s.heartbeats[id] = nil
+        s.touch(id)
         failed.append(s.trials[id]!)
         if retry, let template = StorageRules.retryTemplate(for: trial) {
           _ = Self.insertTrial(studyID: studyID, template: template, in: &s)
@@ -310,6 +332,15 @@ public final class InMemoryStorage: Storage, Sendable {
       _ = try Self.study(studyID, in: s)
       guard let states else { return s.trialIDs[studyID]!.map { s.trials[$0]! } }
       return s.trialIDs[studyID]!.compactMap { id in s.trials[id].flatMap { states.contains($0.state) ? $0 : nil } }
+    }
+  }
+
+  /// Implements `Storage.trials(studyID:changedSince:)`. O(n) in the study's trials.
+  public func trials(studyID: Int, changedSince counter: Int) throws -> TrialChanges {
+    try state.withLock { s in
+      _ = try Self.study(studyID, in: s)
+      let changed = s.trialIDs[studyID]!.filter { s.changed[$0, default: 0] > counter }.map { s.trials[$0]! }
+      return TrialChanges(counter: s.changes[studyID, default: 0], trials: changed)
     }
   }
 

@@ -69,6 +69,25 @@ public protocol Storage: Sendable {
   func trial(studyID: Int, number: Int) throws -> FrozenTrial
   /// The study's trials in number order, only those in `states` when given.
   func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial]
+  /// The study's change counter — it grows with every write to the study's trials (heartbeats
+  /// aside) — and the trials written after `counter` (0: every trial), in number order: what a
+  /// live view reads to stay current without reading the whole study again.
+  func trials(studyID: Int, changedSince counter: Int) throws -> TrialChanges
+}
+
+/// The trials of a study written after a change counter, and the counter now.
+public struct TrialChanges: Sendable, Equatable {
+  /// The study's change counter when the trials were read: pass it to the next
+  /// `trials(studyID:changedSince:)`.
+  public var counter: Int
+  /// The trials written after the counter given, in number order.
+  public var trials: [FrozenTrial]
+
+  /// Changes read at `counter`.
+  public init(counter: Int, trials: [FrozenTrial]) {
+    self.counter = counter
+    self.trials = trials
+  }
 }
 
 extension Storage {
