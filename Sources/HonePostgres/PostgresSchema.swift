@@ -5,17 +5,21 @@ import PostgresNIO
 /// The versioned schema of Hone's tables in a PostgreSQL database.
 ///
 /// The tables are prefixed `hone_`, so they sit beside other tables (an Optuna schema, an
-/// application's) without a clash. `hone_schema` holds the version. Opening a database checks it
+/// application's) without a clash. A trial is one row of `hone_trials`: its values, parameters
+/// (names, internal values, distribution JSON) and intermediate values and vectors are array
+/// columns (NaN kept as NaN), so reading or writing a trial touches one row. `hone_schema` holds the version. Opening a database checks it
 /// inside one transaction that first takes a transaction-level advisory lock
 /// (`pg_advisory_xact_lock`), so fifty workers that start at once migrate it once, one after
 /// another, and none fails: the first creates or migrates, the others find it current.
 ///
-/// Each study row carries a change counter (`changes`) and the next trial number
-/// (`next_number`). A write to a study's trials increments the counter in its first statement,
-/// which locks the study's row until the commit, and stamps each trial it touches with the new
-/// value (`changed`). Writes to one study are therefore serialized in counter order, so trial
-/// numbers are dense without retries, locks are always taken study first (no deadlock), and a
-/// reader that has seen every change up to `k` reads what changed since with `changed > k`.
+/// Each study row carries the next trial number (`next_number`): creating a trial increments
+/// it, which locks the study's row until the commit, so numbers are dense without retries.
+/// Every other write touches only the trial it changes, so writers of different trials commit
+/// (and share the log flushes of) their transactions at the same time. Each write stamps the
+/// trials it touches with its transaction id (`changed`, `xid8`). A reader's snapshot has an
+/// `xmin`: every transaction below it has ended, so a trial stamped below it that the reader did
+/// not see is not there. Reading `changed >= xmin` of the previous read therefore finds every
+/// trial written since — and, at most, some already read again.
 enum PostgresSchema {
   /// The advisory lock key of migrations: "Hone" in ASCII.
   static let lockKey: Int64 = 0x486F_6E65
@@ -30,7 +34,6 @@ enum PostgresSchema {
       directions TEXT NOT NULL,
       user_attrs TEXT NOT NULL DEFAULT '{}',
       system_attrs TEXT NOT NULL DEFAULT '{}',
-      changes BIGINT NOT NULL DEFAULT 0,
       next_number BIGINT NOT NULL DEFAULT 0,
       request_key UUID UNIQUE
     );
@@ -44,38 +47,20 @@ enum PostgresSchema {
       heartbeat TIMESTAMPTZ,
       user_attrs TEXT NOT NULL DEFAULT '{}',
       system_attrs TEXT NOT NULL DEFAULT '{}',
-      changed BIGINT NOT NULL,
+      changed XID8 NOT NULL,
       request_key UUID UNIQUE,
+      vals FLOAT8[],
+      param_names TEXT[] NOT NULL DEFAULT '{}',
+      param_values FLOAT8[] NOT NULL DEFAULT '{}',
+      param_distributions TEXT[] NOT NULL DEFAULT '{}',
+      intermediate_steps BIGINT[] NOT NULL DEFAULT '{}',
+      intermediate_values FLOAT8[] NOT NULL DEFAULT '{}',
+      vector_steps BIGINT[] NOT NULL DEFAULT '{}',
+      vector_values FLOAT8[] NOT NULL DEFAULT '{}',
       UNIQUE (study_id, number)
     );
     CREATE INDEX hone_trials_by_change ON hone_trials (study_id, changed);
     CREATE INDEX hone_trials_by_state ON hone_trials (study_id, state, number);
-    CREATE TABLE hone_trial_values (
-      trial_id BIGINT NOT NULL REFERENCES hone_trials(id) ON DELETE CASCADE,
-      objective INTEGER NOT NULL,
-      value DOUBLE PRECISION NOT NULL,
-      PRIMARY KEY (trial_id, objective)
-    );
-    CREATE TABLE hone_trial_params (
-      trial_id BIGINT NOT NULL REFERENCES hone_trials(id) ON DELETE CASCADE,
-      name TEXT NOT NULL,
-      value DOUBLE PRECISION NOT NULL,
-      distribution TEXT NOT NULL,
-      PRIMARY KEY (trial_id, name)
-    );
-    CREATE TABLE hone_trial_intermediate_values (
-      trial_id BIGINT NOT NULL REFERENCES hone_trials(id) ON DELETE CASCADE,
-      step BIGINT NOT NULL,
-      value DOUBLE PRECISION NOT NULL,
-      PRIMARY KEY (trial_id, step)
-    );
-    CREATE TABLE hone_trial_intermediate_vectors (
-      trial_id BIGINT NOT NULL REFERENCES hone_trials(id) ON DELETE CASCADE,
-      step BIGINT NOT NULL,
-      objective INTEGER NOT NULL,
-      value DOUBLE PRECISION NOT NULL,
-      PRIMARY KEY (trial_id, step, objective)
-    );
     """,
   ]
 

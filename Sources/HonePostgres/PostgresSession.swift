@@ -19,6 +19,8 @@ final class PostgresSession: @unchecked Sendable {
 
   /// Whether the connection has closed (the server ended it while it sat idle in the pool).
   var isClosed: Bool { connection.isClosed }
+  /// Wakes the query waiting on the connection when it closes.
+  private let closing = CloseWatch()
 
   /// Seconds a session may sit idle inside a transaction before the server ends it: a worker
   /// cut off while it holds a study's lock keeps the other workers waiting no longer than this.
@@ -38,6 +40,7 @@ final class PostgresSession: @unchecked Sendable {
     connection = try Self.wait(connecting, seconds: url.connectTimeout) {
       connecting.whenSuccess { connection in _ = connection.close() as EventLoopFuture<Void> }
     }
+    connection.closeFuture.whenComplete { [closing] _ in closing.close() }
     try query("SET idle_in_transaction_session_timeout = '\(unescaped: String(Self.idleInTransactionTimeout))s'")
   }
 
@@ -82,7 +85,7 @@ final class PostgresSession: @unchecked Sendable {
   /// once: postgres-nio drops a query written to a closed channel without completing it.
   private func wait<T>(_ future: EventLoopFuture<T>) throws -> T {
     do {
-      return try Self.wait(future, seconds: queryTimeout, closed: connection.closeFuture) { [connection] in
+      return try Self.wait(future, seconds: queryTimeout, closing: closing) { [connection] in
         _ = connection.close() as EventLoopFuture<Void>
       }
     } catch {
@@ -92,9 +95,9 @@ final class PostgresSession: @unchecked Sendable {
   }
 
   /// The future's value; `PostgresSessionError.timedOut` after `onTimeout` ran when it takes
-  /// longer than `seconds`; `PostgresSessionError.closed` when `closed` completes and the future
-  /// does not follow within a second.
-  private static func wait<T>(_ future: EventLoopFuture<T>, seconds: Double, closed: EventLoopFuture<Void>? = nil,
+  /// longer than `seconds`; `PostgresSessionError.closed` when the connection of `closing`
+  /// closes and the future does not follow within a second.
+  private static func wait<T>(_ future: EventLoopFuture<T>, seconds: Double, closing: CloseWatch? = nil,
                               onTimeout: () -> Void) throws -> T {
     let done = DispatchSemaphore(value: 0)
     let finished = Locked(false)
@@ -102,7 +105,8 @@ final class PostgresSession: @unchecked Sendable {
       finished.withLock { $0 = true }
       done.signal()
     }
-    closed?.whenComplete { _ in done.signal() }
+    closing?.watch(done)
+    defer { closing?.watch(nil) }
     if done.wait(timeout: .now() + seconds) == .timedOut {
       onTimeout()
       throw PostgresSessionError.timedOut(seconds: seconds)
@@ -119,6 +123,24 @@ final class PostgresSession: @unchecked Sendable {
   func close() { try? (connection.close() as EventLoopFuture<Void>).wait() }
 
   deinit { close() }
+}
+
+/// The semaphore of the query waiting on a connection, signalled when the connection closes
+/// (one callback on the close future per connection, not one per query).
+final class CloseWatch: Sendable {
+  private let state = Locked<(closed: Bool, waiter: DispatchSemaphore?)>((false, nil))
+
+  /// Watches for `waiter` (nil: no one waits); signals it at once if already closed.
+  func watch(_ waiter: DispatchSemaphore?) {
+    let closed = state.withLock { state in
+      state.waiter = waiter
+      return state.closed
+    }
+    if closed { waiter?.signal() }
+  }
+
+  /// The connection closed: signals whoever waits.
+  func close() { state.withLock { $0.closed = true; return $0.waiter }?.signal() }
 }
 
 /// A query that got no answer.

@@ -2,29 +2,19 @@ import Foundation
 import HoneTune
 import PostgresNIO
 
-/// Reading trials: one statement per read, each trial one row with its values, parameters
-/// and intermediate values aggregated into arrays.
+/// Reading trials: one statement per read, each trial one row.
 extension PostgresStorage {
-  /// The trial columns, from `hone_trials t` joined with `trialJoins`.
+  /// The columns of a trial (`hone_trials t`), as `decodeTrial` reads them.
   static let trialColumns = """
-    t.id, t.number, t.state, t.datetime_start, t.datetime_complete, t.user_attrs, t.system_attrs,
-    v.vals, p.names, p.vals, p.dists, i.steps, i.vals, iv.steps, iv.vals
+    t.id, t.number, t.state, t.datetime_start, t.datetime_complete, t.user_attrs, t.system_attrs, t.vals, t.param_names,
+    t.param_values, t.param_distributions, t.intermediate_steps, t.intermediate_values, t.vector_steps, t.vector_values
     """
-
-  /// A trial's values, parameters, intermediate values and vectors, each as arrays.
-  static let trialJoins = """
-    LEFT JOIN LATERAL (SELECT array_agg(value ORDER BY objective) AS vals FROM hone_trial_values WHERE trial_id = t.id) v ON true
-    LEFT JOIN LATERAL (SELECT array_agg(name ORDER BY name) AS names, array_agg(value ORDER BY name) AS vals,
-      array_agg(distribution ORDER BY name) AS dists FROM hone_trial_params WHERE trial_id = t.id) p ON true
-    LEFT JOIN LATERAL (SELECT array_agg(step ORDER BY step) AS steps, array_agg(value ORDER BY step) AS vals
-      FROM hone_trial_intermediate_values WHERE trial_id = t.id) i ON true
-    LEFT JOIN LATERAL (SELECT array_agg(step ORDER BY step, objective) AS steps, array_agg(value ORDER BY step, objective) AS vals
-      FROM hone_trial_intermediate_vectors WHERE trial_id = t.id) iv ON true
-    """
+  /// How many columns `trialColumns` has.
+  static let trialColumnCount = 15
 
   /// The trials matching `condition` (over `hone_trials t`, with `binds`), in number order.
   func fetchTrials(_ session: PostgresSession, where condition: String, _ binds: PostgresBindings) throws -> [FrozenTrial] {
-    let sql = "SELECT \(Self.trialColumns) FROM hone_trials t \(Self.trialJoins) WHERE \(condition) ORDER BY t.number"
+    let sql = "SELECT \(Self.trialColumns) FROM hone_trials t WHERE \(condition) ORDER BY t.number"
     return try session.query(PostgresQuery(unsafeSQL: sql, binds: binds)).map { try decodeTrial($0.makeRandomAccess(), at: 0) }
   }
 
@@ -42,7 +32,7 @@ extension PostgresStorage {
       id: try cell(0, Int.self), number: try cell(1, Int.self), state: state, values: try cell(7, [Double]?.self),
       userAttrs: try StorageRules.decodeAttrs(cell(5, String.self)), systemAttrs: try StorageRules.decodeAttrs(cell(6, String.self)),
       datetimeStart: try cell(3, Date?.self), datetimeComplete: try cell(4, Date?.self))
-    if let names = try cell(8, [String]?.self) {
+    if let names = try cell(8, [String]?.self), !names.isEmpty {
       let values = try cell(9, [Double].self), texts = try cell(10, [String].self)
       var params: [String: ParamValue] = [:], distributions: [String: Distribution] = [:]
       for k in names.indices {
@@ -53,10 +43,10 @@ extension PostgresStorage {
       trial.params = params
       trial.distributions = distributions
     }
-    if let steps = try cell(11, [Int]?.self) {
+    if let steps = try cell(11, [Int]?.self), !steps.isEmpty {
       trial.intermediateValues = Dictionary(zip(steps, try cell(12, [Double].self))) { _, last in last }
     }
-    if let steps = try cell(13, [Int]?.self) {
+    if let steps = try cell(13, [Int]?.self), !steps.isEmpty {
       var vectors: [Int: [Double]] = [:]
       for (step, value) in zip(steps, try cell(14, [Double].self)) { vectors[step, default: []].append(value) }
       trial.intermediateVectors = vectors
@@ -108,18 +98,20 @@ extension PostgresStorage {
     if let states, states.isEmpty { return [] }
     let known = cache.entry(studyID)
     let changes = try trials(studyID: studyID, changedSince: known.changes)
-    let all = changes.counter == known.changes ? known.trials : cache.update(studyID, known, changes: changes.counter, with: changes.trials)
+    let all = changes.trials.isEmpty ? known.trials : cache.update(studyID, known, changes: changes.counter, with: changes.trials)
     guard let states else { return all }
     return all.filter { states.contains($0.state) }
   }
 
-  /// Implements `Storage.trials(studyID:changedSince:)`: one statement, which reads the study's
-  /// change counter and the trials stamped above `counter` in one snapshot.
+  /// Implements `Storage.trials(studyID:changedSince:)`: one statement, which reads the trials
+  /// stamped at or above `counter` and its snapshot's `xmin` (the counter to pass next time; see
+  /// `PostgresSchema`). A trial written by a transaction that was still open at the previous
+  /// read can come again.
   public func trials(studyID: Int, changedSince counter: Int) throws -> TrialChanges {
     try run { session, _ in
       let sql = """
-        SELECT s.changes, \(Self.trialColumns) FROM hone_studies s
-        LEFT JOIN hone_trials t ON t.study_id = s.id AND t.changed > $2 \(Self.trialJoins)
+        SELECT pg_snapshot_xmin(pg_current_snapshot())::TEXT::BIGINT, \(Self.trialColumns) FROM hone_studies s
+        LEFT JOIN hone_trials t ON t.study_id = s.id AND t.changed >= $2::BIGINT::TEXT::XID8
         WHERE s.id = $1 ORDER BY t.number
         """
       let rows = try session.query(PostgresQuery(unsafeSQL: sql, binds: Self.binds(studyID, counter)))

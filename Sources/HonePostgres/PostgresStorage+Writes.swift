@@ -2,88 +2,64 @@ import Foundation
 import HoneTune
 import PostgresNIO
 
-/// Writing trials. Each write locks the study's row first by advancing its change counter
-/// (`lockStudy`, `lockRunningTrial`), then stamps the trials it touches with the new value.
+/// Writing trials. A trial is one row (`PostgresSchema`). A new trial takes its number from its
+/// study's row (`reserveNumbers`), locked until the commit; every other write reads the trial
+/// and writes it back only if it is still as read — running, with the same stamp — and reads
+/// again when another write came between (`writeRunning`): two short statements, no lock held
+/// across a round trip.
 extension PostgresStorage {
-  /// Locks study `studyID` for this transaction, advances its change counter and reserves
-  /// `numbers` trial numbers; returns the new counter, the first number reserved and the
-  /// study's direction count.
-  func lockStudy(_ session: PostgresSession, _ studyID: Int, numbers: Int = 0) throws -> (changes: Int, number: Int, directionCount: Int) {
+  /// Locks study `studyID`'s row for this transaction and reserves `count` trial numbers;
+  /// returns the first and the study's direction count.
+  func reserveNumbers(_ session: PostgresSession, _ studyID: Int, count: Int) throws -> (number: Int, directionCount: Int) {
     guard let row = try session.query("""
-      UPDATE hone_studies SET changes = changes + 1, next_number = next_number + \(numbers)
-      WHERE id = \(studyID) RETURNING changes, next_number - \(numbers), directions
+      UPDATE hone_studies SET next_number = next_number + \(count) WHERE id = \(studyID) RETURNING next_number - \(count), directions
       """).first else { throw StorageError.studyNotFound("no study with id \(studyID)") }
-    let (changes, number, directions) = try row.decode((Int, Int, String).self)
-    return (changes, number, try StorageRules.decodeDirections(directions).count)
+    let (number, directions) = try row.decode((Int, String).self)
+    return (number, try StorageRules.decodeDirections(directions).count)
   }
 
-  /// A running trial whose study this transaction has locked.
-  struct LockedTrial {
-    var studyID: Int
-    var changes: Int
-    var directionCount: Int
-    var number: Int
-    var userAttrs: String
-    var systemAttrs: String
-  }
-
-  /// Locks the study of trial `trialID`, advances its counter, stamps the trial with it, and
-  /// checks that the trial runs (`TrialFinishedError` otherwise).
-  func lockRunningTrial(_ session: PostgresSession, _ trialID: Int) throws -> LockedTrial {
-    guard let row = try session.query("""
-      UPDATE hone_studies s SET changes = s.changes + 1 FROM hone_trials t
-      WHERE t.id = \(trialID) AND s.id = t.study_id RETURNING s.id, s.changes, s.directions
-      """).first else { throw StorageError.trialNotFound("no trial with id \(trialID)") }
-    let (studyID, changes, directions) = try row.decode((Int, Int, String).self)
-    // After the study's lock: this statement sees the trial as the last writer left it.
-    let trial = try session.query("""
-      UPDATE hone_trials SET changed = \(changes) WHERE id = \(trialID) RETURNING number, state, user_attrs, system_attrs
-      """)[0]
-    let (number, state, userAttrs, systemAttrs) = try trial.decode((Int, String, String, String).self)
-    guard state == TrialState.running.rawValue else {
-      throw TrialFinishedError(trial: number, state: TrialState(rawValue: state) ?? .complete)
+  /// Writes trial `trialID` while it runs: `body` gets the trial as stored and its study's
+  /// direction count, and returns the assignments to make (`SET` items whose parameters start
+  /// at `$3`) with what binds their parameters, or nil to write nothing. Applied only if no other write came
+  /// since the read; otherwise read and decided again. A finished trial throws
+  /// `TrialFinishedError`.
+  func writeRunning(_ session: PostgresSession, _ trialID: Int,
+                    _ body: (FrozenTrial, Int) throws -> (assignments: String, bind: (inout PostgresBindings) -> Void)?) throws {
+    while true {
+      let sql = "SELECT \(Self.trialColumns), t.changed::TEXT::BIGINT, s.directions FROM hone_trials t JOIN hone_studies s ON s.id = t.study_id WHERE t.id = $1"
+      guard let row = try session.query(PostgresQuery(unsafeSQL: sql, binds: Self.binds(trialID))).first?.makeRandomAccess() else {
+        throw StorageError.trialNotFound("no trial with id \(trialID)")
+      }
+      let trial = try decodeTrial(row, at: 0)
+      guard trial.state == .running else { throw TrialFinishedError(trial: trial.number, state: trial.state) }
+      let stamp = try row[Self.trialColumnCount].decode(Int.self)
+      let directions = try StorageRules.decodeDirections(row[Self.trialColumnCount + 1].decode(String.self))
+      guard let change = try body(trial, directions.count) else { return }
+      var binds = Self.binds(trialID, stamp)
+      change.bind(&binds)
+      let update = """
+        UPDATE hone_trials SET \(change.assignments), changed = pg_current_xact_id()
+        WHERE id = $1 AND state = 'running' AND changed = $2::BIGINT::TEXT::XID8 RETURNING id
+        """
+      if try !session.query(PostgresQuery(unsafeSQL: update, binds: binds)).isEmpty { return }
     }
-    return LockedTrial(studyID: studyID, changes: changes, directionCount: try StorageRules.decodeDirections(directions).count,
-                       number: number, userAttrs: userAttrs, systemAttrs: systemAttrs)
   }
 
-  /// Inserts a trial numbered `number` from `template`, stamped `changes`, and returns its id.
-  @discardableResult
-  func insertTrial(_ session: PostgresSession, studyID: Int, number: Int, changes: Int, template t: TrialTemplate, key: UUID?) throws -> Int {
+  /// Inserts a trial numbered `number` from `template`; returns its id and start time.
+  func insertTrial(_ session: PostgresSession, studyID: Int, number: Int, template t: TrialTemplate, key: UUID?) throws -> (id: Int, start: Date?) {
     let started = t.state != .waiting, finished = t.state.isFinished
-    let id = try session.query("""
-      INSERT INTO hone_trials (study_id, number, state, datetime_start, datetime_complete, user_attrs, system_attrs, changed, request_key)
-      VALUES (\(studyID), \(number), \(t.state.rawValue), CASE WHEN \(started) THEN now() END, CASE WHEN \(finished) THEN now() END,
-              \(JSONValue.object(t.userAttrs).description), \(JSONValue.object(t.systemAttrs).description), \(changes), \(key))
-      RETURNING id
-      """)[0].decode(Int.self)
     let names = t.params.keys.sorted()
-    try insertParams(session, trialID: id, names: names, values: try names.map { try t.distributions[$0]!.internalValue(of: t.params[$0]!) },
-                     distributions: names.map { t.distributions[$0]! })
-    if let values = t.values { try insertValues(session, trialID: id, values) }
-    if !t.intermediateValues.isEmpty {
-      let steps = t.intermediateValues.keys.sorted()
-      try session.query("""
-        INSERT INTO hone_trial_intermediate_values (trial_id, step, value)
-        SELECT \(id), * FROM unnest(\(steps)::BIGINT[], \(steps.map { t.intermediateValues[$0]! })::FLOAT8[])
-        """)
-    }
-    return id
-  }
-
-  private func insertParams(_ session: PostgresSession, trialID: Int, names: [String], values: [Double], distributions: [Distribution]) throws {
-    guard !names.isEmpty else { return }
-    try session.query("""
-      INSERT INTO hone_trial_params (trial_id, name, value, distribution)
-      SELECT \(trialID), * FROM unnest(\(names)::TEXT[], \(values)::FLOAT8[], \(distributions.map(\.json.description))::TEXT[])
-      """)
-  }
-
-  private func insertValues(_ session: PostgresSession, trialID: Int, _ values: [Double]) throws {
-    try session.query("""
-      INSERT INTO hone_trial_values (trial_id, objective, value)
-      SELECT \(trialID), o - 1, v FROM unnest(\(values)::FLOAT8[]) WITH ORDINALITY AS x(v, o)
-      """)
+    let values = try names.map { try t.distributions[$0]!.internalValue(of: t.params[$0]!) }
+    let steps = t.intermediateValues.keys.sorted()
+    return try session.query("""
+      INSERT INTO hone_trials (study_id, number, state, datetime_start, datetime_complete, user_attrs, system_attrs, changed, request_key,
+        vals, param_names, param_values, param_distributions, intermediate_steps, intermediate_values)
+      VALUES (\(studyID), \(number), \(t.state.rawValue), CASE WHEN \(started) THEN now() END, CASE WHEN \(finished) THEN now() END,
+        \(JSONValue.object(t.userAttrs).description), \(JSONValue.object(t.systemAttrs).description), pg_current_xact_id(), \(key),
+        \(t.values), \(names), \(values), \(names.map { t.distributions[$0]!.json.description }),
+        \(steps), \(steps.map { t.intermediateValues[$0]! }))
+      RETURNING id, datetime_start
+      """)[0].decode((Int, Date?).self)
   }
 
   /// The trial this call stored before its commit went unanswered, if it did (found by `key`).
@@ -95,21 +71,34 @@ extension PostgresStorage {
   // MARK: Storage writes
 
   /// Implements `Storage.createTrial`.
+  ///
+  /// The study's row stays locked until the transaction commits, so the commit does not wait
+  /// for the log to reach the disk (`synchronous_commit = off` for it alone): the next creator
+  /// of the study goes on at once. A second, synchronous commit that touches only the new
+  /// trial then waits for the flush — the log is written in order, so the trial is durable when
+  /// this returns, and the waits of concurrent workers share one flush. A crash between the two
+  /// loses the trial together with its number, and the retry finds or recreates it by its key.
   public func createTrial(studyID: Int, template: TrialTemplate?) throws -> FrozenTrial {
     let key = UUID()
-    return try transaction { session, attempt in
+    let trial = try transaction { session, attempt in
       if let trial = try landed(session, key: key, attempt: attempt) { return trial }
-      let study = try lockStudy(session, studyID, numbers: 1)
-      if let template { try StorageRules.checkTemplate(template, directionCount: study.directionCount) }
-      let id = try insertTrial(session, studyID: studyID, number: study.number, changes: study.changes,
-                               template: template ?? TrialTemplate(state: .running), key: key)
+      try session.query("SET LOCAL synchronous_commit = off")
+      let study = try reserveNumbers(session, studyID, count: 1)
+      guard let template else {
+        let (id, start) = try insertTrial(session, studyID: studyID, number: study.number, template: TrialTemplate(state: .running), key: key)
+        return FrozenTrial(id: id, number: study.number, state: .running, datetimeStart: start)
+      }
+      try StorageRules.checkTemplate(template, directionCount: study.directionCount)
+      let id = try insertTrial(session, studyID: studyID, number: study.number, template: template, key: key).id
       return try fetchTrial(session, id: id)!
     }
+    try run { session, _ in try session.query("UPDATE hone_trials SET changed = changed WHERE id = \(trial.id)") }
+    return trial
   }
 
   /// Implements `Storage.claimWaitingTrial`.
   public func claimWaitingTrial(studyID: Int, check: (FrozenTrial) throws -> Void) throws -> FrozenTrial? {
-    // A read first: most asks find no waiting trial and then need no lock.
+    // A read first: most asks find no waiting trial and then need no transaction.
     let anyWaiting = try run { session, _ in
       try !session.query("SELECT 1 FROM hone_trials WHERE study_id = \(studyID) AND state = 'waiting' LIMIT 1").isEmpty
     }
@@ -117,106 +106,111 @@ extension PostgresStorage {
     let key = UUID()
     return try transaction { session, attempt in
       if let trial = try landed(session, key: key, attempt: attempt) { return trial }
-      let study = try lockStudy(session, studyID)
+      // The oldest waiting trial that no other worker is claiming, locked.
       guard let waiting = try fetchTrials(session, where: """
-        t.id = (SELECT id FROM hone_trials WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1)
+        t.id = (SELECT id FROM hone_trials WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
         """, Self.binds(studyID)).first else { return nil }
       try check(waiting)
-      try session.query("""
-        UPDATE hone_trials SET state = 'running', datetime_start = now(), changed = \(study.changes), request_key = \(key)
-        WHERE id = \(waiting.id)
-        """)
-      return try fetchTrial(session, id: waiting.id)!
+      let start = try session.query("""
+        UPDATE hone_trials SET state = 'running', datetime_start = now(), changed = pg_current_xact_id(), request_key = \(key)
+        WHERE id = \(waiting.id) RETURNING datetime_start
+        """)[0].decode(Date.self)
+      var claimed = waiting
+      claimed.state = .running
+      claimed.datetimeStart = start
+      return claimed
     }
   }
 
   /// Implements `Storage.setParams`.
   public func setParams(trialID: Int, _ params: [(name: String, value: ParamValue, distribution: Distribution)]) throws {
-    try transaction { session, _ in
-      let locked = try lockRunningTrial(session, trialID)
-      var existing = FrozenTrial(id: trialID, number: locked.number, state: .running)
-      for row in try session.query("SELECT name, distribution FROM hone_trial_params WHERE trial_id = \(trialID)") {
-        let (name, text) = try row.decode((String, String).self)
-        existing.distributions[name] = try Distribution(json: JSONValue.parse(text), name: name)
+    try run { session, _ in
+      try writeRunning(session, trialID) { trial, _ in
+        var existing = trial
+        var names: [String] = [], values: [Double] = [], distributions: [String] = []
+        for p in params.sorted(by: { $0.name < $1.name }) {
+          try StorageRules.checkParam(name: p.name, value: p.value, distribution: p.distribution, existing: existing)
+          guard existing.distributions[p.name] == nil else { continue }
+          existing.distributions[p.name] = p.distribution
+          names.append(p.name)
+          values.append(try p.distribution.internalValue(of: p.value))
+          distributions.append(p.distribution.json.description)
+        }
+        guard !names.isEmpty else { return nil }
+        return ("param_names = param_names || $3::TEXT[], param_values = param_values || $4::FLOAT8[], param_distributions = param_distributions || $5::TEXT[]",
+                { $0.append(names); $0.append(values); $0.append(distributions) })
       }
-      var names: [String] = [], values: [Double] = [], distributions: [Distribution] = []
-      for p in params.sorted(by: { $0.name < $1.name }) {
-        try StorageRules.checkParam(name: p.name, value: p.value, distribution: p.distribution, existing: existing)
-        guard existing.distributions[p.name] == nil else { continue }
-        existing.distributions[p.name] = p.distribution
-        names.append(p.name)
-        values.append(try p.distribution.internalValue(of: p.value))
-        distributions.append(p.distribution)
-      }
-      try insertParams(session, trialID: trialID, names: names, values: values, distributions: distributions)
     }
   }
 
   /// Implements `Storage.setIntermediateValue`.
   public func setIntermediateValue(trialID: Int, step: Int, value: Double) throws {
-    try transaction { session, _ in
-      _ = try lockRunningTrial(session, trialID)
-      try session.query("""
-        INSERT INTO hone_trial_intermediate_values (trial_id, step, value) VALUES (\(trialID), \(step), \(value))
-        ON CONFLICT (trial_id, step) DO UPDATE SET value = EXCLUDED.value
-        """)
+    try run { session, _ in
+      try writeRunning(session, trialID) { trial, _ in
+        var series = trial.intermediateValues
+        series[step] = value
+        let steps = series.keys.sorted()
+        return ("intermediate_steps = $3, intermediate_values = $4", { $0.append(steps); $0.append(steps.map { series[$0]! }) })
+      }
     }
   }
 
   /// Implements `Storage.setIntermediateVector`.
   public func setIntermediateVector(trialID: Int, step: Int, values: [Double]) throws {
-    try transaction { session, _ in
-      _ = try lockRunningTrial(session, trialID)
-      try session.query("DELETE FROM hone_trial_intermediate_vectors WHERE trial_id = \(trialID) AND step = \(step)")
-      try session.query("""
-        INSERT INTO hone_trial_intermediate_vectors (trial_id, step, objective, value)
-        SELECT \(trialID), \(step), o - 1, v FROM unnest(\(values)::FLOAT8[]) WITH ORDINALITY AS x(v, o)
-        """)
+    try run { session, _ in
+      try writeRunning(session, trialID) { trial, _ in
+        var series = trial.intermediateVectors
+        series[step] = values
+        let steps = series.keys.sorted()
+        let repeated = steps.flatMap { s in Array(repeating: s, count: series[s]!.count) }, flat = steps.flatMap { series[$0]! }
+        return ("vector_steps = $3, vector_values = $4", { $0.append(repeated); $0.append(flat) })
+      }
     }
   }
 
   /// Implements `Storage.finishTrial`. A retry after an unanswered commit that finds the trial
   /// finished as asked counts as done.
   public func finishTrial(trialID: Int, state: TrialState, values: [Double]?, systemAttrs: [String: JSONValue]) throws {
-    try transaction { session, attempt in
-      let locked: LockedTrial
+    try run { session, attempt in
       do {
-        locked = try lockRunningTrial(session, trialID)
+        try writeRunning(session, trialID) { trial, directionCount in
+          guard state.isFinished else {
+            throw StorageError.invalidArgument("trial \(trial.number): finish it as complete, pruned or failed, not \(state.rawValue)")
+          }
+          try StorageRules.checkValues(values, state: state, directionCount: directionCount, subject: "trial \(trial.number)")
+          let attrs = trial.systemAttrs.merging(systemAttrs) { $1 }
+          return ("state = $3, vals = $4, system_attrs = $5, datetime_complete = now(), heartbeat = NULL",
+                  { binds in
+                    binds.append(state.rawValue)
+                    if let values { binds.append(values) } else { binds.appendNull() }
+                    binds.append(JSONValue.object(attrs).description)
+                  })
+        }
       } catch let error as TrialFinishedError where attempt > 0 {
         guard let stored = try fetchTrial(session, id: trialID), stored.state == state, stored.values == values else { throw error }
-        return
       }
-      guard state.isFinished else {
-        throw StorageError.invalidArgument("trial \(locked.number): finish it as complete, pruned or failed, not \(state.rawValue)")
-      }
-      try StorageRules.checkValues(values, state: state, directionCount: locked.directionCount, subject: "trial \(locked.number)")
-      var attrs = try StorageRules.decodeAttrs(locked.systemAttrs)
-      attrs.merge(systemAttrs) { $1 }
-      try session.query("""
-        UPDATE hone_trials SET state = \(state.rawValue), datetime_complete = now(), heartbeat = NULL,
-        system_attrs = \(JSONValue.object(attrs).description) WHERE id = \(trialID)
-        """)
-      if let values { try insertValues(session, trialID: trialID, values) }
     }
   }
 
   /// Implements `Storage.setTrialUserAttr`.
   public func setTrialUserAttr(trialID: Int, key: String, value: JSONValue) throws {
-    try updateTrialAttrs(trialID, column: "user_attrs", key: key, value: value)
+    try updateTrialAttrs(trialID, \.userAttrs, column: "user_attrs", key: key, value: value)
   }
 
   /// Implements `Storage.setTrialSystemAttr`.
   public func setTrialSystemAttr(trialID: Int, key: String, value: JSONValue) throws {
-    try updateTrialAttrs(trialID, column: "system_attrs", key: key, value: value)
+    try updateTrialAttrs(trialID, \.systemAttrs, column: "system_attrs", key: key, value: value)
   }
 
-  private func updateTrialAttrs(_ trialID: Int, column: String, key: String, value: JSONValue) throws {
-    try transaction { session, _ in
-      let locked = try lockRunningTrial(session, trialID)
-      var attrs = try StorageRules.decodeAttrs(column == "user_attrs" ? locked.userAttrs : locked.systemAttrs)
-      attrs[key] = value
-      try session.query(PostgresQuery(unsafeSQL: "UPDATE hone_trials SET \(column) = $1 WHERE id = $2",
-                                      binds: Self.binds(JSONValue.object(attrs).description, trialID)))
+  private func updateTrialAttrs(_ trialID: Int, _ attrs: KeyPath<FrozenTrial, [String: JSONValue]>, column: String,
+                                key: String, value: JSONValue) throws {
+    try run { session, _ in
+      try writeRunning(session, trialID) { trial, _ in
+        var updated = trial[keyPath: attrs]
+        updated[key] = value
+        let text = JSONValue.object(updated).description
+        return ("\(column) = $3", { $0.append(text) })
+      }
     }
   }
 
@@ -240,8 +234,8 @@ extension PostgresStorage {
     }
     guard anyStale else { return [] }
     return try transaction { session, _ in
-      let study = try lockStudy(session, studyID)
-      let rows = try session.query(PostgresQuery(unsafeSQL: "SELECT id, heartbeat FROM hone_trials WHERE \(stale) ORDER BY number",
+      // Locked in number order; a trial finished meanwhile no longer matches once its writer commits.
+      let rows = try session.query(PostgresQuery(unsafeSQL: "SELECT id, heartbeat FROM hone_trials WHERE \(stale) ORDER BY number FOR UPDATE",
                                                  binds: Self.binds(studyID, gracePeriod)))
       var failed: [FrozenTrial] = []
       for row in rows {
@@ -251,11 +245,11 @@ extension PostgresStorage {
         attrs["fail_reason"] = .string(StorageRules.staleReason(lastHeartbeat: heartbeat))
         try session.query("""
           UPDATE hone_trials SET state = 'failed', datetime_complete = now(), heartbeat = NULL,
-          system_attrs = \(JSONValue.object(attrs).description), changed = \(study.changes) WHERE id = \(id)
+          system_attrs = \(JSONValue.object(attrs).description), changed = pg_current_xact_id() WHERE id = \(id)
           """)
         if retry, let template = StorageRules.retryTemplate(for: trial) {
-          let reserved = try lockStudy(session, studyID, numbers: 1)
-          try insertTrial(session, studyID: studyID, number: reserved.number, changes: reserved.changes, template: template, key: nil)
+          let reserved = try reserveNumbers(session, studyID, count: 1)
+          try insertTrial(session, studyID: studyID, number: reserved.number, template: template, key: nil)
         }
         failed.append(try fetchTrial(session, id: id)!)
       }

@@ -1,13 +1,13 @@
 import HoneTune
 
-/// Every trial of each study this process has read, as of the study's change counter then, so
-/// that reading a study again reads only the trials whose `changed` stamp is above it (see
-/// `PostgresSchema`): an `ask` of a 100,000-trial study reads the few trials that changed since
-/// the last one instead of the whole study.
+/// Every trial of each study this process has read, with the cursor of that read, so that
+/// reading a study again reads only the trials stamped since (see `PostgresSchema`): an `ask`
+/// of a 100,000-trial study reads the few trials that changed since the last one instead of the
+/// whole study.
 final class PostgresTrialCache: Sendable {
   /// What is known of one study.
   struct Entry {
-    /// The study's change counter when `trials` were read.
+    /// The cursor of the read that gave `trials` (`TrialChanges.counter`).
     var changes = 0
     /// Its trials, in number order.
     var trials: [FrozenTrial] = []
@@ -18,7 +18,7 @@ final class PostgresTrialCache: Sendable {
   /// What is known of study `studyID` (nothing yet: an empty entry, counter 0).
   func entry(_ studyID: Int) -> Entry { studies.withLock { $0[studyID] } ?? Entry() }
 
-  /// `known` with the trials that changed since, read at counter `changes`: stored (unless a
+  /// `known` with the trials that changed since, read with cursor `changes`: stored (unless a
   /// concurrent reader stored a newer one) and returned.
   func update(_ studyID: Int, _ known: Entry, changes: Int, with fresh: [FrozenTrial]) -> [FrozenTrial] {
     var entry = known
@@ -37,7 +37,7 @@ final class PostgresTrialCache: Sendable {
       }
     }
     studies.withLock { studies in
-      if (studies[studyID]?.changes ?? -1) < changes { studies[studyID] = entry }
+      if (studies[studyID]?.changes ?? -1) <= changes { studies[studyID] = entry }
     }
     return entry.trials
   }

@@ -69,9 +69,11 @@ public protocol Storage: Sendable {
   func trial(studyID: Int, number: Int) throws -> FrozenTrial
   /// The study's trials in number order, only those in `states` when given.
   func trials(studyID: Int, states: Set<TrialState>?) throws -> [FrozenTrial]
-  /// The study's change counter — it grows with every write to the study's trials (heartbeats
+  /// A change counter of the study — it grows as the study's trials are written (heartbeats
   /// aside) — and the trials written after `counter` (0: every trial), in number order: what a
-  /// live view reads to stay current without reading the whole study again.
+  /// live view reads to stay current without reading the whole study again. A backend whose
+  /// writers commit concurrently (PostgreSQL) may return a trial again that an earlier call
+  /// returned, in its current form; it never leaves one out.
   func trials(studyID: Int, changedSince counter: Int) throws -> TrialChanges
 }
 
