@@ -77,7 +77,7 @@ test: deps browser services pydeps
 	$(SWIFT) test --skip-build
 	HONE_BIN=$(CURDIR)/.build/debug/hone HONE_REQUIRE_BIN=1 $(VENV)/bin/python -m pytest -q clients/python/tests
 
-bench: deps
+bench: deps services
 	$(SWIFT) build -c release --product hone --product StorageBenchmark --product OptimizerBenchmark --product PruningBenchmark --product SamplerBenchmark --product TrainingBenchmark --product BayesBenchmark --product NASBenchmark
 	Benchmarks/run.sh
 

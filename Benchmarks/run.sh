@@ -136,3 +136,8 @@ echo
 "$root/Benchmarks/cli_wide_ask.sh" 2000 1,10,100
 echo
 "$root/Benchmarks/serve_ask_scaling.sh"
+
+# Many workers on one PostgreSQL study beside Optuna's RDBStorage on the same throwaway server
+# (durable settings), then the time of an ask as that study grows.
+echo
+"$root/Benchmarks/postgres_storage.sh" 1,8,32 1000,10000 1000

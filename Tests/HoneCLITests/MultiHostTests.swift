@@ -24,7 +24,17 @@ struct MultiHostTests {
     let output: URL
 
     var text: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+
+    /// Waits for the worker to exit without holding a thread of the cooperative pool (the
+    /// other suites run meanwhile); returns its status.
+    func exit() async throws -> Int32 {
+      while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+      return process.terminationStatus
+    }
   }
+
+  /// Sleeps without holding a thread of the cooperative pool.
+  func pause(_ seconds: Double) async throws { try await Task.sleep(for: .milliseconds(Int(seconds * 1000))) }
 
   let hone: CLIRunner
   let hosts: TestHosts
@@ -84,7 +94,7 @@ struct MultiHostTests {
 
   /// Four workers on each of three hosts, one host's clock five minutes ahead: every trial
   /// asked is run once, the numbers are dense, and no live trial is taken for stale.
-  @Test func twelveWorkersOnThreeHostsRunEveryTrialOnce() throws {
+  @Test func twelveWorkersOnThreeHostsRunEveryTrialOnce() async throws {
     defer { finish() }
     try createStudy(grace: 3)
     var workers: [Worker] = []
@@ -92,8 +102,8 @@ struct MultiHostTests {
       for _ in 0..<4 { workers.append(try startWorker(on: k, trials: 6, seconds: 0.05, clock: k == 2 ? "+5m" : nil)) }
     }
     for worker in workers {
-      worker.process.waitUntilExit()
-      #expect(worker.process.terminationStatus == 0, "\(worker.text)")
+      let status = try await worker.exit()
+      #expect(status == 0, "\(worker.text)")
     }
     let trials = try storedTrials()
     #expect(trials.map(\.number) == Array(0..<72))
@@ -104,7 +114,7 @@ struct MultiHostTests {
   /// grace: the killed worker's trial is failed and run again once, every other worker carries
   /// on, the cut-off host's late results are refused with one line each, and every trial is
   /// accounted for.
-  @Test func faultsLeaveEveryTrialAccountedFor() throws {
+  @Test func faultsLeaveEveryTrialAccountedFor() async throws {
     defer { finish() }
     let grace = 2.0
     try createStudy(grace: grace)
@@ -112,21 +122,21 @@ struct MultiHostTests {
     for k in 0..<3 {
       for _ in 0..<2 { workers.append(try startWorker(on: k, trials: 30, seconds: 0.3)) }
     }
-    Thread.sleep(forTimeInterval: 1.5)
+    try await pause(1.5)
     kill(workers[0].process.processIdentifier, SIGKILL)
-    Thread.sleep(forTimeInterval: 1)
+    try await pause(1)
     try cluster.restart()
-    Thread.sleep(forTimeInterval: 1)
+    try await pause(1)
     let cut = hosts.hosts[2]
     try hosts.setLink(cut, up: false)
-    Thread.sleep(forTimeInterval: grace + 3)
+    try await pause(grace + 3)
     try hosts.setLink(cut, up: true)
     for (i, worker) in workers.enumerated() {
-      worker.process.waitUntilExit()
-      if i > 0 { #expect(worker.process.terminationStatus == 0, "worker \(i): \(worker.text)") }
+      let status = try await worker.exit()
+      if i > 0 { #expect(status == 0, "worker \(i): \(worker.text)") }
     }
     // A last worker after the grace fails what the killed one left running and runs the retries.
-    Thread.sleep(forTimeInterval: grace + 0.5)
+    try await pause(grace + 0.5)
     let waiting = try storedTrials().filter { $0.state == .waiting }.count
     let last = try hone("tune", "--storage", cluster.url(database), "--study", "s", "--space", Self.space, "--sampler", "random",
                         "--trials", "\(waiting + 1)", "--", "sh", "-c", "echo hone: value={x}")
