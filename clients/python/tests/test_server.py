@@ -41,6 +41,8 @@ def test_unknown_sampler_and_no_complete_trial(make_study, hone_bin):
 
 def test_a_bad_storage_url_reports_the_servers_message(hone_bin):
     with pytest.raises(hone.HoneError, match="unknown storage URL"):
+        hone.create_study(storage="mysql://nowhere", hone_path=hone_bin)
+    with pytest.raises(hone.HoneError, match="names no database"):
         hone.create_study(storage="postgres://nowhere", hone_path=hone_bin)
 
 
