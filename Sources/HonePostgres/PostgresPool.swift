@@ -36,9 +36,6 @@ final class PostgresPool: Sendable {
     }
   }
 
-  /// How many connections the pool holds open and idle now.
-  var idleCount: Int { idle.withLock { $0.count } }
-
   /// Runs `body` on a connection of the pool (waiting for one when all `poolSize` are busy),
   /// retrying as the type describes until `deadline`, or for `url.retryTimeout` seconds after
   /// the connection was lost. `attempt` counts the runs, so that a write whose commit went

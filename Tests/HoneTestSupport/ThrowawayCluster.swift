@@ -55,15 +55,23 @@ public final class ThrowawayCluster: @unchecked Sendable {
     if !durable { options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off" }
     try Self.run([bin + "/pg_ctl", "-D", data, "-o", options, "-l", folder.appendingPathComponent("log").path, "-w", "start"])
     startWatchdog()
-    atexit { ThrowawayCluster.stopAll() }
+    Self.registry.lock()
+    if Self.started.isEmpty { atexit { ThrowawayCluster.stopAll() } }
     Self.started.append(self)
+    Self.registry.unlock()
     try psql("CREATE ROLE hone_pw LOGIN SUPERUSER PASSWORD 'hone-secret'")
   }
 
-  /// The clusters this process started.
+  /// The clusters this process started (suites start theirs in parallel), behind `registry`;
+  /// stopped at exit.
   nonisolated(unsafe) private static var started: [ThrowawayCluster] = []
+  private static let registry = NSLock()
 
-  private static func stopAll() { for cluster in started { cluster.stop() } }
+  private static func stopAll() {
+    registry.lock()
+    defer { registry.unlock() }
+    for cluster in started { cluster.stop() }
+  }
 
   /// A new, empty database; returns its name.
   public func createDatabase() throws -> String {
