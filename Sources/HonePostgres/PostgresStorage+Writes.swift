@@ -3,21 +3,12 @@ import HoneTune
 import PostgresNIO
 
 /// Writing trials. A trial is one row (`PostgresSchema`). A new trial takes its number from its
-/// study's row (`reserveNumbers`), locked until the commit; every other write reads the trial
-/// and writes it back only if it is still as read — running, with the same stamp — and reads
-/// again when another write came between (`writeRunning`): two short statements, no lock held
-/// across a round trip.
+/// study's row in the statement that inserts it (`insertTrial`), so the study's lock is held for
+/// that statement's commit only, never across a round trip to a worker — a worker cut off
+/// mid-write cannot stall the others. Every other write reads the trial and writes it back only
+/// if it is still as read — running, with the same stamp — and reads again when another write
+/// came between (`writeRunning`): two short statements, no lock held across a round trip.
 extension PostgresStorage {
-  /// Locks study `studyID`'s row for this transaction and reserves `count` trial numbers;
-  /// returns the first and the study's direction count.
-  func reserveNumbers(_ session: PostgresSession, _ studyID: Int, count: Int) throws -> (number: Int, directionCount: Int) {
-    guard let row = try session.query("""
-      UPDATE hone_studies SET next_number = next_number + \(count) WHERE id = \(studyID) RETURNING next_number - \(count), directions
-      """).first else { throw StorageError.studyNotFound("no study with id \(studyID)") }
-    let (number, directions) = try row.decode((Int, String).self)
-    return (number, try StorageRules.decodeDirections(directions).count)
-  }
-
   /// Writes trial `trialID` while it runs: `body` gets the trial as stored and its study's
   /// direction count, and returns the assignments to make (`SET` items whose parameters start
   /// at `$3`) with what binds their parameters, or nil to write nothing. Applied only if no other write came
@@ -45,21 +36,25 @@ extension PostgresStorage {
     }
   }
 
-  /// Inserts a trial numbered `number` from `template`; returns its id and start time.
-  func insertTrial(_ session: PostgresSession, studyID: Int, number: Int, template t: TrialTemplate, key: UUID?) throws -> (id: Int, start: Date?) {
+  /// Inserts a trial from `template` with the study's next number, taken in the same statement;
+  /// returns its id, number and start time.
+  @discardableResult
+  func insertTrial(_ session: PostgresSession, studyID: Int, template t: TrialTemplate, key: UUID?) throws -> (id: Int, number: Int, start: Date?) {
     let started = t.state != .waiting, finished = t.state.isFinished
     let names = t.params.keys.sorted()
     let values = try names.map { try t.distributions[$0]!.internalValue(of: t.params[$0]!) }
     let steps = t.intermediateValues.keys.sorted()
-    return try session.query("""
+    guard let row = try session.query("""
+      WITH study AS (UPDATE hone_studies SET next_number = next_number + 1 WHERE id = \(studyID) RETURNING next_number - 1 AS number)
       INSERT INTO hone_trials (study_id, number, state, datetime_start, datetime_complete, user_attrs, system_attrs, changed, request_key,
         vals, param_names, param_values, param_distributions, intermediate_steps, intermediate_values)
-      VALUES (\(studyID), \(number), \(t.state.rawValue), CASE WHEN \(started) THEN now() END, CASE WHEN \(finished) THEN now() END,
+      SELECT \(studyID), study.number, \(t.state.rawValue), CASE WHEN \(started) THEN now() END, CASE WHEN \(finished) THEN now() END,
         \(JSONValue.object(t.userAttrs).description), \(JSONValue.object(t.systemAttrs).description), pg_current_xact_id(), \(key),
         \(t.values), \(names), \(values), \(names.map { t.distributions[$0]!.json.description }),
-        \(steps), \(steps.map { t.intermediateValues[$0]! }))
-      RETURNING id, datetime_start
-      """)[0].decode((Int, Date?).self)
+        \(steps), \(steps.map { t.intermediateValues[$0]! })
+      FROM study RETURNING id, number, datetime_start
+      """).first else { throw StorageError.studyNotFound("no study with id \(studyID)") }
+    return try row.decode((Int, Int, Date?).self)
   }
 
   /// The trial this call stored before its commit went unanswered, if it did (found by `key`).
@@ -70,30 +65,19 @@ extension PostgresStorage {
 
   // MARK: Storage writes
 
-  /// Implements `Storage.createTrial`.
-  ///
-  /// The study's row stays locked until the transaction commits, so the commit does not wait
-  /// for the log to reach the disk (`synchronous_commit = off` for it alone): the next creator
-  /// of the study goes on at once. A second, synchronous commit that touches only the new
-  /// trial then waits for the flush — the log is written in order, so the trial is durable when
-  /// this returns, and the waits of concurrent workers share one flush. A crash between the two
-  /// loses the trial together with its number, and the retry finds or recreates it by its key.
+  /// Implements `Storage.createTrial`: one statement (a template is checked first against the
+  /// study's directions). A retry after an unanswered commit finds the trial by its key.
   public func createTrial(studyID: Int, template: TrialTemplate?) throws -> FrozenTrial {
+    if let template { try StorageRules.checkTemplate(template, directionCount: directions(studyID: studyID).count) }
     let key = UUID()
-    let trial = try transaction { session, attempt in
+    return try run { session, attempt in
       if let trial = try landed(session, key: key, attempt: attempt) { return trial }
-      try session.query("SET LOCAL synchronous_commit = off")
-      let study = try reserveNumbers(session, studyID, count: 1)
       guard let template else {
-        let (id, start) = try insertTrial(session, studyID: studyID, number: study.number, template: TrialTemplate(state: .running), key: key)
-        return FrozenTrial(id: id, number: study.number, state: .running, datetimeStart: start)
+        let (id, number, start) = try insertTrial(session, studyID: studyID, template: TrialTemplate(state: .running), key: key)
+        return FrozenTrial(id: id, number: number, state: .running, datetimeStart: start)
       }
-      try StorageRules.checkTemplate(template, directionCount: study.directionCount)
-      let id = try insertTrial(session, studyID: studyID, number: study.number, template: template, key: key).id
-      return try fetchTrial(session, id: id)!
+      return try fetchTrial(session, id: insertTrial(session, studyID: studyID, template: template, key: key).id)!
     }
-    try run { session, _ in try session.query("UPDATE hone_trials SET changed = changed WHERE id = \(trial.id)") }
-    return trial
   }
 
   /// Implements `Storage.claimWaitingTrial`.
@@ -248,8 +232,7 @@ extension PostgresStorage {
           system_attrs = \(JSONValue.object(attrs).description), changed = pg_current_xact_id() WHERE id = \(id)
           """)
         if retry, let template = StorageRules.retryTemplate(for: trial) {
-          let reserved = try reserveNumbers(session, studyID, count: 1)
-          try insertTrial(session, studyID: studyID, number: reserved.number, template: template, key: nil)
+          try insertTrial(session, studyID: studyID, template: template, key: nil)
         }
         failed.append(try fetchTrial(session, id: id)!)
       }

@@ -105,15 +105,12 @@ struct PostgresStorageTests {
     let storage = try PostgresStorage(url: cluster.url(database, options: "pool_size=3"))
     let study = try Study(name: "pool", storage: storage, direction: .minimize, sampler: RandomSampler(seed: 1))
     let peak = Locked(0)
-    let watching = Task.detached { [cluster, database] in
-      while !Task.isCancelled {
-        let n = Int((try? cluster.psql("SELECT count(*) FROM pg_stat_activity WHERE datname = '\(database)'")) ?? "0") ?? 0
-        peak.withLock { $0 = max($0, n) }
-        try? await Task.sleep(for: .milliseconds(20))
-      }
+    let watching = Self.repeatOnAThread(every: 0.02) { [cluster, database] in
+      let n = Int((try? cluster.psql("SELECT count(*) FROM pg_stat_activity WHERE datname = '\(database)'")) ?? "0") ?? 0
+      peak.withLock { $0 = max($0, n) }
     }
     try await study.optimize(trials: 120, concurrency: 8) { trial in try trial.suggestFloat("x", 0...1) }
-    watching.cancel()
+    watching.withLock { $0 = true }
     #expect(peak.current >= 1 && peak.current <= 3)
     #expect(try study.trials.count == 120)
   }
@@ -121,14 +118,11 @@ struct PostgresStorageTests {
   @Test func workersCarryOnWhenTheirConnectionsAreKilled() async throws {
     let storage = try PostgresStorage(url: cluster.url(database))
     let study = try Study(name: "killed", storage: storage, direction: .minimize, sampler: RandomSampler(seed: 3))
-    let killing = Task.detached { [cluster, database] in
-      while !Task.isCancelled {
-        _ = try? cluster.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)'")
-        try? await Task.sleep(for: .milliseconds(30))
-      }
+    let killing = Self.repeatOnAThread(every: 0.03) { [cluster, database] in
+      _ = try? cluster.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)'")
     }
     try await study.optimize(trials: 150, concurrency: 4) { trial in try trial.suggestFloat("x", 0...1) }
-    killing.cancel()
+    killing.withLock { $0 = true }
     Self.expectEveryTrialOnce(try PostgresStorage(url: cluster.url(database, options: "pool_size=2")).trials(studyID: study.id, states: nil), count: 150)
   }
 
@@ -167,6 +161,20 @@ struct PostgresStorageTests {
     #expect(read == (try PostgresStorage(url: cluster.url(database, options: "pool_size=1")).trials(studyID: study, states: nil)))
     #expect(read[3].params == ["x": .double(0.5)] && read[7].values == [1.5] && read[9].userAttrs == ["k": "v"] && read.count == 31)
     #expect(try reader.trials(studyID: study, states: [.complete]).map(\.number) == [7])
+  }
+
+  /// Runs `body` every `seconds` on a thread of its own — it runs psql and waits for it, which
+  /// must not hold a thread of the cooperative pool the other suites share — until the
+  /// returned flag is set.
+  static func repeatOnAThread(every seconds: Double, _ body: @escaping @Sendable () -> Void) -> Locked<Bool> {
+    let stop = Locked(false)
+    Thread.detachNewThread {
+      while !stop.current {
+        body()
+        Thread.sleep(forTimeInterval: seconds)
+      }
+    }
+    return stop
   }
 
   /// Trials numbered 0..<count, each finished exactly once.
