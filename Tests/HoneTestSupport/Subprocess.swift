@@ -18,6 +18,9 @@ public enum Subprocess {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, wait ? output.path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    // Nothing else of this process is inherited: a watchdog that held the write end of another
+    // test's pipe would keep that test from ever reading its end of file.
+    closeFrom(3, &actions)
     let cArguments = argv.map { strdup($0) } + [nil]
     defer { cArguments.forEach { free($0) } }
     var pid: pid_t = 0
@@ -28,5 +31,17 @@ public enum Subprocess {
     let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
     guard status == 0 else { throw ClusterError("\(argv.joined(separator: " ")) failed: \(text)") }
     return text.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+  /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Swift's Glibc module
+  /// does not declare it), looked up once.
+  nonisolated(unsafe) private static let addCloseFrom: CloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+    .map { unsafeBitCast($0, to: CloseFrom.self) }
+
+  /// Makes the spawned program close every descriptor from `lowest` on.
+  private static func closeFrom(_ lowest: Int32, _ actions: inout posix_spawn_file_actions_t) {
+    _ = addCloseFrom?(&actions, lowest)
   }
 }
