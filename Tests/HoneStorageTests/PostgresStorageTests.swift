@@ -11,9 +11,10 @@ struct PostgresStorageTests {
   let cluster: ThrowawayCluster
   let database: String
 
-  init() throws {
-    cluster = try ThrowawayCluster.shared.get()
-    database = try cluster.createDatabase()
+  init() async throws {
+    let cluster = try await ThrowawayCluster.sharedCluster()
+    self.cluster = cluster
+    database = try await offThePool { try cluster.createDatabase() }
   }
 
   @Test func urlsParseWithTheirOptions() throws {
@@ -41,17 +42,22 @@ struct PostgresStorageTests {
     }
   }
 
-  @Test func badCredentialsMissingDatabasesAndDeadServersFailClearly() throws {
-    func message(_ url: String) -> String {
-      do { _ = try PostgresStorage(url: url); return "opened" } catch { return "\(error)" }
+  @Test func badCredentialsMissingDatabasesAndDeadServersFailClearly() async throws {
+    /// What opening `url` says, and how long it took (off the cooperative pool: it waits).
+    func message(_ url: String) async throws -> (text: String, seconds: Double) {
+      try await offThePool {
+        let start = Date()
+        do { _ = try PostgresStorage(url: url); return ("opened", Date().timeIntervalSince(start)) } catch {
+          return ("\(error)", Date().timeIntervalSince(start))
+        }
+      }
     }
-    #expect(message(cluster.url(database, user: "hone_pw", password: "wrong")).contains("refused user 'hone_pw'"))
-    #expect(message(cluster.url(database, user: "hone_pw", password: "hone-secret")) == "opened")
-    #expect(message(cluster.url("no_such_db")).contains("has no database 'no_such_db'"))
+    #expect(try await message(cluster.url(database, user: "hone_pw", password: "wrong")).text.contains("refused user 'hone_pw'"))
+    #expect(try await message(cluster.url(database, user: "hone_pw", password: "hone-secret")).text == "opened")
+    #expect(try await message(cluster.url("no_such_db")).text.contains("has no database 'no_such_db'"))
     let closed = try ThrowawayCluster.freePort()
-    let start = Date()
-    let refused = message("postgresql://hone@127.0.0.1:\(closed)/x?connect_timeout=2")
-    #expect(refused.contains("cannot reach PostgreSQL at 127.0.0.1:\(closed)") && Date().timeIntervalSince(start) < 4)
+    let refused = try await message("postgresql://hone@127.0.0.1:\(closed)/x?connect_timeout=2")
+    #expect(refused.text.contains("cannot reach PostgreSQL at 127.0.0.1:\(closed)") && refused.seconds < 4)
     // A server that accepts the connection and never answers: the connect timeout ends it.
     let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(silent) }
@@ -62,9 +68,8 @@ struct PostgresStorageTests {
     address.sin_port = UInt16(silentPort).bigEndian
     _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(silent, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
     listen(silent, 8)
-    let before = Date()
-    #expect(message("postgresql://hone@127.0.0.1:\(silentPort)/x?connect_timeout=1").contains("PostgreSQL at 127.0.0.1:\(silentPort)"))
-    #expect(Date().timeIntervalSince(before) < 3)
+    let unanswered = try await message("postgresql://hone@127.0.0.1:\(silentPort)/x?connect_timeout=1")
+    #expect(unanswered.text.contains("PostgreSQL at 127.0.0.1:\(silentPort)") && unanswered.seconds < 3)
   }
 
   @Test func aNewerOrForeignSchemaIsRefusedUntouched() throws {
@@ -84,19 +89,22 @@ struct PostgresStorageTests {
     #expect(try cluster.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'hone_%'", database: empty) == "0")
   }
 
-  @Test func fiftyWorkersStartingAtOnceMigrateOnce() throws {
+  @Test func fiftyWorkersStartingAtOnceMigrateOnce() async throws {
     let url = try PostgresURL(cluster.url(database))
-    let failures = Locked<[String]>([])
-    DispatchQueue.concurrentPerform(iterations: 50) { _ in
-      do {
-        let session = try PostgresSession(url)
-        defer { session.close() }
-        try PostgresSchema.prepare(session, url: url, create: true)
-      } catch {
-        failures.withLock { $0.append("\(error)") }
+    let failures = try await offThePool {
+      let failures = Locked<[String]>([])
+      DispatchQueue.concurrentPerform(iterations: 50) { _ in
+        do {
+          let session = try PostgresSession(url)
+          defer { session.close() }
+          try PostgresSchema.prepare(session, url: url, create: true)
+        } catch {
+          failures.withLock { $0.append("\(error)") }
+        }
       }
+      return failures.current
     }
-    #expect(failures.current.isEmpty)
+    #expect(failures.isEmpty)
     #expect(try cluster.psql("SELECT version FROM hone_schema", database: database) == "\(PostgresSchema.currentVersion)")
     #expect(try cluster.psql("SELECT count(*) FROM hone_schema", database: database) == "1")
   }
@@ -127,14 +135,14 @@ struct PostgresStorageTests {
   }
 
   @Test func workersCarryOnThroughARestart() async throws {
-    let own = try ThrowawayCluster()
+    let own = try await offThePool { try ThrowawayCluster() }
     defer { own.stop() }
-    let database = try own.createDatabase()
+    let database = try await offThePool { try own.createDatabase() }
     let storage = try PostgresStorage(url: own.url(database))
     let study = try Study(name: "restart", storage: storage, direction: .minimize, sampler: RandomSampler(seed: 4))
     let restarted = Task.detached {
       try await Task.sleep(for: .milliseconds(300))
-      try own.restart()
+      try await offThePool { try own.restart() }
     }
     try await study.optimize(trials: 200, concurrency: 3) { trial in
       try await Task.sleep(for: .milliseconds(5))

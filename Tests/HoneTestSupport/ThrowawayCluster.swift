@@ -35,6 +35,9 @@ public final class ThrowawayCluster: @unchecked Sendable {
   /// One cluster on 127.0.0.1 shared by the tests of this process, started on first use.
   public static let shared: Result<ThrowawayCluster, Error> = Result { try ThrowawayCluster() }
 
+  /// `shared`, started (the first time) off the cooperative pool.
+  public static func sharedCluster() async throws -> ThrowawayCluster { try await offThePool { try shared.get() } }
+
   /// Starts a cluster listening on `addresses`; `durable` keeps fsync and synchronous commits on
   /// (off by default: tests need no durability across power loss, and commits are faster).
   public init(addresses: [String] = ["127.0.0.1"], durable: Bool = false) throws {
