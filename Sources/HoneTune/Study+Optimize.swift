@@ -64,7 +64,11 @@ extension Study {
     let trial = try ask()
     let beat = heartbeat.map { startHeartbeat(trialID: trial.id, every: $0.interval) }
     defer { beat?.cancel() }
-    let outcome = await _TrialRace.run(trial: trial, objective: objective, timeout: trialTimeout)
+    // A timed-out trial is failed in storage by the timer itself, so it ends at the timeout
+    // even when the objective holds every thread of the cooperative pool.
+    let outcome = await _TrialRace.run(trial: trial, objective: objective, timeout: trialTimeout) { reason in
+      _ = try? self.finish(number: trial.number, state: .failed, failReason: reason)
+    }
     // Whoever finished the trial first (this run, or a stale-trial sweep of another worker)
     // wins; `finish` returns the stored trial either way.
     do {
@@ -97,12 +101,15 @@ enum _TrialOutcome: Sendable {
 }
 
 /// Runs an objective in its own task and returns whichever comes first: its outcome or the
-/// timeout. The timer runs on a Dispatch queue, so it fires even when the objective keeps
-/// every thread of the cooperative pool busy.
+/// timeout. The timer runs on a Dispatch queue, so it fires — and `onTimeout` runs there —
+/// even when the objective keeps every thread of the cooperative pool busy.
 final class _TrialRace: Sendable {
   private let continuation: Locked<CheckedContinuation<_TrialOutcome, Never>?>
 
   private init(_ continuation: CheckedContinuation<_TrialOutcome, Never>) { self.continuation = Locked(continuation) }
+
+  /// True until the waiter has been resumed.
+  private var isOpen: Bool { continuation.withLock { $0 != nil } }
 
   /// Resumes the waiter once; false if it was already resumed.
   private func finish(_ outcome: _TrialOutcome) -> Bool {
@@ -112,7 +119,7 @@ final class _TrialRace: Sendable {
   }
 
   static func run(trial: Trial, objective: @escaping @Sendable (Trial) async throws -> [Double],
-                  timeout: Duration?) async -> _TrialOutcome {
+                  timeout: Duration?, onTimeout: @escaping @Sendable (String) -> Void) async -> _TrialOutcome {
     await withCheckedContinuation { continuation in
       let race = _TrialRace(continuation)
       let task = Locked<Task<Void, Never>?>(nil)
@@ -121,7 +128,10 @@ final class _TrialRace: Sendable {
         // saturated pool is not the trial's.
         if let timeout {
           DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds) {
-            if race.finish(.failed("trial timed out after \(timeout.seconds) s")) { task.current?.cancel() }
+            let reason = "trial timed out after \(timeout.seconds) s"
+            guard race.isOpen else { return }
+            onTimeout(reason)
+            if race.finish(.failed(reason)) { task.current?.cancel() }
           }
         }
         let outcome: _TrialOutcome
