@@ -7,7 +7,7 @@ APT_PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev
 PYTHON ?= python3
 VENV := .venv-test
 
-.PHONY: demo test bench fuzz docs deps browser services pydeps build release clean
+.PHONY: demo test bench fuzz docs deps browser services pydeps build release clean screenshots
 
 # Installs the system libraries Hone links (OpenBLAS and LAPACKE) when they are missing.
 deps:
@@ -75,11 +75,17 @@ demo: release
 test: deps browser services pydeps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	HONE_BIN=$(CURDIR)/.build/debug/hone HONE_REQUIRE_BIN=1 $(VENV)/bin/python -m pytest -q clients/python/tests
+	HONE_BIN=$(CURDIR)/.build/debug/hone HONE_REQUIRE_BIN=1 $(VENV)/bin/python -m pytest -q clients/python/tests Tests/browser
 
 bench: deps services
 	$(SWIFT) build -c release --product hone --product StorageBenchmark --product OptimizerBenchmark --product PruningBenchmark --product SamplerBenchmark --product TrainingBenchmark --product BayesBenchmark --product NASBenchmark
 	Benchmarks/run.sh
+
+# The dashboard's pages as PNGs in docs/ (the README shows them): real studies made by hone,
+# served by hone dashboard, captured by headless Chromium.
+screenshots: deps browser pydeps
+	$(SWIFT) build --product hone
+	HONE_BIN=$(CURDIR)/.build/debug/hone $(VENV)/bin/python Tests/browser/screenshots.py
 
 # Coverage-guided fuzzing of the parsers that read outside input (FuzzTarget): each target
 # runs FUZZ_SECONDS under libFuzzer, growing Fuzz/corpus/<target>/; a crash is saved in

@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "HoneNN", targets: ["HoneNN"]),
     .library(name: "HoneReport", targets: ["HoneReport"]),
     .library(name: "HoneNAS", targets: ["HoneNAS"]),
+    .library(name: "HoneDashboard", targets: ["HoneDashboard"]),
     .executable(name: "hone", targets: ["HoneCLI"]),
   ],
   dependencies: [
@@ -25,6 +26,9 @@ let package = Package(
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     // The PostgreSQL wire protocol, for HonePostgres.
     .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+    // HTTP for `hone dashboard` (HoneDashboard).
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
   ],
   targets: [
     .systemLibrary(
@@ -45,13 +49,19 @@ let package = Package(
     .target(
       name: "HoneSQLite",
       dependencies: ["HoneTune", .product(name: "GRDB", package: "GRDB.swift")]),
-    .target(name: "HoneReport", dependencies: ["HoneTune"]),
+    .target(name: "HoneReport", dependencies: ["HoneTune", "HoneMath"]),
     .target(name: "HonePostgres", dependencies: ["HoneTune", .product(name: "PostgresNIO", package: "postgres-nio")]),
     .target(name: "HoneNAS", dependencies: ["HoneTune", "HoneNN", "HoneMath"]),
+    .target(
+      name: "HoneDashboard",
+      dependencies: [
+        "HoneTune", "HoneReport", .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+      ]),
     .target(name: "Hone", dependencies: ["HoneCore", "HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN", "HoneReport", "HoneNAS", "HonePostgres"]),
     .target(
       name: "HoneCLIKit",
-      dependencies: ["Hone", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["Hone", "HoneDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(
       name: "HoneCLI", dependencies: ["HoneCLIKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     // The fuzz driver: replays inputs in a normal build; with `make fuzz` (-sanitize=fuzzer
@@ -95,6 +105,9 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .testTarget(name: "HoneNASTests", dependencies: ["HoneNAS", "HoneTune", "HoneNN", "HoneMath"]),
     .testTarget(name: "HoneReportTests", dependencies: ["HoneReport", "HoneTune", "CZlib"]),
+    .testTarget(
+      name: "HoneDashboardTests",
+      dependencies: ["HoneDashboard", "HoneTune", "HoneSQLite", .product(name: "HummingbirdTesting", package: "hummingbird")]),
     // Throwaway PostgreSQL clusters and temporary folders, for the storage and CLI tests.
     .target(name: "HoneTestSupport", path: "Tests/HoneTestSupport"),
     .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune", "HoneTestSupport"]),

@@ -30,6 +30,18 @@ struct CommandObjective: Sendable {
     }
   }
 
+  /// The system attributes that say where a trial runs, for `hone dashboard` and `hone study`:
+  /// `host` (this machine's name), `worker` (`host:pid` of this `hone tune`) and the absolute
+  /// paths of its logs, `stdout_path` and `stderr_path`.
+  static func recordWhere(_ trial: Trial, stdoutLog: URL, stderrLog: URL) throws {
+    let host = ProcessInfo.processInfo.hostName
+    let attrs: [(String, String)] = [
+      ("host", host), ("worker", "\(host):\(getpid())"),
+      ("stdout_path", stdoutLog.standardizedFileURL.path), ("stderr_path", stderrLog.standardizedFileURL.path),
+    ]
+    for (key, value) in attrs { try trial.study.storage.setTrialSystemAttr(trialID: trial.id, key: key, value: .string(value)) }
+  }
+
   /// Runs the command for one trial and returns its result.
   func callAsFunction(_ trial: Trial) async throws -> [Double] {
     let params = try space.suggest(in: trial)
@@ -48,11 +60,12 @@ struct CommandObjective: Sendable {
     }
     var environment = ["HONE_STUDY": trial.study.name, "HONE_TRIAL": String(trial.number)]
     for (name, value) in params { environment["HONE_PARAM_" + Self.environmentName(name)] = value.description }
+    let stdoutLog = logs.appendingPathComponent("trial-\(trial.number).out")
+    let stderrLog = logs.appendingPathComponent("trial-\(trial.number).err")
+    try Self.recordWhere(trial, stdoutLog: stdoutLog, stderrLog: stderrLog)
     let child: ChildProcess
     do {
-      child = try ChildProcess(arguments: arguments, environment: environment,
-                               stdoutLog: logs.appendingPathComponent("trial-\(trial.number).out"),
-                               stderrLog: logs.appendingPathComponent("trial-\(trial.number).err"))
+      child = try ChildProcess(arguments: arguments, environment: environment, stdoutLog: stdoutLog, stderrLog: stderrLog)
       running.recordStart(failure: nil)
     } catch {
       if running.recordStart(failure: "\(error)") >= TuneCommand.startFailureLimit { trial.study.stop() }

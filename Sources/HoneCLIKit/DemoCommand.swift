@@ -40,6 +40,8 @@ struct DemoCommand: AsyncParsableCommand {
     let before = try study.trials.count
     print(before > 0 ? "continuing study \(study.name) in \(storage) (\(before) trials so far; --fresh starts over)"
                      : "study \(study.name) in \(storage): \(trials) trials of up to \(epochs) epochs, \(sampler) sampler, \(pruner) pruner")
+    printDashboardHint(storage: storage)
+    try recordSearchSettings(study, sampler: sampler, pruner: pruner)
     fflush(nil)
     let progress = StudyProgress(total: trials)
     try await study.optimize(trials: trials, concurrency: jobs, callbacks: [progress.callback]) { try await tuning.objective($0) }

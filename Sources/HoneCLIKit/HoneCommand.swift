@@ -21,7 +21,8 @@ public struct HoneCommand: AsyncParsableCommand {
     version: honeVersion,
     subcommands: [StudyCommand.self, AskCommand.self, TellCommand.self, HeartbeatCommand.self, BestCommand.self, TrialsCommand.self,
                   EnqueueCommand.self, IntermediateCommand.self, DemoCommand.self, TrainCommand.self,
-                  ReportCommand.self, ImportanceCommand.self, TuneCommand.self, ServeCommand.self, NASCommand.self])
+                  ReportCommand.self, ImportanceCommand.self, TuneCommand.self, ServeCommand.self, NASCommand.self,
+                  DashboardCommand.self])
 }
 
 /// The options every command that touches a study takes.

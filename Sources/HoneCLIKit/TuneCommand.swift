@@ -69,7 +69,9 @@ struct TuneCommand: AsyncParsableCommand {
     let running = RunningCommands()
     let objective = CommandObjective(templates: templates, space: space, logs: logs, grace: grace, running: running)
     let before = try study.trials.count
+    try recordSearchSettings(study, sampler: sampler, pruner: pruner)
     print("study \(study.name): \(before > 0 ? "continuing after \(before) trials" : "new"); logs in \(logs.path)")
+    printDashboardHint(storage: url)
     fflush(nil)
 
     // Ctrl-C, SIGTERM or SIGHUP (a closed terminal or SSH session): no new trials, running

@@ -129,7 +129,7 @@ public struct PostgresURL: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// `url` with its password replaced by `***`, for messages.
-  static func redacted(_ url: String) -> String {
+  public static func redacted(_ url: String) -> String {
     guard let schemeEnd = url.range(of: "://"), let at = url[schemeEnd.upperBound...].firstIndex(of: "@"),
           let colon = url[schemeEnd.upperBound..<at].firstIndex(of: ":") else { return url }
     return url.replacingCharacters(in: url.index(after: colon)..<at, with: "***")

@@ -1,8 +1,9 @@
 import Foundation
+import HoneMath
 import HoneTune
 
 /// What the report's plots read from a study: its trials, directions, parameters and Pareto set.
-struct ReportInput {
+struct ReportInput: Sendable {
   let studyName: String
   let directions: [StudyDirection]
   let trials: [FrozenTrial]
@@ -14,14 +15,22 @@ struct ReportInput {
   let best: Set<Int>
 
   init(study: Study) throws {
-    studyName = study.name
-    directions = study.directions
-    trials = try study.trials.sorted { $0.number < $1.number }
-    complete = trials.filter { $0.state == .complete && ($0.values?.allSatisfy(\.isFinite) ?? false) }
+    try self.init(name: study.name, directions: study.directions, trials: study.trials)
+  }
+
+  /// The input of a study read elsewhere (a live view keeps its trials up to date itself).
+  init(name: String, directions: [StudyDirection], trials: [FrozenTrial]) {
+    studyName = name
+    self.directions = directions
+    self.trials = trials.sorted { $0.number < $1.number }
+    complete = self.trials.filter { $0.state == .complete && ($0.values?.allSatisfy(\.isFinite) ?? false) }
     var latest: [String: Distribution] = [:]
-    for trial in trials { latest.merge(trial.distributions) { _, new in new } }
+    for trial in self.trials.reversed() {
+      for (name, distribution) in trial.distributions where latest[name] == nil { latest[name] = distribution }
+    }
     parameters = latest.keys.sorted().map { ($0, latest[$0]!) }
-    best = complete.isEmpty ? [] : Set(try study.bestTrials.map(\.number))
+    let feasible = complete.filter(\.isFeasible)
+    best = Set(paretoFrontIndices(feasible.map { $0.losses(directions) }).map { feasible[$0].number })
   }
 
   /// "value", or "value 1", "value 2", … for several objectives, with the direction.

@@ -13,16 +13,24 @@ enum ReportPlots {
     let x = PlotScale(.integer, values: points.map(\.0), pixels: canvas.xPixels)
     let y = PlotScale(.linear, values: points.map(\.1), pixels: canvas.yPixels)
     canvas.axes(x: x, y: y, xTitle: "trial", yTitle: input.objectiveTitle(i))
+    // The best-so-far line is a step at each improvement; the improvements are always drawn.
     var bestSoFar: [(Double, Double)] = []
+    var improvements = Set<Int>()
     var best: Double?
-    for (n, v) in points {
+    for (k, (n, v)) in points.enumerated() where best == nil || (input.directions[i] == .minimize ? v < best! : v > best!) {
       if let b = best { bestSoFar.append((x.position(n), y.position(b))) }
-      if best == nil || (input.directions[i] == .minimize ? v < best! : v > best!) { best = v }
-      bestSoFar.append((x.position(n), y.position(best!)))
-      canvas.circle(x.position(n), y.position(v), fill: blue, title: "trial \(Int(n)): \(v)")
+      best = v
+      improvements.insert(k)
+      bestSoFar.append((x.position(n), y.position(v)))
     }
     if let last = bestSoFar.last { bestSoFar.append((canvas.plotRight, last.1)) }
+    let shown = PlotSample.indices(count: points.count, budget: PlotSample.dots, keep: improvements)
+    for k in shown {
+      let (n, v) = points[k]
+      canvas.circle(x.position(n), y.position(v), fill: blue, title: "trial \(Int(n)): \(v)")
+    }
     canvas.polyline(bestSoFar, stroke: orange, width: 2, cssClass: "best-so-far")
+    canvas.note(PlotSample.note(shown: shown.count, of: points.count))
     return canvas.svg(label: "optimization history of \(input.objectiveTitle(i))")
   }
 
@@ -30,7 +38,8 @@ enum ReportPlots {
   /// in blue, pruned ones in red ending in a cross, the others grey.
   static func intermediateValues(_ input: ReportInput) -> String {
     var canvas = SVGCanvas()
-    let curves = input.trials.filter { !$0.intermediateValues.isEmpty }
+    let all = input.trials.filter { !$0.intermediateValues.isEmpty }
+    let curves = PlotSample.items(all, budget: PlotSample.curves)
     let steps = curves.flatMap { $0.intermediateValues.keys.map(Double.init) }
     let values = curves.flatMap { $0.intermediateValues.values }
     let x = PlotScale(.integer, values: steps, pixels: canvas.xPixels)
@@ -44,6 +53,7 @@ enum ReportPlots {
       if trial.state == .pruned, let end = points.last { canvas.cross(end.0, end.1, stroke: red, cssClass: "pruned-end") }
     }
     canvas.text(canvas.plotRight - 4, canvas.plotTop + 14, "blue: complete · red ×: pruned", anchor: "end", size: 10)
+    canvas.note(PlotSample.note(shown: curves.count, of: all.count, what: "curves"), line: 2)
     return canvas.svg(label: "intermediate values")
   }
 
@@ -64,7 +74,11 @@ enum ReportPlots {
       for tick in scales[k].ticks { canvas.text(px - 4, scales[k].position(tick.value) + 3.5, tick.label, anchor: "end", size: 9) }
       canvas.text(px, canvas.plotBottom + 18, axis.title, size: 11)
     }
-    let ranked = input.complete.sorted { order($0.values![i], $1.values![i], input.directions[i]) }
+    // Worst first, so the best lines are drawn on top; past the budget, a sample of them with
+    // the best tenth of the budget always kept.
+    let all = input.complete.sorted { order($0.values![i], $1.values![i], input.directions[i]) }
+    let keepBest = Set((all.count - PlotSample.lines / 10)..<all.count)
+    let ranked = PlotSample.items(all, budget: PlotSample.lines, keep: keepBest)
     for (rank, trial) in ranked.enumerated() {
       let points = axes.enumerated().compactMap { k, axis in
         axis.value(trial).map { (canvas.plotLeft + Double(k) * spacing, scales[k].position($0)) }
@@ -72,11 +86,12 @@ enum ReportPlots {
       canvas.polyline(points, stroke: rampColor(ranked.count > 1 ? Double(rank) / Double(ranked.count - 1) : 1), width: 1.3,
                       opacity: 0.7, cssClass: "trial-line")
     }
+    canvas.note(PlotSample.note(shown: ranked.count, of: all.count))
     return canvas.svg(label: "parallel coordinates")
   }
 
   /// Worse first, so the best lines are drawn on top.
-  private static func order(_ a: Double, _ b: Double, _ direction: StudyDirection) -> Bool { direction == .minimize ? a > b : a < b }
+  static func order(_ a: Double, _ b: Double, _ direction: StudyDirection) -> Bool { direction == .minimize ? a > b : a < b }
 
   /// Parameter importances as horizontal bars, largest first.
   static func importance(_ importances: [(name: String, importance: Double)], method: String) -> String {
@@ -98,7 +113,8 @@ enum ReportPlots {
   /// trial number (later trials yellow).
   static func slice(_ input: ReportInput, parameter: (name: String, distribution: Distribution), objective i: Int) -> String {
     var canvas = SVGCanvas(width: 320, height: 260, left: 64, right: 12, top: 12, bottom: 46)
-    let points = input.complete.compactMap { trial in
+    let sampled = PlotSample.items(input.complete, budget: PlotSample.dots)
+    let points = sampled.compactMap { trial in
       ReportInput.plotValue(trial.params[parameter.name], in: parameter.distribution).map { ($0, trial.values![i], trial.number) }
     }
     let x = PlotScale(ReportInput.scaleKind(parameter.distribution), values: points.map(\.0), pixels: canvas.xPixels)
@@ -106,6 +122,7 @@ enum ReportPlots {
     canvas.axes(x: x, y: y, xTitle: parameter.name + (parameter.distribution.isLog ? " (log)" : ""), yTitle: input.objectiveTitle(i))
     let last = Double(max(input.trials.last?.number ?? 1, 1))
     for (px, v, n) in points { canvas.circle(x.position(px), y.position(v), radius: 3, fill: rampColor(Double(n) / last), title: "trial \(n)") }
+    canvas.note(PlotSample.note(shown: sampled.count, of: input.complete.count))
     return canvas.svg(label: "slice plot of \(parameter.name)")
   }
 
@@ -118,12 +135,15 @@ enum ReportPlots {
     canvas.axes(x: x, y: y, xTitle: input.objectiveTitle(0), yTitle: input.objectiveTitle(1))
     let front = input.complete.filter { input.best.contains($0.number) }.sorted { $0.values![0] < $1.values![0] }
     canvas.polyline(front.map { (x.position($0.values![0]), y.position($0.values![1])) }, stroke: red, width: 1.5)
-    for trial in input.complete {
+    let keep = Set(input.complete.indices.filter { input.best.contains(input.complete[$0].number) })
+    let shown = PlotSample.items(input.complete, budget: PlotSample.dots, keep: keep)
+    for trial in shown {
       let onFront = input.best.contains(trial.number)
       canvas.circle(x.position(trial.values![0]), y.position(trial.values![1]), fill: onFront ? red : grey,
                     title: "trial \(trial.number): \(trial.values!.map { String(format: "%.4g", $0) }.joined(separator: ", "))",
                     cssClass: onFront ? "pareto" : nil)
     }
+    canvas.note(PlotSample.note(shown: shown.count, of: input.complete.count))
     return canvas.svg(label: "Pareto front")
   }
 }

@@ -53,6 +53,13 @@ struct SVGCanvas {
     body += "<text x=\"\(f(x))\" y=\"\(f(y))\" text-anchor=\"\(anchor)\" font-size=\"\(f(size))\" fill=\"\(fill)\"\(turn)>\(escapeHTML(content))</text>"
   }
 
+  /// A small grey note in the top-left corner of the plot area (such as how many of the
+  /// trials a sampled plot shows); nothing when nil.
+  mutating func note(_ content: String?, line: Int = 1) {
+    guard let content else { return }
+    text(plotLeft + 4, plotTop + 14 * Double(line), content, anchor: "start", size: 10, fill: "#777")
+  }
+
   /// The frame of the plot area, grid lines and labels at the ticks of both scales, and the
   /// axis titles.
   mutating func axes(x: PlotScale, y: PlotScale, xTitle: String, yTitle: String) {
@@ -80,7 +87,7 @@ struct SVGCanvas {
 }
 
 /// Text made safe inside HTML and SVG elements and attribute values.
-func escapeHTML(_ text: String) -> String {
+public func escapeHTML(_ text: String) -> String {
   var out = ""
   out.reserveCapacity(text.count)
   for c in text {

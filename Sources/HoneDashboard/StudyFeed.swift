@@ -1,0 +1,87 @@
+import Foundation
+import HoneTune
+
+/// One study's trials as the dashboard holds them, kept current by reading only what changed
+/// (`Storage.trials(studyID:changedSince:)`): a page of a study of 100,000 trials costs one
+/// small read, not a read of the whole study. Reads closer together than `freshness` share
+/// one storage read. Safe from many threads.
+final class StudyFeed: Sendable {
+  let id: Int
+  let name: String
+  let directions: [StudyDirection]
+  private let storage: any Storage
+  /// Seconds a read stays fresh: requests within it are served from memory.
+  private let freshness: Double
+  private let state = Locked(State())
+  /// Held while the storage is read, so that concurrent requests read once.
+  private let reading = NSLock()
+
+  private struct State {
+    var byNumber: [FrozenTrial?] = []
+    var counter = 0
+    var readAt: ContinuousClock.Instant?
+    var view: StudyView?
+  }
+
+  init(id: Int, name: String, directions: [StudyDirection], storage: any Storage, freshness: Double = 0.25) {
+    (self.id, self.name, self.directions, self.storage, self.freshness) = (id, name, directions, storage, freshness)
+  }
+
+  /// The study as it is now (at most `freshness` seconds old).
+  func current() throws -> StudyView {
+    if let view = fresh() { return view }
+    reading.lock()
+    defer { reading.unlock() }
+    if let view = fresh() { return view }
+    let since = state.withLock { $0.counter }
+    let changes = try storage.trials(studyID: id, changedSince: since)
+    return state.withLock { s in
+      for trial in changes.trials {
+        if trial.number >= s.byNumber.count { s.byNumber += Array(repeating: nil, count: trial.number - s.byNumber.count + 1) }
+        s.byNumber[trial.number] = trial
+      }
+      s.readAt = .now
+      if s.view == nil || changes.counter != s.counter || !changes.trials.isEmpty {
+        s.counter = changes.counter
+        s.view = StudyView(id: id, name: name, directions: directions, counter: changes.counter, trials: s.byNumber.compactMap { $0 })
+      }
+      return s.view!
+    }
+  }
+
+  private func fresh() -> StudyView? {
+    state.withLock { s in
+      guard let at = s.readAt, let view = s.view, ContinuousClock.now - at < .milliseconds(Int(freshness * 1000)) else { return nil }
+      return view
+    }
+  }
+}
+
+/// A study at one change counter: what every page of it is drawn from. Derived figures
+/// (plots, statistics) are computed once per view and shared by the requests that see it.
+final class StudyView: Sendable {
+  let id: Int
+  let name: String
+  let directions: [StudyDirection]
+  /// The storage's change counter when the trials were read.
+  let counter: Int
+  /// Every trial, in number order.
+  let trials: [FrozenTrial]
+  private let memo = Locked<[String: any Sendable]>([:])
+
+  init(id: Int, name: String, directions: [StudyDirection], counter: Int, trials: [FrozenTrial]) {
+    (self.id, self.name, self.directions, self.counter, self.trials) = (id, name, directions, counter, trials)
+  }
+
+  /// `make()` computed once for this view under `key`.
+  func memoized<T: Sendable>(_ key: String, _ make: () -> T) -> T {
+    if let value = memo.withLock({ $0[key] }) as? T { return value }
+    let value = make()
+    memo.withLock { memo in
+      // Queries of many shapes (every filter of the trial table) must not grow it without end.
+      if memo.count >= 64 { memo.removeAll() }
+      memo[key] = value
+    }
+    return value
+  }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import HoneReport
+import HoneTune
+
+/// A study, live: its summary (counts, best trials, sampler and pruner, note) and every plot
+/// — optimization history with the best-so-far line, intermediate values with pruned curves
+/// marked, parallel coordinates, PED-ANOVA importance, slice plots, the Pareto front for
+/// several objectives, and the timeline of trials by worker. Plots are drawn once per change
+/// counter and shared by every request that sees it.
+enum StudyPage {
+  /// The `#live` element's content.
+  static func live(_ view: StudyView, attrs: [String: JSONValue], writes: Bool) -> String {
+    summary(view, attrs: attrs) + plots(view) + (writes ? forms(view, note: attrs["note"]?.stringValue ?? "") : "")
+  }
+
+  private static func summary(_ view: StudyView, attrs: [String: JSONValue]) -> String {
+    let stats = view.memoized("stats") { StudyStats(view) }
+    let states = TrialState.allCases.compactMap { s in stats.counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
+    let plots = view.memoized("plots-input") { StudyPlots(name: view.name, directions: view.directions, trials: view.trials) }
+    let best = view.trials.filter { plots.bestTrialNumbers.contains($0.number) }.prefix(20)
+    var html = "<section id=\"summary\"><p id=\"counts\" data-trials=\"\(stats.total)\" data-counter=\"\(view.counter)\">"
+      + "\(stats.total) trials (\(states.isEmpty ? "none yet" : states)); \(view.directions.map(\.rawValue).joined(separator: ", "))"
+      + "; latest trial \(view.trials.last.map { "#\($0.number) (\($0.state.rawValue))" } ?? "—")"
+      + " · <a href=\"/studies/\(view.id)/trials\">all trials</a> · <a href=\"/studies/\(view.id)/trials?state=running\">running</a></p>"
+    var facts = [
+      ("sampler", attrs["sampler"]?.stringValue ?? "not recorded"), ("pruner", attrs["pruner"]?.stringValue ?? "not recorded"),
+      ("trials per minute (last 10 min)", String(format: "%.1f", stats.perMinute)), ("last activity", Html.date(stats.lastActivity)),
+    ]
+    if let note = attrs["note"]?.stringValue { facts.append(("note", note)) }
+    html += Html.keyValues(facts)
+    if !best.isEmpty {
+      html += "<table class=\"grid\" id=\"best\"><tr><th>best trial</th><th>values</th><th>parameters</th></tr>"
+      for trial in best {
+        let params = trial.params.keys.sorted().map { "\($0)=\(trial.params[$0]!)" }.joined(separator: " ")
+        html += "<tr><td><a href=\"/studies/\(view.id)/trials/\(trial.number)\">#\(trial.number)</a></td><td>\(Html.values(trial.values))</td><td>\(Html.h(params))</td></tr>"
+      }
+      html += "</table>"
+    }
+    return html + "</section>"
+  }
+
+  /// Every plot, drawn once per view.
+  static func plots(_ view: StudyView) -> String {
+    view.memoized("plots") {
+      let plots = view.memoized("plots-input") { StudyPlots(name: view.name, directions: view.directions, trials: view.trials) }
+      var html = ""
+      let suffix = { (i: Int) in view.directions.count > 1 ? " — objective \(i + 1)" : "" }
+      if plots.hasCompleteTrials {
+        for i in 0..<plots.objectives { html += Html.section("history", "Optimization history" + suffix(i), plots.history(objective: i)) }
+      } else {
+        html += Html.section("history", "Optimization history", "<p class=\"muted\">No complete trial yet: the value plots need one.</p>")
+      }
+      if plots.hasIntermediateValues { html += Html.section("intermediate-values", "Intermediate values", plots.intermediateValues()) }
+      if plots.hasCompleteTrials {
+        html += Html.section("parallel-coordinates", "Parallel coordinates" + suffix(0), plots.parallelCoordinates(objective: 0))
+        let importance: String
+        do {
+          let values = try PedAnovaImportance().importances(of: view.trials, direction: view.directions[0])
+          importance = StudyPlots.importance(values)
+        } catch {
+          importance = "<p class=\"muted\">\(Html.h("\(error)"))</p>"
+        }
+        html += Html.section("importance", "Parameter importance" + suffix(0), importance)
+        html += Html.section("slices", "Slice plots" + suffix(0), "<div class=\"plots\">\(plots.slices(objective: 0).joined())</div>")
+        if plots.objectives >= 2 { html += Html.section("pareto-front", "Pareto front", plots.paretoFront()) }
+      }
+      if view.trials.contains(where: { $0.datetimeStart != nil }) { html += Html.section("timeline", "Timeline", plots.timeline()) }
+      return html
+    }
+  }
+
+  /// The forms of a dashboard that takes writes: the study's note and a trial to enqueue.
+  private static func forms(_ view: StudyView, note: String) -> String {
+    Html.section("actions", "Actions", """
+      <form method="post" action="/studies/\(view.id)/note"><label>Note<br><textarea name="note" rows="3" cols="60">\(Html.h(note))</textarea></label><br><button type="submit">Save the note</button></form>
+      <form method="post" action="/studies/\(view.id)/enqueue"><label>Enqueue a trial with these parameters (JSON object)<br><input name="params" size="60" placeholder="{&quot;lr&quot;: 0.01}"></label> <button type="submit">Enqueue</button></form>
+      """)
+  }
+}
