@@ -21,7 +21,7 @@ deps:
 	  fi; \
 	fi
 
-# Headless Chromium renders the HTML report in one test: installed where possible (root with
+# Headless Chromium renders the HTML report and the dashboard in tests: installed where possible (root with
 # apt-get); elsewhere that test is skipped with a message.
 browser:
 	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then \
@@ -78,7 +78,9 @@ test: deps browser services pydeps
 	HONE_BIN=$(CURDIR)/.build/debug/hone HONE_REQUIRE_BIN=1 $(VENV)/bin/python -m pytest -q clients/python/tests Tests/browser
 
 bench: deps services
-	$(SWIFT) build -c release --product hone --product StorageBenchmark --product OptimizerBenchmark --product PruningBenchmark --product SamplerBenchmark --product TrainingBenchmark --product BayesBenchmark --product NASBenchmark
+	# One product per call: swift build builds only the last of several --product options.
+	for product in hone StorageBenchmark OptimizerBenchmark PruningBenchmark SamplerBenchmark TrainingBenchmark \
+	  BayesBenchmark NASBenchmark DashboardBenchmark; do $(SWIFT) build -c release --product $$product || exit 1; done
 	Benchmarks/run.sh
 
 # The dashboard's pages as PNGs in docs/ (the README shows them): real studies made by hone,
@@ -106,7 +108,7 @@ fuzz: deps
 
 # The DocC documentation of every public module (Sources/<Module>/<Module>.docc), one archive
 # per module in .build/docs; `docc preview` or any static server shows them.
-DOC_TARGETS = Hone HoneCore HoneMath HoneBayes HoneTune HoneSQLite HoneOptim HoneTensor HoneNN HoneReport HoneNAS
+DOC_TARGETS = Hone HoneCore HoneMath HoneBayes HoneTune HoneSQLite HoneOptim HoneTensor HoneNN HoneReport HoneNAS HoneDashboard
 docs: deps
 	for target in $(DOC_TARGETS); do \
 	  mkdir -p .build/docs && swift package --disable-sandbox generate-documentation --target $$target --output-path .build/docs/$$target.doccarchive || exit 1; \

@@ -92,6 +92,10 @@ let package = Package(
       dependencies: ["HoneNAS", "HoneTune", "HoneMath"],
       path: "Benchmarks/NASBenchmark"),
     .executableTarget(
+      name: "DashboardBenchmark",
+      dependencies: ["HoneTune", "HoneSQLite", "HoneReport"],
+      path: "Benchmarks/DashboardBenchmark"),
+    .executableTarget(
       name: "StorageBenchmark",
       dependencies: ["Hone"],
       path: "Benchmarks/StorageBenchmark"),

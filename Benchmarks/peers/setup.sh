@@ -52,7 +52,7 @@ pip_q() { "$py" -m pip install --quiet --disable-pip-version-check "$@" >&2; }
 # importing torch (and bitsandbytes on top of it) takes seconds.
 missing="$("$py" - 2>/dev/null <<'PYEOF'
 import importlib
-for m in ("numpy", "torch", "bitsandbytes", "cmaes", "cma", "scipy", "greenlet", "psycopg2"):
+for m in ("numpy", "torch", "bitsandbytes", "cmaes", "cma", "scipy", "greenlet", "psycopg2", "optuna_dashboard"):
     try:
         importlib.import_module(m)
     except Exception:
@@ -119,6 +119,11 @@ if want psycopg2; then
     # Optuna's RDBStorage on PostgreSQL (postgresql+psycopg2://), for postgres_storage.py.
     log "installing psycopg2-binary"
     pip_q psycopg2-binary
+fi
+if want optuna_dashboard; then
+    # optuna-dashboard, the peer of hone dashboard (dashboard_load.py).
+    log "installing optuna-dashboard"
+    pip_q optuna-dashboard
 fi
 if want greenlet; then
     log "installing greenlet"

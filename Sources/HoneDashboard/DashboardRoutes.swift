@@ -39,7 +39,7 @@ struct DashboardRoutes: Sendable {
     let views = try await blocking { [feeds] in try feeds.all().map { try $0.current() } }
     let live = try StudiesPage.live(views, sort: sort, descending: descending)
     let fingerprint = Self.fingerprint(views)
-    return respond(request, title: "Studies", crumbs: [("studies", nil)], feed: "/api/studies", counter: fingerprint,
+    return respond(request, path: "/", title: "Studies", crumbs: [("studies", nil)], feed: "/api/studies", counter: fingerprint,
                    live: "<h1>Studies</h1>" + live)
   }
 
@@ -48,7 +48,7 @@ struct DashboardRoutes: Sendable {
     guard !ids.isEmpty else { throw DashboardError.badRequest("name the studies to compare: /compare?id=1&id=2 (check them in the list of studies)") }
     guard ids.count <= 10 else { throw DashboardError.badRequest("compare at most 10 studies at once, not \(ids.count)") }
     let views = try await blocking { [feeds] in try ids.map { try feeds.feed(id: $0).current() } }
-    return respond(request, title: "Compare", crumbs: [("studies", "/"), ("compare", nil)], feed: "/api/studies",
+    return respond(request, path: "/compare", title: "Compare", crumbs: [("studies", "/"), ("compare", nil)], feed: "/api/studies",
                    counter: Self.fingerprint(views), live: ComparePage.live(views))
   }
 
@@ -58,7 +58,7 @@ struct DashboardRoutes: Sendable {
       (try feeds.feed(id: id).current(), try storage.studySystemAttrs(studyID: id))
     }
     let live = StudyPage.live(view, attrs: attrs, writes: configuration.allowWrites)
-    return respond(request, title: view.name, crumbs: [("studies", "/"), (view.name, nil)], feed: "/api/studies/\(id)/changes",
+    return respond(request, path: "/studies/\(id)", title: view.name, crumbs: [("studies", "/"), (view.name, nil)], feed: "/api/studies/\(id)/changes",
                    counter: "\(view.counter)", live: "<h1>Study \(Html.h(view.name))</h1>" + live)
   }
 
@@ -66,7 +66,7 @@ struct DashboardRoutes: Sendable {
     let id = try Self.integer(context.parameters.get("id"), "study id")
     let query = try TrialQuery(Self.query(request))
     let view = try await blocking { [feeds] in try feeds.feed(id: id).current() }
-    return respond(request, title: "Trials of \(view.name)", crumbs: [("studies", "/"), (view.name, "/studies/\(id)"), ("trials", nil)],
+    return respond(request, path: "/studies/\(id)/trials", title: "Trials of \(view.name)", crumbs: [("studies", "/"), (view.name, "/studies/\(id)"), ("trials", nil)],
                    feed: "/api/studies/\(id)/changes", counter: "\(view.counter)", live: TrialsPage.live(view, query: query))
   }
 
@@ -81,7 +81,7 @@ struct DashboardRoutes: Sendable {
     let live = try await blocking { [configuration] in
       TrialPage.live(view, trial: view.trials[number], logRoot: logRoot, writes: configuration.allowWrites)
     }
-    return respond(request, title: "Trial \(number) of \(view.name)",
+    return respond(request, path: "/studies/\(id)/trials/\(number)", title: "Trial \(number) of \(view.name)",
                    crumbs: [("studies", "/"), (view.name, "/studies/\(id)"), ("trials", "/studies/\(id)/trials"), ("#\(number)", nil)],
                    feed: "/api/studies/\(id)/changes", counter: "\(view.counter)", live: live)
   }
@@ -143,12 +143,13 @@ struct DashboardRoutes: Sendable {
   }
 
   /// The full page, or with `part=live` only the content of its `#live` element.
-  private func respond(_ request: Request, title: String, crumbs: [(String, String?)], feed: String, counter: String,
+  /// `path` is the route's own path (never the request's, which a client could shape).
+  private func respond(_ request: Request, path: String, title: String, crumbs: [(String, String?)], feed: String, counter: String,
                        live: String) -> Response {
     let query = (try? Self.query(request)) ?? []
     if query.contains(where: { $0.0 == "part" && $0.1 == "live" }) { return Responses.html(live) }
     let rest = query.filter { $0.0 != "part" }.map { "\(URLQuery.encode($0.0))=\(URLQuery.encode($0.1))" }
-    let part = request.uri.path + "?" + (["part=live"] + rest).joined(separator: "&")
+    let part = path + "?" + (["part=live"] + rest).joined(separator: "&")
     return Responses.html(Html.page(title: title, crumbs: crumbs, live: (feed, part, counter), body: "<div id=\"live\">\(live)</div>"))
   }
 

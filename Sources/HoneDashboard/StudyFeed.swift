@@ -18,6 +18,8 @@ final class StudyFeed: Sendable {
 
   private struct State {
     var byNumber: [FrozenTrial?] = []
+    var parameterNames = Set<String>()
+    var userAttrKeys = Set<String>()
     var counter = 0
     var readAt: ContinuousClock.Instant?
     var view: StudyView?
@@ -39,11 +41,14 @@ final class StudyFeed: Sendable {
       for trial in changes.trials {
         if trial.number >= s.byNumber.count { s.byNumber += Array(repeating: nil, count: trial.number - s.byNumber.count + 1) }
         s.byNumber[trial.number] = trial
+        s.parameterNames.formUnion(trial.distributions.keys)
+        s.userAttrKeys.formUnion(trial.userAttrs.keys)
       }
       s.readAt = .now
       if s.view == nil || changes.counter != s.counter || !changes.trials.isEmpty {
         s.counter = changes.counter
-        s.view = StudyView(id: id, name: name, directions: directions, counter: changes.counter, trials: s.byNumber.compactMap { $0 })
+        s.view = StudyView(id: id, name: name, directions: directions, counter: changes.counter, trials: s.byNumber.compactMap { $0 },
+                           parameterNames: s.parameterNames.sorted(), userAttrKeys: s.userAttrKeys.sorted())
       }
       return s.view!
     }
@@ -67,10 +72,16 @@ final class StudyView: Sendable {
   let counter: Int
   /// Every trial, in number order.
   let trials: [FrozenTrial]
+  /// Every parameter name and user attribute key of any trial, sorted (kept up to date by the
+  /// feed from the changes alone).
+  let parameterNames: [String]
+  let userAttrKeys: [String]
   private let memo = Locked<[String: any Sendable]>([:])
 
-  init(id: Int, name: String, directions: [StudyDirection], counter: Int, trials: [FrozenTrial]) {
+  init(id: Int, name: String, directions: [StudyDirection], counter: Int, trials: [FrozenTrial], parameterNames: [String],
+       userAttrKeys: [String]) {
     (self.id, self.name, self.directions, self.counter, self.trials) = (id, name, directions, counter, trials)
+    (self.parameterNames, self.userAttrKeys) = (parameterNames, userAttrKeys)
   }
 
   /// `make()` computed once for this view under `key`.

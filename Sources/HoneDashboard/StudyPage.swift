@@ -16,7 +16,7 @@ enum StudyPage {
   private static func summary(_ view: StudyView, attrs: [String: JSONValue]) -> String {
     let stats = view.memoized("stats") { StudyStats(view) }
     let states = TrialState.allCases.compactMap { s in stats.counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
-    let plots = view.memoized("plots-input") { StudyPlots(name: view.name, directions: view.directions, trials: view.trials) }
+    let plots = view.memoized("plots-input") { StudyPlots(name: view.name, directions: view.directions, trials: view.trials, parameterNames: view.parameterNames) }
     let best = view.trials.filter { plots.bestTrialNumbers.contains($0.number) }.prefix(20)
     var html = "<section id=\"summary\"><p id=\"counts\" data-trials=\"\(stats.total)\" data-counter=\"\(view.counter)\">"
       + "\(stats.total) trials (\(states.isEmpty ? "none yet" : states)); \(view.directions.map(\.rawValue).joined(separator: ", "))"
@@ -39,33 +39,44 @@ enum StudyPage {
     return html + "</section>"
   }
 
-  /// Every plot, drawn once per view.
+  /// Every plot, drawn once per view; the plots are independent, so they are drawn at once on
+  /// as many cores as there are.
   static func plots(_ view: StudyView) -> String {
     view.memoized("plots") {
-      let plots = view.memoized("plots-input") { StudyPlots(name: view.name, directions: view.directions, trials: view.trials) }
-      var html = ""
-      let suffix = { (i: Int) in view.directions.count > 1 ? " — objective \(i + 1)" : "" }
+      let plots = view.memoized("plots-input") { StudyPlots(name: view.name, directions: view.directions, trials: view.trials, parameterNames: view.parameterNames) }
+      let suffix: @Sendable (Int) -> String = { i in view.directions.count > 1 ? " — objective \(i + 1)" : "" }
+      var sections: [@Sendable () -> String] = []
       if plots.hasCompleteTrials {
-        for i in 0..<plots.objectives { html += Html.section("history", "Optimization history" + suffix(i), plots.history(objective: i)) }
-      } else {
-        html += Html.section("history", "Optimization history", "<p class=\"muted\">No complete trial yet: the value plots need one.</p>")
-      }
-      if plots.hasIntermediateValues { html += Html.section("intermediate-values", "Intermediate values", plots.intermediateValues()) }
-      if plots.hasCompleteTrials {
-        html += Html.section("parallel-coordinates", "Parallel coordinates" + suffix(0), plots.parallelCoordinates(objective: 0))
-        let importance: String
-        do {
-          let values = try PedAnovaImportance().importances(of: view.trials, direction: view.directions[0])
-          importance = StudyPlots.importance(values)
-        } catch {
-          importance = "<p class=\"muted\">\(Html.h("\(error)"))</p>"
+        for i in 0..<plots.objectives {
+          sections.append { Html.section("history", "Optimization history" + suffix(i), plots.history(objective: i)) }
         }
-        html += Html.section("importance", "Parameter importance" + suffix(0), importance)
-        html += Html.section("slices", "Slice plots" + suffix(0), "<div class=\"plots\">\(plots.slices(objective: 0).joined())</div>")
-        if plots.objectives >= 2 { html += Html.section("pareto-front", "Pareto front", plots.paretoFront()) }
+      } else {
+        sections.append { Html.section("history", "Optimization history", "<p class=\"muted\">No complete trial yet: the value plots need one.</p>") }
       }
-      if view.trials.contains(where: { $0.datetimeStart != nil }) { html += Html.section("timeline", "Timeline", plots.timeline()) }
-      return html
+      if plots.hasIntermediateValues { sections.append { Html.section("intermediate-values", "Intermediate values", plots.intermediateValues()) } }
+      if plots.hasCompleteTrials {
+        sections.append { Html.section("parallel-coordinates", "Parallel coordinates" + suffix(0), plots.parallelCoordinates(objective: 0)) }
+        sections.append { Html.section("importance", "Parameter importance" + suffix(0), importance(view)) }
+        sections.append { Html.section("slices", "Slice plots" + suffix(0), "<div class=\"plots\">\(plots.slices(objective: 0).joined())</div>") }
+        if plots.objectives >= 2 { sections.append { Html.section("pareto-front", "Pareto front", plots.paretoFront()) } }
+      }
+      if view.trials.contains(where: { $0.datetimeStart != nil }) { sections.append { Html.section("timeline", "Timeline", plots.timeline()) } }
+      let drawn = Locked([String](repeating: "", count: sections.count))
+      let work = sections
+      DispatchQueue.concurrentPerform(iterations: work.count) { k in
+        let html = work[k]()
+        drawn.withLock { $0[k] = html }
+      }
+      return drawn.current.joined()
+    }
+  }
+
+  /// PED-ANOVA importances of the first objective as bars, or why there are none.
+  private static func importance(_ view: StudyView) -> String {
+    do {
+      return StudyPlots.importance(try PedAnovaImportance().importances(of: view.trials, direction: view.directions[0]))
+    } catch {
+      return "<p class=\"muted\">\(Html.h("\(error)"))</p>"
     }
   }
 

@@ -74,22 +74,34 @@ struct TrialQuery: Equatable {
   func select(_ trials: [FrozenTrial]) -> [FrozenTrial] {
     let kept = trials.filter(matches)
     guard sort != "number" else { return descending ? kept.reversed() : kept }
-    // Trials without a key (no value, no such parameter) come last in either order.
-    let keyed = kept.map { (trial: $0, key: sortKey($0)) }
-    return keyed.sorted { a, b in
-      switch (a.key, b.key) {
-      case let (x?, y?): return x != y ? (descending ? x > y : x < y) : a.trial.number < b.trial.number
-      case (nil, nil): return a.trial.number < b.trial.number
-      case (_?, nil): return true
-      case (nil, _?): return false
+    // Trials without a key (no value, no such parameter) come last in either order; ties go
+    // by number. Indices are sorted, not trials, so the sort moves no reference counts.
+    let keys = kept.map(sortKey)
+    let numbers = keys.compactMap { $0?.number }
+    let order: [Int]
+    if numbers.count == keys.count {
+      // The common case, every key a number: compared as plain doubles.
+      order = kept.indices.sorted { a, b in
+        let (x, y) = (numbers[a], numbers[b])
+        return x != y ? (descending ? x > y : x < y) : a < b
       }
-    }.map(\.trial)
+    } else {
+      order = kept.indices.sorted { a, b in
+        switch (keys[a], keys[b]) {
+        case let (x?, y?): return x != y ? (descending ? x > y : x < y) : a < b
+        case (nil, nil): return a < b
+        case (_?, nil): return true
+        case (nil, _?): return false
+        }
+      }
+    }
+    return order.map { kept[$0] }
   }
 
   func matches(_ trial: FrozenTrial) -> Bool {
     if !states.isEmpty && !states.contains(trial.state) { return false }
     if let param {
-      guard let value = trial.params[param] else { return false }
+      guard let value = trial.param(param) else { return false }
       if let wanted = paramValue, value.description != wanted { return false }
       if paramMin != nil || paramMax != nil {
         guard let x = value.doubleValue else { return false }
@@ -114,7 +126,7 @@ struct TrialQuery: Equatable {
     case "start": return trial.datetimeStart.map { .number($0.timeIntervalSince1970) }
     default:
       if sort.hasPrefix("param:") {
-        return trial.params[String(sort.dropFirst(6))].map { $0.doubleValue.map(SortKey.number) ?? .text($0.description) }
+        return trial.param(String(sort.dropFirst(6))).map { $0.doubleValue.map(SortKey.number) ?? .text($0.description) }
       }
       return trial.userAttrs[String(sort.dropFirst(5))].map { $0.doubleValue.map(SortKey.number) ?? .text($0.description) }
     }
@@ -148,4 +160,12 @@ struct TrialQuery: Equatable {
 enum SortKey: Comparable {
   case number(Double)
   case text(String)
+
+  /// The number, nil for text.
+  var number: Double? {
+    switch self {
+    case .number(let x): x
+    case .text: nil
+    }
+  }
 }

@@ -13,8 +13,7 @@ enum TrialsPage {
     let pages = max(1, (selected.count + query.perPage - 1) / query.perPage)
     let page = min(query.page, pages)
     let rows = selected.dropFirst((page - 1) * query.perPage).prefix(query.perPage)
-    let params = view.memoized("param-names") { Set(view.trials.flatMap { $0.distributions.keys }).sorted() }
-    let userKeys = view.memoized("user-keys") { Set(view.trials.flatMap { $0.userAttrs.keys }).sorted() }
+    let (params, userKeys) = (view.parameterNames, view.userAttrKeys)
     let base = "/studies/\(view.id)/trials"
 
     var html = "<p id=\"matches\" data-count=\"\(selected.count)\">\(selected.count) of \(view.trials.count) trials match; page \(page) of \(pages).</p>"

@@ -3,8 +3,10 @@
 /// best trials, the improvements of the best-so-far line), so that a plot of 100,000 trials
 /// stays legible and small. The choice is deterministic: the same trials give the same plot.
 struct PlotSample {
-  /// Marks per plot: dots of the history, slice and Pareto plots.
+  /// Marks per plot: dots of the history and Pareto plots.
   static let dots = 2000
+  /// Dots of each slice plot (a study has one per parameter).
+  static let sliceDots = 1000
   /// Lines of the parallel-coordinates plot.
   static let lines = 500
   /// Curves of the intermediate-values plot.

@@ -19,18 +19,33 @@ struct ReportInput: Sendable {
   }
 
   /// The input of a study read elsewhere (a live view keeps its trials up to date itself).
-  init(name: String, directions: [StudyDirection], trials: [FrozenTrial]) {
+  /// `parameterNames`, when the caller knows every name already, spares a scan of every
+  /// trial: the latest distribution of each is then found from the end.
+  init(name: String, directions: [StudyDirection], trials: [FrozenTrial], parameterNames: [String]? = nil) {
     studyName = name
     self.directions = directions
-    self.trials = trials.sorted { $0.number < $1.number }
+    let sorted = zip(trials, trials.dropFirst()).allSatisfy { $0.number < $1.number }
+    self.trials = sorted ? trials : trials.sorted { $0.number < $1.number }
     complete = self.trials.filter { $0.state == .complete && ($0.values?.allSatisfy(\.isFinite) ?? false) }
     var latest: [String: Distribution] = [:]
     for trial in self.trials.reversed() {
       for (name, distribution) in trial.distributions where latest[name] == nil { latest[name] = distribution }
+      if let names = parameterNames, latest.count >= names.count { break }
     }
     parameters = latest.keys.sorted().map { ($0, latest[$0]!) }
     let feasible = complete.filter(\.isFeasible)
-    best = Set(paretoFrontIndices(feasible.map { $0.losses(directions) }).map { feasible[$0].number })
+    best = Self.best(feasible, directions)
+  }
+
+  /// The numbers of the feasible Pareto front; for one objective, of the trials sharing the
+  /// best value (found in one pass).
+  private static func best(_ feasible: [FrozenTrial], _ directions: [StudyDirection]) -> Set<Int> {
+    guard directions.count == 1 else {
+      return Set(paretoFrontIndices(feasible.map { $0.losses(directions) }).map { feasible[$0].number })
+    }
+    let sign = directions[0] == .minimize ? 1.0 : -1.0
+    guard let lowest = feasible.lazy.map({ sign * $0.values![0] }).min() else { return [] }
+    return Set(feasible.lazy.filter { sign * $0.values![0] == lowest }.map(\.number))
   }
 
   /// "value", or "value 1", "value 2", … for several objectives, with the direction.

@@ -62,23 +62,28 @@ enum ReportPlots {
   static func parallelCoordinates(_ input: ReportInput, objective i: Int) -> String {
     let axes = input.parameters.map { parameter in
       (title: parameter.name, kind: ReportInput.scaleKind(parameter.distribution),
-       value: { (t: FrozenTrial) in ReportInput.plotValue(t.params[parameter.name], in: parameter.distribution) })
+       value: { (t: FrozenTrial) in ReportInput.plotValue(t.param(parameter.name), in: parameter.distribution) })
     }
       + [(title: input.objectiveTitle(i), kind: PlotScale.Kind.linear, value: { (t: FrozenTrial) in t.values?[i] })]
     var canvas = SVGCanvas(width: max(640, Double(axes.count) * 110), height: 380, left: 60, right: 60, top: 20, bottom: 60)
     let spacing = axes.count > 1 ? (canvas.plotRight - canvas.plotLeft) / Double(axes.count - 1) : 0
-    let scales = axes.map { axis in PlotScale(axis.kind, values: input.complete.compactMap(axis.value), pixels: canvas.yPixels) }
+    // Worst first, so the best lines are drawn on top; past the budget, a sample of them with
+    // the best tenth of the budget always kept. The parameters' axes span the lines drawn, the
+    // objective's every value.
+    let values = input.complete.map { $0.values![i] }
+    let minimize = input.directions[i] == .minimize
+    let worstFirst = values.indices.sorted { minimize ? values[$0] > values[$1] : values[$0] < values[$1] }
+    let keepBest = Set(max(0, worstFirst.count - PlotSample.lines / 10)..<worstFirst.count)
+    let ranked = PlotSample.items(worstFirst, budget: PlotSample.lines, keep: keepBest).map { input.complete[$0] }
+    let scales = axes.indices.map { k in
+      PlotScale(axes[k].kind, values: k == axes.count - 1 ? values : ranked.compactMap(axes[k].value), pixels: canvas.yPixels)
+    }
     for (k, axis) in axes.enumerated() {
       let px = canvas.plotLeft + Double(k) * spacing
       canvas.line(px, canvas.plotTop, px, canvas.plotBottom, stroke: "#555")
       for tick in scales[k].ticks { canvas.text(px - 4, scales[k].position(tick.value) + 3.5, tick.label, anchor: "end", size: 9) }
       canvas.text(px, canvas.plotBottom + 18, axis.title, size: 11)
     }
-    // Worst first, so the best lines are drawn on top; past the budget, a sample of them with
-    // the best tenth of the budget always kept.
-    let all = input.complete.sorted { order($0.values![i], $1.values![i], input.directions[i]) }
-    let keepBest = Set((all.count - PlotSample.lines / 10)..<all.count)
-    let ranked = PlotSample.items(all, budget: PlotSample.lines, keep: keepBest)
     for (rank, trial) in ranked.enumerated() {
       let points = axes.enumerated().compactMap { k, axis in
         axis.value(trial).map { (canvas.plotLeft + Double(k) * spacing, scales[k].position($0)) }
@@ -86,12 +91,9 @@ enum ReportPlots {
       canvas.polyline(points, stroke: rampColor(ranked.count > 1 ? Double(rank) / Double(ranked.count - 1) : 1), width: 1.3,
                       opacity: 0.7, cssClass: "trial-line")
     }
-    canvas.note(PlotSample.note(shown: ranked.count, of: all.count))
+    canvas.note(PlotSample.note(shown: ranked.count, of: values.count))
     return canvas.svg(label: "parallel coordinates")
   }
-
-  /// Worse first, so the best lines are drawn on top.
-  static func order(_ a: Double, _ b: Double, _ direction: StudyDirection) -> Bool { direction == .minimize ? a > b : a < b }
 
   /// Parameter importances as horizontal bars, largest first.
   static func importance(_ importances: [(name: String, importance: Double)], method: String) -> String {
@@ -113,9 +115,9 @@ enum ReportPlots {
   /// trial number (later trials yellow).
   static func slice(_ input: ReportInput, parameter: (name: String, distribution: Distribution), objective i: Int) -> String {
     var canvas = SVGCanvas(width: 320, height: 260, left: 64, right: 12, top: 12, bottom: 46)
-    let sampled = PlotSample.items(input.complete, budget: PlotSample.dots)
+    let sampled = PlotSample.items(input.complete, budget: PlotSample.sliceDots)
     let points = sampled.compactMap { trial in
-      ReportInput.plotValue(trial.params[parameter.name], in: parameter.distribution).map { ($0, trial.values![i], trial.number) }
+      ReportInput.plotValue(trial.param(parameter.name), in: parameter.distribution).map { ($0, trial.values![i], trial.number) }
     }
     let x = PlotScale(ReportInput.scaleKind(parameter.distribution), values: points.map(\.0), pixels: canvas.xPixels)
     let y = PlotScale(.linear, values: points.map(\.1), pixels: canvas.yPixels)

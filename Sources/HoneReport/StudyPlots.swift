@@ -9,9 +9,10 @@ import HoneTune
 public struct StudyPlots: Sendable {
   let input: ReportInput
 
-  /// The plots of a study whose trials were read elsewhere (any order).
-  public init(name: String, directions: [StudyDirection], trials: [FrozenTrial]) {
-    input = ReportInput(name: name, directions: directions, trials: trials)
+  /// The plots of a study whose trials were read elsewhere (any order). `parameterNames`, when
+  /// the caller keeps every parameter name already, saves a scan of all trials.
+  public init(name: String, directions: [StudyDirection], trials: [FrozenTrial], parameterNames: [String]? = nil) {
+    input = ReportInput(name: name, directions: directions, trials: trials, parameterNames: parameterNames)
   }
 
   /// How many objectives the study has.

@@ -69,6 +69,17 @@ public struct FrozenTrial: Hashable, Sendable {
       yield &dictionary
     }
   }
+  /// One parameter's value, nil when the trial has none by that name: `params[name]` without
+  /// building the whole dictionary of a block (a view that reads one parameter of 100,000
+  /// trials).
+  public func param(_ name: String) -> ParamValue? {
+    switch box.fields.params {
+    case .dictionary(let values): return values[name]
+    case .block(let block):
+      guard let k = block.names.firstIndex(of: name) else { return nil }
+      return block.distributions[k].value(fromInternal: block.internalValues[k])
+    }
+  }
   /// The parameters as one block of internal values, when storage read them so (nil
   /// otherwise); setting it replaces `params`. The fast path of the model-based samplers.
   public var paramBlock: ParamBlock? {

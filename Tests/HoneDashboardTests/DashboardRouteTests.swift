@@ -38,6 +38,8 @@ import Testing
       #expect(page.contains("class=\"pruned-end\""), "pruned curves end in a cross")
       let multi = try await client.execute(uri: "/studies/\(pareto.id)", method: .get).text
       #expect(multi.contains("<section id=\"pareto-front\">") && multi.contains("Optimization history — objective 2"))
+      let shaped = try await client.execute(uri: "//studies/\(mlp.id)", method: .get).text
+      #expect(!shaped.contains("data-part=\"//"), "the live part's URL is the route's own, not the request's")
       let part = try await client.execute(uri: "/studies/\(mlp.id)?part=live", method: .get).text
       #expect(part.hasPrefix("<h1>") && !part.contains("<html"), "the live part is the page's content alone")
     }

@@ -53,7 +53,7 @@ public struct PedAnovaImportance: Sendable {
     let scale = pow(Double(top.count) / Double(region.count), 2)
     var raw: [(name: String, importance: Double)] = try space.keys.sorted().map { name in
       let grid = _ImportanceGrid(space[name]!)
-      let cells = try complete.map { try grid.cell(of: $0.params[name]!) }
+      let cells = try complete.map { try grid.cell(of: $0.param(name)!) }
       let pTop = grid.density(top.map { cells[$0] })
       let pReference = evaluateOnLocal ? grid.density(region.map { cells[$0] }).map { $0 + 1e-12 }
                                        : Array(repeating: 1 / Double(grid.count), count: grid.count)

@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""hone dashboard beside optuna-dashboard on the same study of 100,000 trials, in the same run.
+
+DashboardBenchmark writes the study into a Hone SQLite file; `hone study export` copies it into an
+Optuna SQLite file, so both dashboards serve the same trials. Then, for each:
+
+- study page: Hone's /studies/<id> (every plot drawn on the server, in the page) against the two
+  requests optuna-dashboard's study page makes for its data (/api/studies/<id>, every trial as
+  JSON, and /api/studies/<id>/param_importances); first request after start, then warm, then
+  right after a new trial (Hone redraws);
+- trial table: a page of 50 rows sorted by value; optuna-dashboard's table is drawn from the
+  same /api/studies/<id> answer;
+- new trial visible: headless Chromium holds Hone's study page open while `hone tell` finishes a
+  new trial; the time until the page shows it (needs chromium);
+- load: C clients for S seconds on each dashboard's pages; errors, p50/p99 and the server's peak
+  resident memory.
+
+Prints one JSON line per figure: {"peer", "figure", ...}.
+"""
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "Tests", "browser"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(port, path, timeout=300):
+    """Seconds for one GET (fresh connection, whole body read), the status and the body."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return time.perf_counter() - started, response.status, body
+
+
+def wait_ready(port, path, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return get(port, path, timeout=timeout)
+        except OSError:
+            time.sleep(0.1)
+    sys.exit(f"no server on port {port}")
+
+
+def peak_rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2]
+
+
+RESULTS = []
+
+
+def emit(**fields):
+    RESULTS.append(fields)
+    print(json.dumps(fields), flush=True)
+
+
+def table():
+    """The figures side by side: Hone, optuna-dashboard, and optuna-dashboard's time over Hone's."""
+    rows = [("study page, first request after start", "study page: HTML with every plot, first request after start",
+             "study page: trials (JSON), first request after start"),
+            ("study page", "study page: HTML with every plot", "study page: trials (JSON)"),
+            ("trial table page (50 rows by value)", "trial table page (50 rows by value)", "trial table page (50 rows by value)")]
+    found = {(r["peer"], r["figure"]): r for r in RESULTS}
+    print("\n| figure | Hone ms | optuna-dashboard ms | ratio |\n|---|---:|---:|---:|")
+    for label, hone, peer in rows:
+        h, o = found.get(("hone", hone), {}).get("ms"), found.get(("optuna-dashboard", peer), {}).get("ms")
+        ratio = f"{o / h:.0f}×" if h and o else "—"
+        print(f"| {label} | {h if h is None else f'{h:.1f}'} | {o if o is None else f'{o:.1f}'} | {ratio} |")
+
+
+def load(port, paths, clients, seconds):
+    """`clients` threads, each on its own keep-alive connection, for `seconds`."""
+    latencies, errors, lock = [], [], threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(k):
+        rng = random.Random(k)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=seconds)
+        while time.monotonic() < stop:
+            path = rng.choice(paths)()
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                failed = None if response.status == 200 else f"{path}: HTTP {response.status}"
+            except (OSError, http.client.HTTPException) as error:
+                failed = f"{path}: {type(error).__name__}"
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=seconds)
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                if failed:
+                    errors.append(failed)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return {"requests": len(latencies), "errors": len(errors), "first_errors": errors[:3],
+            "requests_per_second": len(latencies) / seconds,
+            "p50_ms": latencies[len(latencies) // 2] * 1000 if latencies else None,
+            "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000 if latencies else None}
+
+
+def tell_one(hone, url):
+    asked = json.loads(subprocess.run([hone, "ask", "--storage", url, "--study", "big", "--sampler", "random", "--space",
+                                       '{"lr": {"type": "float", "low": 1e-5, "high": 1, "log": true}}'],
+                                      check=True, capture_output=True, text=True).stdout)
+    subprocess.run([hone, "tell", "--storage", url, "--study", "big", "--trial", str(asked["trial"]), "--value", "0.5"],
+                   check=True, capture_output=True)
+    return asked["trial"]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hone", required=True)
+    parser.add_argument("--bench", required=True, help="the DashboardBenchmark executable")
+    parser.add_argument("--trials", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--deadline", type=float, default=180, help="seconds a peer request may take before it counts as unanswered")
+    args = parser.parse_args()
+
+    folder = tempfile.mkdtemp(prefix="hone-dashboard-bench-")
+    hone_db, optuna_db = os.path.join(folder, "hone.db"), os.path.join(folder, "optuna.db")
+    made = json.loads(subprocess.run([args.bench, "--path", hone_db, "--trials", str(args.trials)],
+                                     check=True, capture_output=True, text=True).stdout)
+    emit(peer="hone", figure="study written", trials=args.trials, seconds=made["seconds"])
+    url = f"sqlite:///{hone_db}"
+    subprocess.run([args.hone, "study", "export", "--to", "optuna", "--storage", url, "--study", "big", "--output", optuna_db],
+                   check=True, capture_output=True)
+
+    hone_port, optuna_port = free_port(), free_port()
+    servers = {
+        "hone": subprocess.Popen([args.hone, "dashboard", "--storage", url, "--port", str(hone_port)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        "optuna-dashboard": subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "optuna-dashboard"), f"sqlite:///{optuna_db}", "--port",
+                                              str(optuna_port), "--host", "127.0.0.1", "--quiet"],
+                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+    }
+    try:
+        # Hone's study id is 1 in a new file; so is Optuna's.
+        wait_ready(hone_port, "/static/dashboard.js")
+        wait_ready(optuna_port, "/api/meta")
+        ports = {"hone": hone_port, "optuna-dashboard": optuna_port}
+        # What each study page needs before it is complete, by part.
+        # (optuna-dashboard's importances come last: it answers one request at a time, and
+        # a slow one would hold up every later measurement.)
+        parts = {"hone": {"HTML with every plot": "/studies/1"},
+                 "optuna-dashboard": {"trials (JSON)": "/api/studies/1?after=0"}}
+        table = {"hone": "/studies/1/trials?sort=value&page={page}", "optuna-dashboard": "/api/studies/1?after=0"}
+        answered = {}
+        for peer in ("hone", "optuna-dashboard"):
+            port = ports[peer]
+            for part, path in parts[peer].items():
+                try:
+                    seconds, status, body = get(port, path, timeout=args.deadline)
+                    answered[path] = True
+                    emit(peer=peer, figure=f"study page: {part}, first request after start", trials=args.trials,
+                         ms=seconds * 1000, status=status, bytes=len(body))
+                except (OSError, http.client.HTTPException) as error:
+                    answered[path] = False
+                    emit(peer=peer, figure=f"study page: {part}, first request after start", trials=args.trials, ms=None,
+                         error=f"no answer within {args.deadline:g} s ({type(error).__name__})")
+                    continue
+                warm = [get(port, path, timeout=args.deadline)[0] for _ in range(5)]
+                emit(peer=peer, figure=f"study page: {part}", trials=args.trials, ms=median(warm) * 1000)
+            if answered.get(table[peer].split("{")[0]) is not False:
+                pages = [get(port, table[peer].format(page=random.randint(1, args.trials // 50)), timeout=args.deadline)[0]
+                         for _ in range(5)]
+                emit(peer=peer, figure="trial table page (50 rows by value)", trials=args.trials, ms=median(pages) * 1000)
+        changed = []
+        for _ in range(5):
+            tell_one(args.hone, url)
+            time.sleep(0.3)
+            changed.append(get(hone_port, "/studies/1")[0])
+        emit(peer="hone", figure="study page right after a new trial", trials=args.trials, ms=median(changed) * 1000)
+        emit(peer="hone", figure="new trial visible", trials=args.trials, seconds=browser_latency(args.hone, url, hone_port))
+
+        n = args.trials + 5
+        mixes = {
+            "hone": [lambda: "/studies/1", lambda: f"/studies/1/trials?sort=value&page={random.randint(1, n // 50)}",
+                     lambda: f"/studies/1/trials/{random.randint(0, n - 1)}", lambda: "/api/studies/1/changes?since=1000000000",
+                     lambda: "/"],
+            "optuna-dashboard": [lambda: "/api/studies/1?after=0", lambda: f"/api/studies/1?after={n - 5}",
+                                 lambda: "/api/studies"],
+        }
+        if not answered.get("/api/studies/1?after=0"):
+            mixes["optuna-dashboard"] = mixes["optuna-dashboard"][1:]
+        for peer in ("hone", "optuna-dashboard"):
+            result = load(ports[peer], mixes[peer], args.clients, args.seconds)
+            emit(peer=peer, figure=f"load: {args.clients} clients for {args.seconds:g} s", trials=n,
+                 peak_rss_mib=peak_rss_mib(servers[peer].pid), **result)
+        try:
+            seconds, status, _ = get(optuna_port, "/api/studies/1/param_importances", timeout=args.deadline)
+            emit(peer="optuna-dashboard", figure="study page: importances (JSON), first request", trials=n, ms=seconds * 1000, status=status)
+        except (OSError, http.client.HTTPException) as error:
+            emit(peer="optuna-dashboard", figure="study page: importances (JSON), first request", trials=n, ms=None,
+                 error=f"no answer within {args.deadline:g} s ({type(error).__name__})")
+    finally:
+        for server in servers.values():
+            server.send_signal(signal.SIGINT)
+        for server in servers.values():
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        subprocess.run(["rm", "-rf", folder])
+    table()
+
+
+def browser_latency(hone, url, port):
+    """Seconds from a `hone tell` to Hone's open study page showing the trial; None without Chromium."""
+    import cdp
+    if cdp.find_chromium() is None:
+        return None
+    with cdp.Browser() as browser:
+        browser.navigate(f"http://127.0.0.1:{port}/studies/1", timeout=60)
+        before = int(browser.evaluate("document.querySelector('#counts').dataset.trials"))
+        told = time.monotonic()
+        tell_one(hone, url)
+        browser.wait_for(f"document.querySelector('#counts').dataset.trials === '{before + 1}'", timeout=30)
+        return time.monotonic() - told
+
+
+if __name__ == "__main__":
+    main()
