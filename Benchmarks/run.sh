@@ -141,3 +141,8 @@ echo
 # (durable settings), then the time of an ask as that study grows.
 echo
 "$root/Benchmarks/postgres_storage.sh" 1,8,32 1000,10000 1000
+
+# hone dashboard beside optuna-dashboard on one study of 100,000 trials (about 20 minutes:
+# optuna-dashboard takes over a minute per request at that size).
+echo
+"$root/Benchmarks/dashboard.sh" 100000 50 30

@@ -82,7 +82,7 @@ def emit(**fields):
     print(json.dumps(fields), flush=True)
 
 
-def table():
+def print_table():
     """The figures side by side: Hone, optuna-dashboard, and optuna-dashboard's time over Hone's."""
     rows = [("study page, first request after start", "study page: HTML with every plot, first request after start",
              "study page: trials (JSON), first request after start"),
@@ -133,6 +133,45 @@ def load(port, paths, clients, seconds):
             "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000 if latencies else None}
 
 
+WRK_SCRIPT = """
+-- One request per call, its path drawn from PATHS (each entry a function of the trial count).
+local n = %(trials)d
+local paths = { %(paths)s }
+math.randomseed(%(seed)d)
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)]())
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK {"requests": %%d, "errors": %%d, "non_2xx_or_3xx": %%d, "p50_ms": %%.2f, "p99_ms": %%.2f, "seconds": %%.2f}\\n',
+    summary.requests, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6))
+end
+"""
+
+
+def wrk_load(port, lua_paths, clients, seconds, trials):
+    """The load of `load`, made by wrk (2 threads, `clients` connections) when it is installed."""
+    import shutil
+    if shutil.which("wrk") is None:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"trials": trials, "paths": ", ".join(lua_paths), "seed": 7})
+    try:
+        done = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds:g}s", "--timeout", f"{seconds:g}s", "-s", script.name,
+                               f"http://127.0.0.1:{port}"], capture_output=True, text=True, timeout=seconds + 120)
+    finally:
+        os.unlink(script.name)
+    line = next((l for l in done.stdout.splitlines() if l.startswith("WRK ")), None)
+    if line is None:
+        sys.exit(f"wrk gave no summary: {done.stdout} {done.stderr}")
+    result = json.loads(line[4:])
+    result["errors"] += result.pop("non_2xx_or_3xx")
+    result["requests_per_second"] = result["requests"] / result.pop("seconds")
+    result["client"] = "wrk -t2"
+    return result
+
+
 def tell_one(hone, url):
     asked = json.loads(subprocess.run([hone, "ask", "--storage", url, "--study", "big", "--sampler", "random", "--space",
                                        '{"lr": {"type": "float", "low": 1e-5, "high": 1, "log": true}}'],
@@ -149,6 +188,7 @@ def main():
     parser.add_argument("--trials", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--load-only", action="store_true", help="only the load figures (optuna-dashboard's pages take minutes)")
     parser.add_argument("--deadline", type=float, default=180, help="seconds a peer request may take before it counts as unanswered")
     args = parser.parse_args()
 
@@ -181,7 +221,7 @@ def main():
                  "optuna-dashboard": {"trials (JSON)": "/api/studies/1?after=0"}}
         table = {"hone": "/studies/1/trials?sort=value&page={page}", "optuna-dashboard": "/api/studies/1?after=0"}
         answered = {}
-        for peer in ("hone", "optuna-dashboard"):
+        for peer in () if args.load_only else ("hone", "optuna-dashboard"):
             port = ports[peer]
             for part, path in parts[peer].items():
                 try:
@@ -201,12 +241,18 @@ def main():
                          for _ in range(5)]
                 emit(peer=peer, figure="trial table page (50 rows by value)", trials=args.trials, ms=median(pages) * 1000)
         changed = []
-        for _ in range(5):
+        for _ in range(0 if args.load_only else 5):
             tell_one(args.hone, url)
             time.sleep(0.3)
             changed.append(get(hone_port, "/studies/1")[0])
-        emit(peer="hone", figure="study page right after a new trial", trials=args.trials, ms=median(changed) * 1000)
-        emit(peer="hone", figure="new trial visible", trials=args.trials, seconds=browser_latency(args.hone, url, hone_port))
+        if not args.load_only:
+            emit(peer="hone", figure="study page right after a new trial", trials=args.trials, ms=median(changed) * 1000)
+            emit(peer="hone", figure="new trial visible", trials=args.trials, seconds=browser_latency(args.hone, url, hone_port))
+        else:
+            # The load measures a running dashboard: the study read once, as the pages above do.
+            get(hone_port, "/studies/1")
+            get(hone_port, "/studies/1/trials?sort=value")
+            answered["/api/studies/1?after=0"] = True
 
         n = args.trials + 5
         mixes = {
@@ -216,18 +262,29 @@ def main():
             "optuna-dashboard": [lambda: "/api/studies/1?after=0", lambda: f"/api/studies/1?after={n - 5}",
                                  lambda: "/api/studies"],
         }
+        lua = {
+            "hone": ['function() return "/studies/1" end',
+                     'function() return "/studies/1/trials?sort=value&page=" .. math.random(1, math.floor(n / 50)) end',
+                     'function() return "/studies/1/trials/" .. math.random(0, n - 1) end',
+                     'function() return "/api/studies/1/changes?since=1000000000" end', 'function() return "/" end'],
+            "optuna-dashboard": ['function() return "/api/studies/1?after=0" end',
+                                 'function() return "/api/studies/1?after=" .. (n - 5) end', 'function() return "/api/studies" end'],
+        }
         if not answered.get("/api/studies/1?after=0"):
-            mixes["optuna-dashboard"] = mixes["optuna-dashboard"][1:]
+            mixes["optuna-dashboard"], lua["optuna-dashboard"] = mixes["optuna-dashboard"][1:], lua["optuna-dashboard"][1:]
         for peer in ("hone", "optuna-dashboard"):
-            result = load(ports[peer], mixes[peer], args.clients, args.seconds)
+            result = wrk_load(ports[peer], lua[peer], args.clients, args.seconds, n) \
+                or dict(load(ports[peer], mixes[peer], args.clients, args.seconds), client="python threads")
             emit(peer=peer, figure=f"load: {args.clients} clients for {args.seconds:g} s", trials=n,
                  peak_rss_mib=peak_rss_mib(servers[peer].pid), **result)
-        try:
-            seconds, status, _ = get(optuna_port, "/api/studies/1/param_importances", timeout=args.deadline)
-            emit(peer="optuna-dashboard", figure="study page: importances (JSON), first request", trials=n, ms=seconds * 1000, status=status)
-        except (OSError, http.client.HTTPException) as error:
-            emit(peer="optuna-dashboard", figure="study page: importances (JSON), first request", trials=n, ms=None,
-                 error=f"no answer within {args.deadline:g} s ({type(error).__name__})")
+        if not args.load_only:
+            try:
+                seconds, status, _ = get(optuna_port, "/api/studies/1/param_importances", timeout=args.deadline)
+                emit(peer="optuna-dashboard", figure="study page: importances (JSON), first request", trials=n, ms=seconds * 1000,
+                     status=status)
+            except (OSError, http.client.HTTPException) as error:
+                emit(peer="optuna-dashboard", figure="study page: importances (JSON), first request", trials=n, ms=None,
+                     error=f"no answer within {args.deadline:g} s ({type(error).__name__})")
     finally:
         for server in servers.values():
             server.send_signal(signal.SIGINT)
@@ -237,7 +294,7 @@ def main():
             except subprocess.TimeoutExpired:
                 server.kill()
         subprocess.run(["rm", "-rf", folder])
-    table()
+    print_table()
 
 
 def browser_latency(hone, url, port):

@@ -36,9 +36,10 @@ struct DashboardRoutes: Sendable {
     let query = try Self.query(request)
     let sort = query.last { $0.0 == "sort" }?.1 ?? "name"
     let descending = query.last { $0.0 == "order" }?.1 == "desc"
-    let views = try await blocking { [feeds] in try feeds.all().map { try $0.current() } }
-    let live = try StudiesPage.live(views, sort: sort, descending: descending)
-    let fingerprint = Self.fingerprint(views)
+    let (live, fingerprint) = try await blocking { [feeds] in
+      let views = try feeds.all().map { try $0.current() }
+      return (try StudiesPage.live(views, sort: sort, descending: descending), Self.fingerprint(views))
+    }
     return respond(request, path: "/", title: "Studies", crumbs: [("studies", nil)], feed: "/api/studies", counter: fingerprint,
                    live: "<h1>Studies</h1>" + live)
   }
@@ -47,17 +48,21 @@ struct DashboardRoutes: Sendable {
     let ids = try Self.query(request).filter { $0.0 == "id" }.map { try Self.integer($0.1, "id", inQuery: true) }
     guard !ids.isEmpty else { throw DashboardError.badRequest("name the studies to compare: /compare?id=1&id=2 (check them in the list of studies)") }
     guard ids.count <= 10 else { throw DashboardError.badRequest("compare at most 10 studies at once, not \(ids.count)") }
-    let views = try await blocking { [feeds] in try ids.map { try feeds.feed(id: $0).current() } }
+    let (live, fingerprint) = try await blocking { [feeds] in
+      let views = try ids.map { try feeds.feed(id: $0).current() }
+      return (ComparePage.live(views), Self.fingerprint(views))
+    }
     return respond(request, path: "/compare", title: "Compare", crumbs: [("studies", "/"), ("compare", nil)], feed: "/api/studies",
-                   counter: Self.fingerprint(views), live: ComparePage.live(views))
+                   counter: fingerprint, live: live)
   }
 
   private func study(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
     let id = try Self.integer(context.parameters.get("id"), "study id")
-    let (view, attrs) = try await blocking { [feeds, storage] in
-      (try feeds.feed(id: id).current(), try storage.studySystemAttrs(studyID: id))
+    let writes = configuration.allowWrites
+    let (view, live) = try await blocking { [feeds, storage] in
+      let view = try feeds.feed(id: id).current()
+      return (view, StudyPage.live(view, attrs: try storage.studySystemAttrs(studyID: id), writes: writes))
     }
-    let live = StudyPage.live(view, attrs: attrs, writes: configuration.allowWrites)
     return respond(request, path: "/studies/\(id)", title: view.name, crumbs: [("studies", "/"), (view.name, nil)], feed: "/api/studies/\(id)/changes",
                    counter: "\(view.counter)", live: "<h1>Study \(Html.h(view.name))</h1>" + live)
   }
@@ -65,21 +70,24 @@ struct DashboardRoutes: Sendable {
   private func trials(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
     let id = try Self.integer(context.parameters.get("id"), "study id")
     let query = try TrialQuery(Self.query(request))
-    let view = try await blocking { [feeds] in try feeds.feed(id: id).current() }
+    let (view, live) = try await blocking { [feeds] in
+      let view = try feeds.feed(id: id).current()
+      return (view, TrialsPage.live(view, query: query))
+    }
     return respond(request, path: "/studies/\(id)/trials", title: "Trials of \(view.name)", crumbs: [("studies", "/"), (view.name, "/studies/\(id)"), ("trials", nil)],
-                   feed: "/api/studies/\(id)/changes", counter: "\(view.counter)", live: TrialsPage.live(view, query: query))
+                   feed: "/api/studies/\(id)/changes", counter: "\(view.counter)", live: live)
   }
 
   private func trial(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
     let id = try Self.integer(context.parameters.get("id"), "study id")
     let number = try Self.integer(context.parameters.get("number"), "trial number")
-    let view = try await blocking { [feeds] in try feeds.feed(id: id).current() }
-    guard number < view.trials.count, view.trials[number].number == number else {
-      throw DashboardError.notFound("study '\(view.name)' has no trial \(number) (it has \(view.trials.count))")
-    }
-    let logRoot = configuration.logRoot
-    let live = try await blocking { [configuration] in
-      TrialPage.live(view, trial: view.trials[number], logRoot: logRoot, writes: configuration.allowWrites)
+    let (logRoot, writes) = (configuration.logRoot, configuration.allowWrites)
+    let (view, live) = try await blocking { [feeds] in
+      let view = try feeds.feed(id: id).current()
+      guard number < view.trials.count, view.trials[number].number == number else {
+        throw DashboardError.notFound("study '\(view.name)' has no trial \(number) (it has \(view.trials.count))")
+      }
+      return (view, TrialPage.live(view, trial: view.trials[number], logRoot: logRoot, writes: writes))
     }
     return respond(request, path: "/studies/\(id)/trials/\(number)", title: "Trial \(number) of \(view.name)",
                    crumbs: [("studies", "/"), (view.name, "/studies/\(id)"), ("trials", "/studies/\(id)/trials"), ("#\(number)", nil)],

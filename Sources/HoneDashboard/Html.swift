@@ -15,14 +15,14 @@ enum Html {
   /// Values of a trial, or "—".
   static func values(_ values: [Double]?) -> String { values.map { $0.map(number).joined(separator: ", ") } ?? "—" }
 
-  /// A date in UTC, to the second.
+  /// A date in UTC, to the second (gmtime_r: no formatter to build or share between threads).
   static func date(_ date: Date?) -> String {
     guard let date else { return "—" }
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.timeZone = TimeZone(identifier: "UTC")
-    f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-    return f.string(from: date) + " UTC"
+    var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    return String(format: "%04d-%02d-%02d %02d:%02d:%02d UTC", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                  parts.tm_hour, parts.tm_min, parts.tm_sec)
   }
 
   /// Seconds as "12.3 s", "4 min 2 s" or "2 h 5 min".

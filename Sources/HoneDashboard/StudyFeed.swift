@@ -77,6 +77,8 @@ final class StudyView: Sendable {
   let parameterNames: [String]
   let userAttrKeys: [String]
   private let memo = Locked<[String: any Sendable]>([:])
+  /// One lock per key being computed (kept with the view, which lives for one counter).
+  private let computing = Locked<[String: NSLock]>([:])
 
   init(id: Int, name: String, directions: [StudyDirection], counter: Int, trials: [FrozenTrial], parameterNames: [String],
        userAttrKeys: [String]) {
@@ -84,8 +86,20 @@ final class StudyView: Sendable {
     (self.parameterNames, self.userAttrKeys) = (parameterNames, userAttrKeys)
   }
 
-  /// `make()` computed once for this view under `key`.
+  /// `make()` computed once for this view under `key`: concurrent requests for the same key
+  /// wait for the one that computes it rather than each computing it again.
   func memoized<T: Sendable>(_ key: String, _ make: () -> T) -> T {
+    if let value = memo.withLock({ $0[key] }) as? T { return value }
+    let lock = computing.withLock { locks in
+      if let lock = locks[key] { return lock }
+      // Bounded like the values; a lock dropped while held only risks one duplicate computation.
+      if locks.count >= 256 { locks.removeAll() }
+      let lock = NSLock()
+      locks[key] = lock
+      return lock
+    }
+    lock.lock()
+    defer { lock.unlock() }
     if let value = memo.withLock({ $0[key] }) as? T { return value }
     let value = make()
     memo.withLock { memo in
