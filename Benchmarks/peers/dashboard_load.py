@@ -189,6 +189,7 @@ def main():
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--load-only", action="store_true", help="only the load figures (optuna-dashboard's pages take minutes)")
+    parser.add_argument("--hone-only", action="store_true", help="Hone's figures alone, without optuna-dashboard")
     parser.add_argument("--deadline", type=float, default=180, help="seconds a peer request may take before it counts as unanswered")
     args = parser.parse_args()
 
@@ -221,7 +222,8 @@ def main():
                  "optuna-dashboard": {"trials (JSON)": "/api/studies/1?after=0"}}
         table = {"hone": "/studies/1/trials?sort=value&page={page}", "optuna-dashboard": "/api/studies/1?after=0"}
         answered = {}
-        for peer in () if args.load_only else ("hone", "optuna-dashboard"):
+        peers = ("hone",) if args.hone_only else ("hone", "optuna-dashboard")
+        for peer in () if args.load_only else peers:
             port = ports[peer]
             for part, path in parts[peer].items():
                 try:
@@ -240,13 +242,15 @@ def main():
                 pages = [get(port, table[peer].format(page=random.randint(1, args.trials // 50)), timeout=args.deadline)[0]
                          for _ in range(5)]
                 emit(peer=peer, figure="trial table page (50 rows by value)", trials=args.trials, ms=median(pages) * 1000)
-        changed = []
-        for _ in range(0 if args.load_only else 5):
+        changed, changed_table = [], []
+        for k in range(0 if args.load_only else 5):
             tell_one(args.hone, url)
             time.sleep(0.3)
             changed.append(get(hone_port, "/studies/1")[0])
+            changed_table.append(get(hone_port, f"/studies/1/trials?sort=value&page={k + 1}")[0])
         if not args.load_only:
             emit(peer="hone", figure="study page right after a new trial", trials=args.trials, ms=median(changed) * 1000)
+            emit(peer="hone", figure="trial table page right after a new trial", trials=args.trials, ms=median(changed_table) * 1000)
             emit(peer="hone", figure="new trial visible", trials=args.trials, seconds=browser_latency(args.hone, url, hone_port))
         else:
             # The load measures a running dashboard: the study read once, as the pages above do.
@@ -272,12 +276,12 @@ def main():
         }
         if not answered.get("/api/studies/1?after=0"):
             mixes["optuna-dashboard"], lua["optuna-dashboard"] = mixes["optuna-dashboard"][1:], lua["optuna-dashboard"][1:]
-        for peer in ("hone", "optuna-dashboard"):
+        for peer in peers:
             result = wrk_load(ports[peer], lua[peer], args.clients, args.seconds, n) \
                 or dict(load(ports[peer], mixes[peer], args.clients, args.seconds), client="python threads")
             emit(peer=peer, figure=f"load: {args.clients} clients for {args.seconds:g} s", trials=n,
                  peak_rss_mib=peak_rss_mib(servers[peer].pid), **result)
-        if not args.load_only:
+        if not args.load_only and not args.hone_only:
             try:
                 seconds, status, _ = get(optuna_port, "/api/studies/1/param_importances", timeout=args.deadline)
                 emit(peer="optuna-dashboard", figure="study page: importances (JSON), first request", trials=n, ms=seconds * 1000,
