@@ -111,7 +111,9 @@ let package = Package(
     .testTarget(name: "HoneReportTests", dependencies: ["HoneReport", "HoneTune", "CZlib"]),
     .testTarget(
       name: "HoneDashboardTests",
-      dependencies: ["HoneDashboard", "HoneTune", "HoneSQLite", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+      dependencies: [
+        "HoneDashboard", "HoneTune", "HonePostgres", "HoneTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]),
     // Throwaway PostgreSQL clusters and temporary folders, for the storage and CLI tests.
     .target(name: "HoneTestSupport", path: "Tests/HoneTestSupport"),
     .testTarget(name: "HoneSQLiteTests", dependencies: ["HoneSQLite", "HoneTune", "HoneTestSupport"]),
