@@ -30,7 +30,7 @@ struct CommandObjective: Sendable {
     }
   }
 
-  /// The system attributes that say where a trial runs, for `hone dashboard` and `hone study`:
+  /// The system attributes that say where a trial runs, which `hone dashboard` shows:
   /// `host` (this machine's name), `worker` (`host:pid` of this `hone tune`) and the absolute
   /// paths of its logs, `stdout_path` and `stderr_path`.
   static func recordWhere(_ trial: Trial, stdoutLog: URL, stderrLog: URL) throws {
