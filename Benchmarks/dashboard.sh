@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 python="$("$root/Benchmarks/peers/setup.sh" | tail -n 1)"
-# wrk makes the load (Debian's package; without it, Python threads do, which cap the rate).
+# wrk makes the load (Debian's package).
 if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi

@@ -22,12 +22,12 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -96,43 +96,6 @@ def print_table():
         print(f"| {label} | {h if h is None else f'{h:.1f}'} | {o if o is None else f'{o:.1f}'} | {ratio} |")
 
 
-def load(port, paths, clients, seconds):
-    """`clients` threads, each on its own keep-alive connection, for `seconds`."""
-    latencies, errors, lock = [], [], threading.Lock()
-    stop = time.monotonic() + seconds
-
-    def client(k):
-        rng = random.Random(k)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=seconds)
-        while time.monotonic() < stop:
-            path = rng.choice(paths)()
-            started = time.perf_counter()
-            try:
-                connection.request("GET", path)
-                response = connection.getresponse()
-                response.read()
-                failed = None if response.status == 200 else f"{path}: HTTP {response.status}"
-            except (OSError, http.client.HTTPException) as error:
-                failed = f"{path}: {type(error).__name__}"
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=seconds)
-            with lock:
-                latencies.append(time.perf_counter() - started)
-                if failed:
-                    errors.append(failed)
-
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    latencies.sort()
-    return {"requests": len(latencies), "errors": len(errors), "first_errors": errors[:3],
-            "requests_per_second": len(latencies) / seconds,
-            "p50_ms": latencies[len(latencies) // 2] * 1000 if latencies else None,
-            "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000 if latencies else None}
-
-
 WRK_SCRIPT = """
 -- One request per call, its path drawn from PATHS (each entry a function of the trial count).
 local n = %(trials)d
@@ -151,10 +114,9 @@ end
 
 
 def wrk_load(port, lua_paths, clients, seconds, trials):
-    """The load of `load`, made by wrk (2 threads, `clients` connections) when it is installed."""
-    import shutil
+    """`clients` connections on 2 threads of wrk for `seconds`, each request's path drawn from `lua_paths`."""
     if shutil.which("wrk") is None:
-        return None
+        sys.exit("the load needs wrk (Benchmarks/dashboard.sh installs it with apt-get as root)")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % {"trials": trials, "paths": ", ".join(lua_paths), "seed": 7})
     try:
@@ -261,13 +223,6 @@ def main():
             answered["/api/studies/1?after=0"] = True
 
         n = args.trials + 5
-        mixes = {
-            "hone": [lambda: "/studies/1", lambda: f"/studies/1/trials?sort=value&page={random.randint(1, n // 50)}",
-                     lambda: f"/studies/1/trials/{random.randint(0, n - 1)}", lambda: "/api/studies/1/changes?since=1000000000",
-                     lambda: "/"],
-            "optuna-dashboard": [lambda: "/api/studies/1?after=0", lambda: f"/api/studies/1?after={n - 5}",
-                                 lambda: "/api/studies"],
-        }
         lua = {
             "hone": ['function() return "/studies/1" end',
                      'function() return "/studies/1/trials?sort=value&page=" .. math.random(1, math.floor(n / 50)) end',
@@ -277,10 +232,9 @@ def main():
                                  'function() return "/api/studies/1?after=" .. (n - 5) end', 'function() return "/api/studies" end'],
         }
         if not answered.get("/api/studies/1?after=0"):
-            mixes["optuna-dashboard"], lua["optuna-dashboard"] = mixes["optuna-dashboard"][1:], lua["optuna-dashboard"][1:]
+            lua["optuna-dashboard"] = lua["optuna-dashboard"][1:]
         for peer in peers:
-            result = wrk_load(ports[peer], lua[peer], args.clients, args.seconds, n) \
-                or dict(load(ports[peer], mixes[peer], args.clients, args.seconds), client="python threads")
+            result = wrk_load(ports[peer], lua[peer], args.clients, args.seconds, n)
             emit(peer=peer, figure=f"load: {args.clients} clients for {args.seconds:g} s", trials=n,
                  peak_rss_mib=peak_rss_mib(servers[peer].pid), **result)
         if not args.load_only and not args.hone_only:

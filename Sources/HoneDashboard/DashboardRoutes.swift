@@ -34,8 +34,8 @@ struct DashboardRoutes: Sendable {
 
   private func studies(_ request: Request) async throws -> Response {
     let query = try Self.query(request)
-    let sort = query.last { $0.0 == "sort" }?.1 ?? "name"
-    let descending = query.last { $0.0 == "order" }?.1 == "desc"
+    let sort = URLQuery.value("sort", in: query) ?? "name"
+    let descending = URLQuery.value("order", in: query) == "desc"
     let (live, fingerprint) = try await blocking { [feeds] in
       let views = try feeds.all().map { try $0.current() }
       return (try StudiesPage.live(views, sort: sort, descending: descending), Self.fingerprint(views))
@@ -115,7 +115,7 @@ struct DashboardRoutes: Sendable {
   private func studiesFeed() async throws -> Response {
     let views = try await blocking { [feeds] in try feeds.all().map { try $0.current() } }
     let list: [JSONValue] = views.map { view in
-      let stats = view.memoized("stats") { StudyStats(view) }
+      let stats = view.stats
       return .object([
         "id": .int(view.id), "name": .string(view.name), "directions": .array(view.directions.map { .string($0.rawValue) }),
         "counts": .object(Dictionary(uniqueKeysWithValues: TrialState.allCases.map { ($0.rawValue, JSONValue.int(stats.counts[$0] ?? 0)) })),
@@ -129,7 +129,7 @@ struct DashboardRoutes: Sendable {
   /// counter now: only what changed is sent.
   private func changes(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
     let id = try Self.integer(context.parameters.get("id"), "study id")
-    let since = try Self.query(request).last { $0.0 == "since" }.map { try Self.integer($0.1, "since", inQuery: true) } ?? 0
+    let since = try URLQuery.value("since", in: Self.query(request)).map { try Self.integer($0, "since", inQuery: true) } ?? 0
     let changes = try await blocking { [storage, feeds] in
       _ = try feeds.feed(id: id)
       return try storage.trials(studyID: id, changedSince: since)
@@ -142,7 +142,7 @@ struct DashboardRoutes: Sendable {
   /// Opening `/login?token=…` (the URL `hone dashboard --allow-writes` prints) keeps the token
   /// in a cookie for the forms.
   private func login(_ request: Request) throws -> Response {
-    let token = try Self.query(request).last { $0.0 == "token" }?.1 ?? ""
+    let token = try URLQuery.value("token", in: Self.query(request)) ?? ""
     guard configuration.allowWrites else { throw DashboardError.forbidden("this dashboard is read-only: there is nothing to log in to") }
     guard WriteAccess.same(token, configuration.token) else { throw DashboardError.unauthorized("the token is wrong: use the URL hone dashboard printed") }
     var response = Responses.redirect(to: "/")
@@ -156,8 +156,7 @@ struct DashboardRoutes: Sendable {
                        live: String) -> Response {
     let query = (try? Self.query(request)) ?? []
     if query.contains(where: { $0.0 == "part" && $0.1 == "live" }) { return Responses.html(live) }
-    let rest = query.filter { $0.0 != "part" }.map { "\(URLQuery.encode($0.0))=\(URLQuery.encode($0.1))" }
-    let part = path + "?" + (["part=live"] + rest).joined(separator: "&")
+    let part = path + "?" + URLQuery.string([("part", "live")] + query.filter { $0.0 != "part" })
     return Responses.html(Html.page(title: title, crumbs: crumbs, live: (feed, part, counter), body: "<div id=\"live\">\(live)</div>"))
   }
 

@@ -29,10 +29,7 @@ struct DashboardWrites: Sendable {
     let id = try DashboardRoutes.integer(context.parameters.get("id"), "study id")
     let text = try await form(request)["params"] ?? ""
     let params = try Self.params(text)
-    try await blocking { [feeds] in
-      let study = try Study.load(name: feeds.feed(id: id).name, storage: feeds.storage)
-      try study.enqueueTrial(params)
-    }
+    _ = try await blocking { try study(id).enqueueTrial(params) }
     return Responses.redirect(to: "/studies/\(id)")
   }
 
@@ -40,16 +37,17 @@ struct DashboardWrites: Sendable {
     try access.check(request)
     let id = try DashboardRoutes.integer(context.parameters.get("id"), "study id")
     let number = try DashboardRoutes.integer(context.parameters.get("number"), "trial number")
-    try await blocking { [feeds] in
-      let study = try Study.load(name: feeds.feed(id: id).name, storage: feeds.storage)
-      let outcome = try study.finish(number: number, state: state,
-                                     failReason: state == .failed ? "failed from the dashboard" : nil)
+    try await blocking {
+      let outcome = try study(id).finish(number: number, state: state, failReason: state == .failed ? "failed from the dashboard" : nil)
       guard outcome.finishedNow else {
         throw DashboardError.conflict("trial \(number) is \(outcome.trial.state.rawValue) already: only a running trial can be failed or pruned")
       }
     }
     return Responses.redirect(to: "/studies/\(id)/trials/\(number)")
   }
+
+  /// The study with storage id `id`, loaded to write through it.
+  private func study(_ id: Int) throws -> Study { try Study.load(name: feeds.feed(id: id).name, storage: feeds.storage) }
 
   /// The fields of an `application/x-www-form-urlencoded` body (the last of a repeated key).
   private func form(_ request: Request) async throws -> [String: String] {

@@ -14,7 +14,7 @@ enum StudiesPage {
     guard !views.isEmpty else {
       return "<p>No study in this storage yet. Start one with <code>hone tune</code>, <code>hone demo</code> or the Swift API, and it appears here.</p>"
     }
-    let rows = views.map { view in (view, view.memoized("stats") { StudyStats(view) }) }
+    let rows = views.map { ($0, $0.stats) }
     let sorted = rows.sorted { a, b in
       let (x, y) = (key(sort, a.0, a.1), key(sort, b.0, b.1))
       if x == y { return a.0.id < b.0.id }

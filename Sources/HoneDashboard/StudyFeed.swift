@@ -1,4 +1,5 @@
 import Foundation
+import HoneReport
 import HoneTune
 
 /// One study's trials as the dashboard holds them, kept current by reading only what changed
@@ -109,4 +110,14 @@ final class StudyView: Sendable {
     }
     return value
   }
+}
+
+extension StudyView {
+  /// The plots' input (trials sorted, complete ones, parameters, best trials), once per view.
+  var plots: StudyPlots {
+    memoized("plots-input") { StudyPlots(name: name, directions: directions, trials: trials, parameterNames: parameterNames) }
+  }
+
+  /// The figures of the studies list, once per view.
+  var stats: StudyStats { memoized("stats") { StudyStats(self) } }
 }

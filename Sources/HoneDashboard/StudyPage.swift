@@ -14,10 +14,9 @@ enum StudyPage {
   }
 
   private static func summary(_ view: StudyView, attrs: [String: JSONValue]) -> String {
-    let stats = view.memoized("stats") { StudyStats(view) }
+    let stats = view.stats
     let states = TrialState.allCases.compactMap { s in stats.counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
-    let plots = view.memoized("plots-input") { StudyPlots(name: view.name, directions: view.directions, trials: view.trials, parameterNames: view.parameterNames) }
-    let best = view.trials.filter { plots.bestTrialNumbers.contains($0.number) }.prefix(20)
+    let best = view.memoized("best-trials") { Array(view.trials.filter { view.plots.bestTrialNumbers.contains($0.number) }.prefix(20)) }
     var html = "<section id=\"summary\"><p id=\"counts\" data-trials=\"\(stats.total)\" data-counter=\"\(view.counter)\">"
       + "\(stats.total) trials (\(states.isEmpty ? "none yet" : states)); \(view.directions.map(\.rawValue).joined(separator: ", "))"
       + "; latest trial \(view.trials.last.map { "#\($0.number) (\($0.state.rawValue))" } ?? "—")"
@@ -43,7 +42,7 @@ enum StudyPage {
   /// as many cores as there are.
   static func plots(_ view: StudyView) -> String {
     view.memoized("plots") {
-      let plots = view.memoized("plots-input") { StudyPlots(name: view.name, directions: view.directions, trials: view.trials, parameterNames: view.parameterNames) }
+      let plots = view.plots
       let suffix: @Sendable (Int) -> String = { i in view.directions.count > 1 ? " — objective \(i + 1)" : "" }
       var sections: [@Sendable () -> String] = []
       if plots.hasCompleteTrials {

@@ -152,7 +152,7 @@ struct TrialQuery: Equatable {
       pairs.removeAll { $0.0 == key }
       if let value { pairs.append((key, value)) }
     }
-    return pairs.isEmpty ? "" : "?" + pairs.map { "\(URLQuery.encode($0.0))=\(URLQuery.encode($0.1))" }.joined(separator: "&")
+    return pairs.isEmpty ? "" : "?" + URLQuery.string(pairs)
   }
 }
 

@@ -9,6 +9,14 @@ enum URLQuery {
     text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
   }
 
+  /// `pairs` as a query string (without the `?`), each key and value encoded.
+  static func string(_ pairs: [(String, String)]) -> String {
+    pairs.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
+  }
+
+  /// The last value given for `key`, nil when there is none.
+  static func value(_ key: String, in pairs: [(String, String)]) -> String? { pairs.last { $0.0 == key }?.1 }
+
   /// The pairs of `a=1&b=x+y` in order, decoded (`+` is a space); malformed escapes are a
   /// `DashboardError.badRequest`.
   static func pairs(_ query: String) throws -> [(String, String)] {

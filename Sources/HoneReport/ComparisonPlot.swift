@@ -10,18 +10,8 @@ extension ReportPlots {
   static func comparison(_ studies: [ReportInput]) -> String {
     var canvas = SVGCanvas(width: 760, height: 400, left: 72, right: 180, top: 16, bottom: 52)
     let series = studies.map { study in
-      var steps: [(Double, Double)] = []
-      var best: Double?
-      for trial in study.complete {
-        let v = trial.values![0]
-        if best == nil || (study.directions[0] == .minimize ? v < best! : v > best!) {
-          if let b = best { steps.append((Double(trial.number), b)) }
-          best = v
-          steps.append((Double(trial.number), v))
-        }
-      }
-      if let b = best, let last = study.trials.last { steps.append((Double(last.number), b)) }
-      return steps
+      bestSoFarSteps(study.improvements(objective: 0).map { (Double(study.complete[$0.index].number), $0.value) },
+                     until: study.trials.last.map { Double($0.number) })
     }
     let x = PlotScale(.integer, values: series.flatMap { $0.map(\.0) } + [0], pixels: canvas.xPixels)
     let y = PlotScale(.linear, values: series.flatMap { $0.map(\.1) }, pixels: canvas.yPixels)

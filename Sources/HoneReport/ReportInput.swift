@@ -34,18 +34,19 @@ struct ReportInput: Sendable {
     }
     parameters = latest.keys.sorted().map { ($0, latest[$0]!) }
     let feasible = complete.filter(\.isFeasible)
-    best = Self.best(feasible, directions)
+    best = Set(paretoFrontIndices(feasible.map { $0.losses(directions) }).map { feasible[$0].number })
   }
 
-  /// The numbers of the feasible Pareto front; for one objective, of the trials sharing the
-  /// best value (found in one pass).
-  private static func best(_ feasible: [FrozenTrial], _ directions: [StudyDirection]) -> Set<Int> {
-    guard directions.count == 1 else {
-      return Set(paretoFrontIndices(feasible.map { $0.losses(directions) }).map { feasible[$0].number })
+  /// The complete trials (indices into `complete`) that improved the best value of objective
+  /// `i` so far, in order, with that value: the steps of a best-so-far line.
+  func improvements(objective i: Int) -> [(index: Int, value: Double)] {
+    var steps: [(index: Int, value: Double)] = []
+    for (k, trial) in complete.enumerated() {
+      let v = trial.values![i]
+      if let best = steps.last?.value, !directions[i].isBetter(v, than: best) { continue }
+      steps.append((k, v))
     }
-    let sign = directions[0] == .minimize ? 1.0 : -1.0
-    guard let lowest = feasible.lazy.map({ sign * $0.values![0] }).min() else { return [] }
-    return Set(feasible.lazy.filter { sign * $0.values![0] == lowest }.map(\.number))
+    return steps
   }
 
   /// "value", or "value 1", "value 2", … for several objectives, with the direction.

@@ -14,17 +14,11 @@ enum ReportPlots {
     let y = PlotScale(.linear, values: points.map(\.1), pixels: canvas.yPixels)
     canvas.axes(x: x, y: y, xTitle: "trial", yTitle: input.objectiveTitle(i))
     // The best-so-far line is a step at each improvement; the improvements are always drawn.
-    var bestSoFar: [(Double, Double)] = []
-    var improvements = Set<Int>()
-    var best: Double?
-    for (k, (n, v)) in points.enumerated() where best == nil || (input.directions[i] == .minimize ? v < best! : v > best!) {
-      if let b = best { bestSoFar.append((x.position(n), y.position(b))) }
-      best = v
-      improvements.insert(k)
-      bestSoFar.append((x.position(n), y.position(v)))
-    }
+    let improvements = input.improvements(objective: i)
+    var bestSoFar = bestSoFarSteps(improvements.map { (points[$0.index].0, $0.value) }, until: nil)
+      .map { (x.position($0.0), y.position($0.1)) }
     if let last = bestSoFar.last { bestSoFar.append((canvas.plotRight, last.1)) }
-    let shown = PlotSample.indices(count: points.count, budget: PlotSample.dots, keep: improvements)
+    let shown = PlotSample.indices(count: points.count, budget: PlotSample.dots, keep: Set(improvements.map(\.index)))
     for k in shown {
       let (n, v) = points[k]
       canvas.circle(x.position(n), y.position(v), fill: blue, title: "trial \(Int(n)): \(v)")
@@ -32,6 +26,18 @@ enum ReportPlots {
     canvas.polyline(bestSoFar, stroke: orange, width: 2, cssClass: "best-so-far")
     canvas.note(PlotSample.note(shown: shown.count, of: points.count))
     return canvas.svg(label: "optimization history of \(input.objectiveTitle(i))")
+  }
+
+  /// The corners of a step line through `improvements` (trial number, best value), held to
+  /// trial `until` when given.
+  static func bestSoFarSteps(_ improvements: [(Double, Double)], until: Double?) -> [(Double, Double)] {
+    var steps: [(Double, Double)] = []
+    for (n, v) in improvements {
+      if let previous = steps.last { steps.append((n, previous.1)) }
+      steps.append((n, v))
+    }
+    if let until, let last = steps.last { steps.append((until, last.1)) }
+    return steps
   }
 
   /// Intermediate values (learning curves) of every trial that reported some; complete trials

@@ -21,11 +21,11 @@ extension ReportPlots {
     canvas.axes(x: x, y: y, xTitle: "seconds since \(ISO8601DateFormatter().string(from: origin))", yTitle: "")
     let laneIndex = Dictionary(uniqueKeysWithValues: lanes.enumerated().map { ($1, $0) })
     let height = min(16, (canvas.plotBottom - canvas.plotTop) / Double(max(lanes.count, 1)) * 0.7)
+    let colors = [TrialState.complete: blue, .pruned: orange, .failed: red, .running: green]
     for trial in shown {
       let start = trial.datetimeStart!.timeIntervalSince(origin)
       let (x0, x1) = (x.position(start), x.position(end(trial)))
-      let color = [TrialState.complete: blue, .pruned: orange, .failed: red, .running: green][trial.state] ?? grey
-      canvas.rect(x0, y.position(Double(laneIndex[lane(trial)]!)) - height / 2, max(x1 - x0, 1.5), height, fill: color,
+      canvas.rect(x0, y.position(Double(laneIndex[lane(trial)]!)) - height / 2, max(x1 - x0, 1.5), height, fill: colors[trial.state] ?? grey,
                   title: "trial \(trial.number) (\(trial.state.rawValue)): \(String(format: "%.1f", end(trial) - start)) s")
     }
     canvas.text(canvas.plotRight - 4, 16, "blue: complete · orange: pruned · red: failed · green: running", anchor: "end", size: 10)

@@ -4,10 +4,8 @@ Makes the studies of studies.make_studies with the hone binary ($HONE_BIN, else 
 in a temporary folder, serves them, and saves one PNG per page with headless Chromium.
 """
 
-import json
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
 
 import cdp
@@ -24,8 +22,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         url = studies.make_studies(hone, Path(folder), tuned_trials=60)
         with studies.Dashboard(hone, url) as dashboard, cdp.Browser(width=1360, height=900) as browser:
-            with urllib.request.urlopen(dashboard.base + "/api/studies", timeout=10) as r:
-                ids = {s["name"]: s["id"] for s in json.load(r)["studies"]}
+            ids = dashboard.study_ids()
             tuned, pareto = ids["tuned"], ids["pareto"]
             pages = {
                 "studies": "/",

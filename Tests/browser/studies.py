@@ -7,6 +7,7 @@ the dashboard is shown what it will see.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import select
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import urllib.request
 from pathlib import Path
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -71,7 +73,6 @@ def make_studies(hone: str, folder: Path, tuned_trials: int = 24) -> str:
 
 def ask(hone: str, url: str, study: str, space: str) -> dict:
     """`hone ask`, parsed."""
-    import json
     return json.loads(run(hone, "ask", "--storage", url, "--study", study, "--space", space, "--sampler", "random"))
 
 
@@ -99,6 +100,11 @@ class Dashboard:
         if "--allow-writes" in args:
             line = self.process.stdout.readline()
             self.token = re.search(r"token=([0-9a-f]+)", line).group(1)
+
+    def study_ids(self) -> dict:
+        """The id of each study the dashboard lists, by name."""
+        with urllib.request.urlopen(self.base + "/api/studies", timeout=10) as r:
+            return {s["name"]: s["id"] for s in json.load(r)["studies"]}
 
     def __enter__(self) -> "Dashboard":
         return self

@@ -4,7 +4,6 @@ need the token, and ten clients for five seconds get no error."""
 
 import http.client
 import json
-import subprocess
 import threading
 import time
 import urllib.error
@@ -16,13 +15,8 @@ import studies
 PLOTS = ["history", "intermediate-values", "parallel-coordinates", "importance", "slices", "timeline"]
 
 
-def study_ids(dashboard):
-    with urllib.request.urlopen(dashboard.base + "/api/studies", timeout=10) as r:
-        return {s["name"]: s["id"] for s in json.load(r)["studies"]}
-
-
 def test_every_page_renders_with_visible_plots(dashboard, browser):
-    ids = study_ids(dashboard)
+    ids = dashboard.study_ids()
     tuned, pareto = ids["tuned"], ids["pareto"]
     pages = {
         "/": "#studies",
@@ -51,7 +45,7 @@ def test_a_tell_from_another_process_appears_without_reload(hone, storage, dashb
     studies.run(hone, "study", "create", "--storage", storage, "--study", "live")
     first = studies.ask(hone, storage, "live", space)
     studies.run(hone, "tell", "--storage", storage, "--study", "live", "--trial", str(first["trial"]), "--value", "1")
-    live = study_ids(dashboard)["live"]
+    live = dashboard.study_ids()["live"]
     browser.navigate(f"{dashboard.base}/studies/{live}")
     browser.evaluate("window.sameDocument = true")
     trial = studies.ask(hone, storage, "live", space)
@@ -66,7 +60,7 @@ def test_a_tell_from_another_process_appears_without_reload(hone, storage, dashb
 
 
 def test_hostile_names_show_as_text(dashboard, browser):
-    hostile = study_ids(dashboard)[studies.HOSTILE]
+    hostile = dashboard.study_ids()[studies.HOSTILE]
     for path in ["/", f"/studies/{hostile}", f"/studies/{hostile}/trials", f"/studies/{hostile}/trials/0"]:
         browser.navigate(dashboard.base + path)
         assert browser.evaluate("document.querySelectorAll('main img').length") == 0, path
@@ -75,7 +69,7 @@ def test_hostile_names_show_as_text(dashboard, browser):
 
 
 def test_writes_need_the_token(dashboard, browser):
-    tuned = study_ids(dashboard)["tuned"]
+    tuned = dashboard.study_ids()["tuned"]
     note_url = f"{dashboard.base}/studies/{tuned}/note"
     browser.navigate(f"{dashboard.base}/studies/{tuned}")
     status = browser.evaluate(f"fetch({json.dumps(note_url)}, {{method: 'POST', body: new URLSearchParams({{note: 'x'}})}}).then(r => r.status)")
@@ -97,7 +91,7 @@ def test_writes_need_the_token(dashboard, browser):
 
 def test_read_only_dashboard_refuses_writes(hone, storage):
     with studies.Dashboard(hone, storage) as readonly:
-        ids = study_ids(readonly)
+        ids = readonly.study_ids()
         request = urllib.request.Request(f"{readonly.base}/studies/{ids['tuned']}/note", data=b"note=x", method="POST")
         try:
             urllib.request.urlopen(request, timeout=10)
@@ -107,7 +101,7 @@ def test_read_only_dashboard_refuses_writes(hone, storage):
 
 
 def test_ten_clients_for_five_seconds_get_no_error(dashboard):
-    ids = study_ids(dashboard)
+    ids = dashboard.study_ids()
     paths = ["/", f"/studies/{ids['tuned']}", f"/studies/{ids['tuned']}/trials?sort=value", f"/studies/{ids['tuned']}/trials/2",
              f"/api/studies/{ids['tuned']}/changes?since=0", "/static/dashboard.js"]
     errors, latencies, lock = [], [], threading.Lock()

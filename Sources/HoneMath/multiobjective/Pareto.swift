@@ -17,6 +17,12 @@ public func dominates(_ a: [Double], _ b: [Double]) -> Bool {
 /// none can be dominated by a later one, and each is kept when no kept point dominates it
 /// (Kung, Luccio & Preparata 1975's filter). O(n log n + n·f·m) for n points, f on the front.
 public func paretoFrontIndices(_ points: [[Double]]) -> [Int] {
+  if points.first?.count == 1 {
+    // One objective: the points at the lowest value, found in one pass (a NaN point neither
+    // dominates nor is dominated, so it is on the front too).
+    guard let lowest = points.lazy.map({ $0[0] }).filter({ !$0.isNaN }).min() else { return Array(points.indices) }
+    return points.indices.filter { points[$0][0] == lowest || points[$0][0].isNaN }
+  }
   let order = points.indices.sorted { a, b in
     for (x, y) in zip(points[a], points[b]) where x != y { return x < y }
     return a < b
