@@ -14,7 +14,10 @@ enum Chromium {
   static func run(_ arguments: [String], page: URL) throws -> Data {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path!)
-    process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(page.deletingLastPathComponent().path)/profile"]
+    // No background services and no name resolution: the page is a local file, and nothing else is fetched.
+    process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(page.deletingLastPathComponent().path)/profile",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-pings",
+                         "--host-resolver-rules=MAP * ~NOTFOUND"]
       + arguments + [page.absoluteString]
     let output = Pipe()
     process.standardOutput = output

@@ -28,6 +28,12 @@ _WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 _HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never proxy 127.0.0.1
 
 
+# No traffic but to the pages under test: no background services, and every host name but
+# localhost and 127.0.0.1 resolves to nothing.
+OFFLINE = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-domain-reliability",
+           "--no-pings", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+
+
 class CDPError(RuntimeError):
     """A CDP command returned an error, or evaluated JavaScript threw."""
 
@@ -150,7 +156,7 @@ class Browser:
         try:
             self.proc = subprocess.Popen(
                 [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0",
+                 "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0", *OFFLINE,
                  f"--user-data-dir={profile}", f"--window-size={width},{height}", "about:blank"],
                 stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
             port = self._wait_port(os.path.join(profile, "DevToolsActivePort"), startup_timeout)
