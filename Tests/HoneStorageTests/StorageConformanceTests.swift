@@ -231,7 +231,8 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
       return x * x
     }
     let trials = try study.trials
-    #expect(trials.count == 12 && trials.allSatisfy { $0.state == .complete || $0.state == .pruned })
+    #expect(trials.count == 12 && trials.allSatisfy { $0.state == .complete || $0.state == .pruned },
+            "states and reasons: \(trials.map { "\($0.number) \($0.state.rawValue) \($0.failReason ?? "")" })")
     #expect(try Study.load(name: "e2e", storage: storage).bestTrial.value == trials.filter { $0.state == .complete }.map { $0.value! }.min())
   }
 }
