@@ -15,7 +15,7 @@ struct AskCommand: ParsableCommand {
       """)
   @OptionGroup var options: StudyOptions
   @OptionGroup var searchSpace: SearchSpaceOptions
-  @Option(help: ArgumentHelp("\(Catalogs.samplers.nameList) (default tpe).")) var sampler = "tpe"
+  @Option(help: ArgumentHelp("\(Catalogs.samplers.nameList) (default auto).")) var sampler = "auto"
   @Option(help: ArgumentHelp("The GP sampler's acquisition: \(AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", ")) (default logei).")) var acquisition: String?
   @Option(parsing: .unconditional, help: "Seed of the sampler; the same seed gives the same suggestions. Without it, the study's first ask picks one and stores it, so later asks continue the same sequence.")
   var seed: UInt64?

@@ -158,7 +158,7 @@ final class ServeSession: @unchecked Sendable {
       return UInt64(value)
     }
     let space = try request["space"].map { try ConditionalSpace(json: $0) }
-    let sampler = try Catalogs.sampler(optionalString(request, "sampler") ?? "tpe", seed: seed, space: space,
+    let sampler = try Catalogs.sampler(optionalString(request, "sampler") ?? "auto", seed: seed, space: space,
                                        settings: CatalogSettings().with("acquisition", optionalString(request, "acquisition")))
     let pruner = try Catalogs.pruner(optionalString(request, "pruner") ?? "nop", directions: directions)
     let (study, created) = try openStudy(name: name, storage: storage, directions: directions, sampler: sampler, pruner: pruner)

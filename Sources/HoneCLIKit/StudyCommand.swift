@@ -63,6 +63,8 @@ struct StudyCommand: ParsableCommand {
       var o = summaryJSON(summary).objectValue!
       o["user_attrs"] = .object(try study.userAttrs)
       o["best"] = .array(try study.bestTrials.map(bestJSON))
+      let chosen = AutoSampler.choices(in: try study.trials)
+      if !chosen.isEmpty { o["auto_sampler"] = .object(Dictionary(uniqueKeysWithValues: chosen.map { ($0.choice, .int($0.trials)) })) }
       printJSON(.object(o))
     }
   }

@@ -29,7 +29,7 @@ struct TuneCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "Trials run at once.") var jobs = 1
   @Option(parsing: .unconditional, help: "Fail a trial whose command runs longer than this many seconds.") var trialTimeout: Double?
   @Option(parsing: .unconditional, help: "Seconds between SIGTERM and SIGKILL when a command is ended.") var grace = 5.0
-  @Option(help: ArgumentHelp("\(Catalogs.samplers.nameList) (default tpe).")) var sampler = "tpe"
+  @Option(help: ArgumentHelp("\(Catalogs.samplers.nameList) (default auto).")) var sampler = "auto"
   @Option(help: ArgumentHelp("The GP sampler's acquisition: \(AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", ")) (default logei).")) var acquisition: String?
   @Option(help: ArgumentHelp("\(Catalogs.pruners.nameList) (default nop).")) var pruner = "nop"
   @OptionGroup var prunerSettings: PrunerSettingsOptions

@@ -25,6 +25,10 @@ enum StudyPage {
       ("sampler", attrs["sampler"]?.stringValue ?? "not recorded"), ("pruner", attrs["pruner"]?.stringValue ?? "not recorded"),
       ("trials per minute (last 10 min)", String(format: "%.1f", stats.perMinute)), ("last activity", Html.date(stats.lastActivity)),
     ]
+    let auto = view.memoized("auto-choices") { AutoSampler.choiceSummary(of: view.trials) ?? "" }
+    if !auto.isEmpty {
+      facts.insert(("auto sampler chose", auto), at: 1)
+    }
     if let note = attrs["note"]?.stringValue { facts.append(("note", note)) }
     html += Html.keyValues(facts)
     if !best.isEmpty {

@@ -74,7 +74,8 @@ public struct StudyReport {
       rows += "<tr><td>\(trial.number)</td><td>\(trial.values!.map { String(format: "%.6g", $0) }.joined(separator: ", "))</td><td>\(escapeHTML(params))</td></tr>"
     }
     let directions = input.directions.map { $0 == .minimize ? "minimize" : "maximize" }.joined(separator: ", ")
-    return "<section id=\"summary\"><p>\(input.trials.count) trials (\(states.isEmpty ? "none" : states)); \(directions).</p>"
+    let auto = AutoSampler.choiceSummary(of: input.trials).map { "<p>Samplers the auto sampler chose: \(escapeHTML($0)).</p>" } ?? ""
+    return "<section id=\"summary\"><p>\(input.trials.count) trials (\(states.isEmpty ? "none" : states)); \(directions).</p>" + auto
       + (rows.isEmpty ? "" : "<table><tr><th>best trial</th><th>value</th><th>parameters</th></tr>\(rows)</table>") + "</section>"
   }
 }

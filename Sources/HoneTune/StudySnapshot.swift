@@ -64,6 +64,13 @@ public final class StudySnapshot: Sendable {
       shown.state = .complete
       return shown
     }
+    return showing(trials)
+  }
+
+  /// The same study with `trials` in place of its stored trials, for one decision (a
+  /// multi-fidelity sampler shows the values at one budget as final ones); nothing is written,
+  /// and state set through it goes to storage as usual.
+  func showing(_ trials: [FrozenTrial]) -> StudySnapshot {
     let view = StudySnapshot(studyID: studyID, directions: directions, storage: storage, suggestedInAsk: suggestedInAsk, onStop: stopRequest)
     view.cache.withLock { $0[nil] = trials }
     return view

@@ -152,6 +152,21 @@ import Hone
     }
   }
 
+  /// Without `--sampler` an ask uses `auto`: each trial stores the sampler it chose, and
+  /// `study show` counts them.
+  @Test func askDefaultsToTheAutoSampler() throws {
+    let hone = try CLIRunner()
+    _ = try hone("study", "create", "--study", "d")
+    for n in 0..<12 {
+      let r = try hone("ask", "--study", "d", "--seed", "1", "--space", #"{"a": {"type": "float", "low": 0, "high": 1}}"#)
+      #expect(r.status == 0, "\(r.stderr)")
+      let a = try JSONValue.parse(r.stdout).objectValue!["params"]!.objectValue!["a"]!.doubleValue!
+      _ = try hone.run(["tell", "--study", "d", "--trial", "\(n)", "--value", "\((a - 0.3) * (a - 0.3))"])
+    }
+    let shown = try JSONValue.parse(try hone("study", "show", "--study", "d").stdout).objectValue!
+    #expect(shown["auto_sampler"] == .object(["gp": .int(12)]))
+  }
+
   /// An unknown acquisition is one clear error.
   @Test func unknownAcquisitionIsRefused() throws {
     let hone = try CLIRunner()

@@ -36,7 +36,10 @@ public typealias SamplerEntry = CatalogEntry<SamplerContext, any Sampler>
 public enum TuneSamplers {
   /// The rows, in the order help texts list them.
   public static let entries: [SamplerEntry] = [
-    SamplerEntry("tpe", "Tree-structured Parzen estimator, multivariate, with the constant liar (the default)") { context, _ in
+    SamplerEntry("auto", "Chooses per trial: GP while trials are few, then CMA-ES or TPE; TPE for conditional spaces, NSGA-II for several objectives (the default)") { context, _ in
+      try AutoSampler(seed: context.seed)
+    },
+    SamplerEntry("tpe", "Tree-structured Parzen estimator, multivariate, with the constant liar") { context, _ in
       try TPESampler(seed: context.seed)
     },
     SamplerEntry("gp", "Gaussian-process Bayesian optimization", options: [
@@ -53,6 +56,13 @@ public enum TuneSamplers {
       try CMAESSampler(seed: context.seed, searchSpace: context.plainSpace)
     },
     SamplerEntry("nsga2", "NSGA-II for several objectives") { context, _ in try NSGAIISampler(seed: context.seed) },
+    SamplerEntry("bohb", "BOHB: TPE on the largest budget (reported step) with enough values; pair with the hyperband pruner") { context, _ in
+      try BOHBSampler(seed: context.seed)
+    },
+    SamplerEntry("dehb", "DEHB: differential evolution on the best trials of the largest budget with a full population; pair with the hyperband pruner",
+                 options: [CatalogOption("population", default: "20", "The population size N (≥ 4)")]) { context, settings in
+      try DEHBSampler(seed: context.seed, populationSize: try settings.int("population", default: 20))
+    },
     SamplerEntry("random", "Independent uniform draws") { context, _ in RandomSampler(seed: context.seed) },
     SamplerEntry("qmc", "Scrambled Sobol' points") { context, _ in QMCSampler(seed: context.seed, searchSpace: context.plainSpace) },
     SamplerEntry("grid", "Every point of a grid of the space, in random order") { context, _ in

@@ -47,6 +47,10 @@ public struct GPSampler: Sampler {
   /// them against the probability of feasibility in constrained EI, and on a disc-constrained
   /// test problem most late suggestions then fell outside the feasible set.
   public let outputWarping: Bool
+  /// Observations past which the GP is fitted to a subset of `exactTrialLimit` of them
+  /// (`trainingSubset`): an exact GP costs O(n³) per fit, and the subset bounds a suggestion's
+  /// time however large the study grows.
+  public let exactTrialLimit: Int
   /// The system attribute holding the fitted θ of the trial it was fitted for.
   public static var hyperparametersKey: String { fitState.key }
   /// The fitted hyperparameters θ of the model, with the signature of their space (the
@@ -64,7 +68,8 @@ public struct GPSampler: Sampler {
   /// A GP sampler; `startupTrials` random trials first (Optuna's default 10).
   public init(seed: UInt64? = nil, acquisition: AcquisitionKind = .logEI, startupTrials: Int = 10,
               optimizer: AcquisitionOptimizer = AcquisitionOptimizer(), warmFitIterations: Int = 8,
-              deterministicObjective: Bool = false, outputWarping: Bool = true) throws {
+              deterministicObjective: Bool = false, outputWarping: Bool = true, exactTrialLimit: Int = 500) throws {
+    guard exactTrialLimit >= 10 else { throw TuneError.invalidArgument("the GP sampler needs exactTrialLimit ≥ 10, got \(exactTrialLimit)") }
     guard startupTrials >= 1 else { throw TuneError.invalidArgument("the GP sampler needs startupTrials ≥ 1, got \(startupTrials)") }
     self.seed = seed ?? _randomSeed()
     self.acquisition = acquisition
@@ -73,6 +78,7 @@ public struct GPSampler: Sampler {
     self.warmFitIterations = warmFitIterations
     self.deterministicObjective = deterministicObjective
     self.outputWarping = outputWarping
+    self.exactTrialLimit = exactTrialLimit
     fallback = RandomSampler(seed: self.seed)
   }
 
@@ -100,6 +106,15 @@ public struct GPSampler: Sampler {
     let categorical = encoding.choices.map { $0 != nil }
     var rng = SeededRNG(seed: seed, stream: stableHash("gp"), UInt64(trial.number))
     var scores = Self.scores(done, directions: study.directions, rng: &rng)
+    // Every evaluated point stays excluded from the suggestions, even outside the model's subset.
+    var exclude = Set<[Double]>()
+    for t in done { exclude.insert(encoding.round(encoding.encode(t)!)) }
+    if done.count > exactTrialLimit {
+      let keep = Self.trainingSubset(scores: scores, limit: exactTrialLimit, rng: &rng)
+      done = keep.map { done[$0] }
+      scores = keep.map { scores[$0] }
+      inputs = keep.flatMap { inputs[($0 * d)..<(($0 + 1) * d)] }
+    }
     let constraintValues = done.map(\.constraints)
     if outputWarping && constraintValues.allSatisfy({ $0 == nil }) {
       let warp = YeoJohnsonTransform(fitting: scores)
@@ -137,8 +152,6 @@ public struct GPSampler: Sampler {
     let feasible = done.indices.filter { done[$0].isFeasible && done[$0].state == .complete }
     let feasibleScores = feasible.map { model.targets[$0] }
     // Running trials as Kriging-believer fantasies.
-    var exclude = Set<[Double]>()
-    for t in done { exclude.insert(encoding.round(encoding.encode(t)!)) }
     let running = all.filter { $0.state == .running && $0.id != trial.id }.compactMap { encoding.encode($0) }
     if !running.isEmpty {
       let pending = running.flatMap { $0 }
@@ -164,6 +177,19 @@ public struct GPSampler: Sampler {
   public func sampleIndependent(study: StudySnapshot, trial: FrozenTrial, name: String,
                                 distribution: Distribution) throws -> ParamValue {
     try fallback.sampleIndependent(study: study, trial: trial, name: name, distribution: distribution)
+  }
+
+  /// The trials a GP past `exactTrialLimit` observations is fitted to: the best half of `limit`
+  /// by score, where the acquisition's maximum lies, and an even random draw of the rest, which
+  /// keeps the model's view of the whole space (subset-of-data GP regression: Rasmussen &
+  /// Williams 2006, §8.3.1; the best points kept as in the local models of TuRBO, Eriksson et
+  /// al. 2019). Indices in increasing order.
+  static func trainingSubset(scores: [Double], limit: Int, rng: inout SeededRNG) -> [Int] {
+    let ranked = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+    let bestCount = limit / 2
+    var rest = Array(ranked[bestCount...])
+    for i in 0..<(limit - bestCount) { rest.swapAt(i, i + rng.nextInt(below: rest.count - i)) }
+    return (ranked.prefix(bestCount) + rest.prefix(limit - bestCount)).sorted()
   }
 
   /// The scores to maximize: ±value for one objective; for several, the ParEGO scalarization

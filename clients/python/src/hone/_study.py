@@ -17,7 +17,7 @@ _logger = logging.getLogger("hone")
 DEFAULT_STORAGE = "sqlite:///hone.db"
 
 
-def create_study(storage=DEFAULT_STORAGE, study_name=None, direction=None, directions=None, sampler="tpe",
+def create_study(storage=DEFAULT_STORAGE, study_name=None, direction=None, directions=None, sampler="auto",
                  pruner="nop", seed=None, load_if_exists=True, hone_path=None):
     """Creates a study — or, with ``load_if_exists`` (the default), loads the one of that name —
     served by a new ``hone serve --stdio`` process.
@@ -27,7 +27,7 @@ def create_study(storage=DEFAULT_STORAGE, study_name=None, direction=None, direc
     - ``study_name``: a unique ``no-name-<uuid>`` when None.
     - ``direction`` (``"minimize"`` or ``"maximize"``) or ``directions`` (one per objective); not
       both. When neither is given a new study minimizes and an existing one keeps its directions.
-    - ``sampler``: ``tpe``, ``gp``, ``cmaes``, ``nsga2``, ``random`` or ``qmc``; ``pruner``:
+    - ``sampler``: ``auto`` (the default), ``tpe``, ``gp``, ``cmaes``, ``nsga2``, ``bohb``, ``dehb``, ``random`` or ``qmc``; ``pruner``:
       ``nop``, ``median``, ``percentile``, ``patient``, ``asha``, ``hyperband`` or
       ``learning-curve``; ``seed``: the sampler's seed (an int ≥ 0). They serve this study as long
       as the returned ``Study`` is open.
@@ -48,7 +48,7 @@ def create_study(storage=DEFAULT_STORAGE, study_name=None, direction=None, direc
     return Study._open(storage, name, given, sampler, pruner, seed, hone_path, load_if_exists=load_if_exists)
 
 
-def load_study(study_name=None, storage=DEFAULT_STORAGE, sampler="tpe", pruner="nop", seed=None, hone_path=None):
+def load_study(study_name=None, storage=DEFAULT_STORAGE, sampler="auto", pruner="nop", seed=None, hone_path=None):
     """Loads an existing study (with its directions) from ``storage``, served by a new
     ``hone serve --stdio`` process; nothing is created.
 

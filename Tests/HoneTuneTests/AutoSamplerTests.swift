@@ -1,0 +1,117 @@
+import Foundation
+import HoneBayes
+import Testing
+@testable import HoneTune
+
+@Suite struct AutoSamplerTests {
+  /// A study of `trials` trials over `space` with `loss`, each told before the next ask.
+  static func study(_ sampler: any Sampler, trials: Int, space: [String: Distribution] = TPESamplerTests.space,
+                    directions: [StudyDirection] = [.minimize],
+                    loss: ([String: ParamValue]) -> [Double] = { [TPESamplerTests.loss($0)] }) throws -> Study {
+    let study = try Study(name: "s", directions: directions, sampler: sampler, pruner: NopPruner())
+    for _ in 0..<trials {
+      let trial = try study.ask(space)
+      try study.tell(trial, values: loss(trial.params))
+    }
+    return study
+  }
+
+  /// Trials the study has with the auto sampler's choice, by choice.
+  static func chosen(_ study: Study) throws -> [String: Int] {
+    Dictionary(uniqueKeysWithValues: AutoSampler.choices(in: try study.trials).map { ($0.choice, $0.trials) })
+  }
+
+  @Test func choosesTheGPWhileTrialsAreFewThenCMAESOnANumericSpace() throws {
+    let space: [String: Distribution] = ["x": .float(low: -3, high: 3), "y": .float(low: 1e-3, high: 1, log: true)]
+    let study = try Self.study(AutoSampler(seed: 1, gpTrialLimit: 12), trials: 20, space: space) { p in
+      [pow(p["x"]!.doubleValue! - 1, 2) + pow(log10(p["y"]!.doubleValue!) + 2, 2)]
+    }
+    let trials = try study.trials
+    #expect(trials.prefix(12).allSatisfy { $0.state(AutoSampler.choiceState) == "gp" })
+    #expect(trials.suffix(8).allSatisfy { $0.state(AutoSampler.choiceState) == "cmaes" })
+    #expect(try Self.chosen(study) == ["gp": 12, "cmaes": 8])
+    // CMA-ES starts at the best trial with a step size taken from the best trials' spread.
+    let best = trials.prefix(12).min { $0.values![0] < $1.values![0] }!
+    let first = trials[12].params["x"]!.doubleValue!
+    #expect(abs(first - best.params["x"]!.doubleValue!) < 2, "CMA-ES's first point \(first), best \(best.params)")
+  }
+
+  @Test func choosesTPEPastTheLimitOnAMixedSpaceAndForConditionalSpaces() throws {
+    let mixed = try Self.study(AutoSampler(seed: 2, gpTrialLimit: 12), trials: 16)
+    #expect(try Self.chosen(mixed) == ["gp": 12, "tpe": 4])
+    // A parameter that only some trials have makes the space conditional: TPE from then on.
+    let study = try Study(name: "c", sampler: AutoSampler(seed: 3), pruner: NopPruner())
+    for i in 0..<14 {
+      let trial = try study.ask()
+      let kind = try trial.suggestCategorical("kind", ["a", "b"])
+      let x = try trial.suggestFloat("x", 0...1)
+      let extra = kind == "a" ? try trial.suggestFloat("extra", 0...1) : 0
+      try study.tell(trial, x + extra + Double(i % 2))
+    }
+    let choices = try study.trials.map { $0.state(AutoSampler.choiceState) }
+    #expect(choices.first == "gp" && choices.last == "tpe", "\(choices)")
+    for t in try study.trials where t.params["kind"] == .string("b") { #expect(t.params["extra"] == nil) }
+  }
+
+  @Test func choosesForSeveralObjectives() throws {
+    let space: [String: Distribution] = ["x": .float(low: 0, high: 1), "y": .float(low: 0, high: 1)]
+    let two = try Self.study(AutoSampler(seed: 4, gpTrialLimit: 12), trials: 16, space: space, directions: [.minimize, .minimize]) { p in
+      let x = p["x"]!.doubleValue!, y = p["y"]!.doubleValue!
+      return [x + y, (1 - x) * (1 - x) + y]
+    }
+    #expect(try Self.chosen(two) == ["gp": 12, "nsga2": 4])
+    let four = try Self.study(AutoSampler(seed: 4), trials: 3, space: space, directions: [.minimize, .minimize, .minimize, .minimize]) { p in
+      [p["x"]!.doubleValue!, p["y"]!.doubleValue!, 1 - p["x"]!.doubleValue!, 1 - p["y"]!.doubleValue!]
+    }
+    #expect(try Self.chosen(four) == ["tpe": 3])
+  }
+
+  @Test func aStudyContinuedByAnotherInstanceProceedsAsOne() throws {
+    // Nothing is kept between calls: a study taken over halfway by a new sampler on the same
+    // storage (as another process would load it) proposes what one sampler would have.
+    for limit in [100, 12] {
+      let whole = try Self.study(AutoSampler(seed: 5, gpTrialLimit: limit), trials: 20)
+      let first = try Self.study(AutoSampler(seed: 5, gpTrialLimit: limit), trials: 14)
+      let second = try Study.load(name: "s", storage: first.storage, sampler: AutoSampler(seed: 5, gpTrialLimit: limit), pruner: NopPruner())
+      for _ in 0..<6 {
+        let trial = try second.ask(TPESamplerTests.space)
+        try second.tell(trial, TPESamplerTests.loss(trial.params))
+      }
+      let (a, b) = (try whole.trials.map(\.params), try second.trials.map(\.params))
+      #expect(a == b)
+      for p in b { for (name, value) in p { #expect(TPESamplerTests.space[name]!.contains(value)) } }
+    }
+  }
+
+  @Test func runningTrialsGetDistinctPoints() throws {
+    let space: [String: Distribution] = ["a": .int(low: 0, high: 6), "b": .int(low: 0, high: 6)]
+    let study = try Self.study(AutoSampler(seed: 6), trials: 12, space: space) { p in
+      [pow(p["a"]!.doubleValue! - 3, 2) + pow(p["b"]!.doubleValue! - 2, 2)]
+    }
+    let told = Set(try study.trials.map { "\($0.params["a"]!)|\($0.params["b"]!)" })
+    let pending = try (0..<4).map { _ in try study.ask(space).params }.map { "\($0["a"]!)|\($0["b"]!)" }
+    #expect(Set(pending).count == 4 && told.isDisjoint(with: pending))
+  }
+
+  @Test func gpPastItsExactLimitFitsASubsetWithTheBestHalf() throws {
+    var rng = SeededRNG(seed: 1)
+    let scores = (0..<40).map { _ in rng.nextDouble() }
+    var subsetRNG = SeededRNG(seed: 2)
+    let kept = GPSampler.trainingSubset(scores: scores, limit: 10, rng: &subsetRNG)
+    #expect(kept.count == 10 && kept == kept.sorted() && Set(kept).count == 10)
+    let bestFive = scores.indices.sorted { scores[$0] > scores[$1] }.prefix(5)
+    #expect(Set(bestFive).isSubset(of: kept))
+    // A study past the limit still improves on random search.
+    let space: [String: Distribution] = ["x": .float(low: -2, high: 2), "y": .float(low: -2, high: 2)]
+    let gp = try GPSampler(seed: 7, startupTrials: 5, optimizer: GPSamplerTests.light, exactTrialLimit: 12)
+    let study = try Self.study(gp, trials: 30, space: space) { p in
+      [pow(p["x"]!.doubleValue! - 0.5, 2) + pow(p["y"]!.doubleValue! + 0.3, 2)]
+    }
+    #expect(try study.bestTrial.values![0] < 0.05)
+  }
+
+  @Test func isTheCatalogDefault() throws {
+    #expect(TuneSamplers.entries.first?.name == "auto")
+    #expect(try TuneSamplers.entries.first!.make(SamplerContext(seed: 1)) is AutoSampler)
+  }
+}
