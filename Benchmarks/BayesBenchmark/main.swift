@@ -1,11 +1,13 @@
 // Bayesian optimization beside Optuna (Benchmarks/peers/optuna_bo.py runs the same protocol):
 //
 //   BayesBenchmark regret --function F --dims D [--seeds S] [--budget B] [--sampler gp|tpe|random]
-//                         [--acquisition logei|nei|kg|mes|ucb|pi] [--deterministic] [--no-warp] [--warm-iterations N] [--json]
+//                         [--acquisition logei|nei|kg|mes|ucb|pi] [--deterministic] [--no-warp] [--warm-iterations N]
+//                         [--exact-limit N] [--input-warping] [--json]
 //       Minimizes F over its domain with B trials (default 20·D) per seed 0..<S (default 10);
 //       prints the simple regret (best value − f*) and the wall time of each run; `--trace`
-//       adds a line per trial (value, best so far, the GP's fitted log-hyperparameters).
-//   BayesBenchmark timing --function F --dims D --history N [--json]
+//       adds a line per trial (value, best so far, the GP's fitted log-hyperparameters);
+//       `--exact-limit N` fits the GP to a subset past N trials (default 500); `--sampler auto`.
+//   BayesBenchmark timing --function F --dims D --history N [--exact-limit N] [--json]
 //       N complete trials at uniform random points (seeded) added without sampling, then 10
 //       ask + suggest + tell cycles of the GP sampler timed; prints the median milliseconds.
 //   BayesBenchmark check
@@ -52,14 +54,17 @@ case "regret":
   let samplerName = option("sampler") ?? "gp"
   let acquisition = AcquisitionKind(rawValue: option("acquisition") ?? "logei")!
   let s = space(function, d)
+  let exactLimit = Int(option("exact-limit") ?? "500")!
   for seed in 0..<seeds {
     let sampler: any Sampler
     switch samplerName {
     case "tpe": sampler = try TPESampler(seed: UInt64(seed))
     case "random": sampler = RandomSampler(seed: UInt64(seed))
+    case "auto": sampler = try AutoSampler(seed: UInt64(seed))
     default:
       sampler = try GPSampler(seed: UInt64(seed), acquisition: acquisition, warmFitIterations: Int(option("warm-iterations") ?? "8")!,
-                              deterministicObjective: arguments.contains("--deterministic"), outputWarping: !arguments.contains("--no-warp"))
+                              deterministicObjective: arguments.contains("--deterministic"), outputWarping: !arguments.contains("--no-warp"),
+                              inputWarping: arguments.contains("--input-warping"), exactTrialLimit: exactLimit)
     }
     let study = try Study(name: "bo", sampler: sampler, pruner: NopPruner())
     let start = Date()
@@ -81,6 +86,8 @@ case "regret":
     var peer = samplerName == "gp" ? (acquisition == .logEI ? "hone-gp" : "hone-gp-\(acquisition.rawValue)") : "hone-\(samplerName)"
     if arguments.contains("--deterministic") { peer += "-deterministic" }
     if arguments.contains("--no-warp") { peer += "-no-warp" }
+    if option("exact-limit") != nil { peer += "-exact-\(exactLimit)" }
+    if arguments.contains("--input-warping") { peer += "-input-warping" }
     let regret = best - function.minimum(d)
     if json {
       print("{\"peer\": \"\(peer)\", \"function\": \"\(name)\", \"dims\": \(d), \"seed\": \(seed), \"budget\": \(budget), \"regret\": \(regret), \"seconds\": \(seconds)}")
@@ -92,7 +99,9 @@ case "timing":
   guard let name = option("function"), let function = TestFunction.named(name), let d = Int(option("dims") ?? ""),
         let history = Int(option("history") ?? "") else { fatalError("timing needs --function NAME --dims D --history N") }
   let s = space(function, d)
-  let study = try Study(name: "bo", sampler: try GPSampler(seed: 0, warmFitIterations: Int(option("warm-iterations") ?? "8")!), pruner: NopPruner())
+  let exactLimit = Int(option("exact-limit") ?? "500")!
+  let study = try Study(name: "bo", sampler: try GPSampler(seed: 0, warmFitIterations: Int(option("warm-iterations") ?? "8")!,
+                                                           exactTrialLimit: exactLimit), pruner: NopPruner())
   var rng = SeededRNG(seed: 0)
   let bounds = function.bounds(d)
   for _ in 0..<history {
@@ -112,7 +121,7 @@ case "timing":
   }
   let median = ms.sorted()[ms.count / 2 - 1] / 2 + ms.sorted()[ms.count / 2] / 2
   if json {
-    print("{\"peer\": \"hone-gp\", \"mode\": \"timing\", \"function\": \"\(name)\", \"dims\": \(d), \"history\": \(history), \"median_ms\": \(median), \"ms\": [\(ms.map { "\($0)" }.joined(separator: ", "))]}")
+    print("{\"peer\": \"hone-gp\", \"exact_limit\": \(exactLimit), \"mode\": \"timing\", \"function\": \"\(name)\", \"dims\": \(d), \"history\": \(history), \"median_ms\": \(median), \"ms\": [\(ms.map { "\($0)" }.joined(separator: ", "))]}")
   } else {
     print("hone-gp \(name)-\(d) history \(history): median \(String(format: "%.2f", median)) ms")
   }

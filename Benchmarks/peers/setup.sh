@@ -52,7 +52,8 @@ pip_q() { "$py" -m pip install --quiet --disable-pip-version-check "$@" >&2; }
 # importing torch (and bitsandbytes on top of it) takes seconds.
 missing="$("$py" - 2>/dev/null <<'PYEOF'
 import importlib
-for m in ("numpy", "torch", "bitsandbytes", "cmaes", "cma", "scipy", "greenlet", "psycopg2", "optuna_dashboard"):
+for m in ("numpy", "torch", "bitsandbytes", "cmaes", "cma", "scipy", "greenlet", "psycopg2", "optuna_dashboard",
+          "nevergrad", "dehb", "cocoex"):
     try:
         importlib.import_module(m)
     except Exception:
@@ -124,6 +125,13 @@ if want optuna_dashboard; then
     # optuna-dashboard, the peer of hone dashboard (dashboard_load.py).
     log "installing optuna-dashboard"
     pip_q optuna-dashboard
+fi
+# The search-quality peers (bbob.py, hpo_tables.py, multifidelity.py): Nevergrad (NGOpt),
+# the DEHB package and COCO's BBOB functions. (HEBO's pinned dependencies send pip into a
+# long resolution; hpo_tables.py and bbob.py run it only when it imports.)
+if want nevergrad || want dehb || want cocoex; then
+    log "installing nevergrad, dehb and coco-experiment"
+    pip_q nevergrad dehb coco-experiment
 fi
 if want greenlet; then
     log "installing greenlet"

@@ -28,10 +28,13 @@ public struct AcquisitionOptimizer: Sendable {
   }
 
   /// The best point: `choices[j]` is the number of categories of dimension j (nil when
-  /// numeric, in [0, 1]); `seed` scrambles the Sobol points.
+  /// numeric, in [0, 1]); `seed` scrambles the Sobol points. `box`, when given, confines the
+  /// numeric coordinates to [low, high] ⊆ [0, 1] per dimension (a trust region).
   public func maximize(_ acquisition: Acquisition, choices: [Int?], seed: UInt64,
-                       round: ([Double]) -> [Double], exclude: Set<[Double]>, warmStarts: [[Double]] = []) -> [Double] {
+                       round: ([Double]) -> [Double], exclude: Set<[Double]>, warmStarts: [[Double]] = [],
+                       box: [ClosedRange<Double>]? = nil) -> [Double] {
     let d = choices.count
+    let box = box ?? [ClosedRange<Double>](repeating: 0...1, count: d)
     // Scrambled Sobol points (at most 1,024 dimensions), seeded uniform points beyond.
     let sobol = try? SobolSequence(dimension: Swift.max(d, 1), seed: seed)
     var uniform = SeededRNG(seed: seed)
@@ -40,7 +43,11 @@ public struct AcquisitionOptimizer: Sendable {
     for index in 0..<rawSamples {
       let u = sobol?.point(at: index) ?? (0..<d).map { _ in uniform.nextDouble() }
       for j in 0..<d {
-        if let k = choices[j] { raw.append(Double(Swift.min(Int(u[j] * Double(k)), k - 1))) } else { raw.append(u[j]) }
+        if let k = choices[j] {
+          raw.append(Double(Swift.min(Int(u[j] * Double(k)), k - 1)))
+        } else {
+          raw.append(box[j].lowerBound + u[j] * (box[j].upperBound - box[j].lowerBound))
+        }
       }
     }
     let scores = acquisition.values(at: raw, dimensions: d)
@@ -66,12 +73,13 @@ public struct AcquisitionOptimizer: Sendable {
         weights[pick] = 0
       }
     }
-    let starts = chosen.map { Array(raw[($0 * d)..<(($0 + 1) * d)]) } + warmStarts
+    let starts = chosen.map { Array(raw[($0 * d)..<(($0 + 1) * d)]) }
+      + warmStarts.map { x in x.indices.map { j in choices[j] == nil ? Swift.min(Swift.max(x[j], box[j].lowerBound), box[j].upperBound) : x[j] } }
     for start in starts {
       var x = start
       if !numeric.isEmpty {
-        let result = minimizer.minimize(start: numeric.map { x[$0] }, lower: numeric.map { _ in 0 },
-                                        upper: numeric.map { _ in 1 }) { z, g in
+        let result = minimizer.minimize(start: numeric.map { x[$0] }, lower: numeric.map { box[$0].lowerBound },
+                                        upper: numeric.map { box[$0].upperBound }) { z, g in
           var point = x
           for (k, j) in numeric.enumerated() { point[j] = z[k] }
           let (value, gradient) = acquisition.valueAndGradient(at: point)

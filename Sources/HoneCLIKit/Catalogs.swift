@@ -78,6 +78,9 @@ struct PrunerSettingsOptions: ParsableArguments {
   var delta: Double?
   @Option(help: "What the learning-curve pruner predicts with: regression (default; ν-SVR on the complete trials) or extrapolation (the trial's own curve).")
   var predictor: String?
+  @Option(parsing: .unconditional, help: "The asha and hyperband pruners' r: the steps of the smallest rung.") var minResource: Int?
+  @Option(parsing: .unconditional, help: "The hyperband pruner's R: the steps of a full trial.") var maxResource: Int?
+  @Option(parsing: .unconditional, help: "The asha and hyperband pruners' η (default 4 and 3).") var reductionFactor: Int?
 
   func validate() throws {
     for (name, value) in [("--startup-trials", startupTrials), ("--warmup-steps", warmupSteps), ("--patience", patience)] {
@@ -89,5 +92,6 @@ struct PrunerSettingsOptions: ParsableArguments {
   var settings: CatalogSettings {
     CatalogSettings().with("startup-trials", startupTrials).with("warmup-steps", warmupSteps).with("percentile", percentile)
       .with("patience", patience).with("lower", lower).with("upper", upper).with("delta", delta).with("predictor", predictor)
+      .with("min-resource", minResource).with("max-resource", maxResource).with("reduction-factor", reductionFactor)
   }
 }

@@ -5,8 +5,9 @@ import Hone
 /// One `hone serve` connection: JSON requests in, exactly one JSON response each.
 ///
 /// Requests (`"op"` names the operation; an `"id"` is echoed back):
-/// - `create_study {study, directions|direction, sampler, pruner, seed, acquisition, space}` →
-///   `{study, directions, created}`; an existing study is loaded, and the sampler and pruner
+/// - `create_study {study, directions|direction, sampler, pruner, seed, acquisition, space,
+///   sampler_settings, pruner_settings}` → `{study, directions, created}` (the settings are
+///   objects of the catalog's option names, `{"min-resource": 12}`); an existing study is loaded, and the sampler and pruner
 ///   serve it for the rest of the connection (`space` for the samplers that need it up front:
 ///   grid, rea, predictor);
 /// - `ask {study, space?}` → `{trial, params}` (the space may have `"when"` conditions);
@@ -159,12 +160,28 @@ final class ServeSession: @unchecked Sendable {
     }
     let space = try request["space"].map { try ConditionalSpace(json: $0) }
     let sampler = try Catalogs.sampler(optionalString(request, "sampler") ?? "auto", seed: seed, space: space,
-                                       settings: CatalogSettings().with("acquisition", optionalString(request, "acquisition")))
-    let pruner = try Catalogs.pruner(optionalString(request, "pruner") ?? "nop", directions: directions)
+                                       settings: settings(request, "sampler_settings").with("acquisition", optionalString(request, "acquisition")))
+    let pruner = try Catalogs.pruner(optionalString(request, "pruner") ?? "nop", directions: directions,
+                                     settings: settings(request, "pruner_settings"))
     let (study, created) = try openStudy(name: name, storage: storage, directions: directions, sampler: sampler, pruner: pruner)
     studies[name] = study
     startHeartbeats(for: study)
     return ["study": .string(name), "directions": .array(study.directions.map { .string($0.rawValue) }), "created": .bool(created)]
+  }
+
+  /// The catalog settings in object `key` of a request (`{"min-resource": 12}`); none when absent.
+  private func settings(_ request: [String: JSONValue], _ key: String) throws -> CatalogSettings {
+    guard let given = request[key] else { return CatalogSettings() }
+    guard let object = given.objectValue else { throw CLIError("\"\(key)\" must be an object of setting names to values, got \(given)") }
+    return CatalogSettings(try object.mapValues { value in
+      switch value {
+      case .string(let text): return text
+      case .int(let number): return String(number)
+      case .double(let number): return String(number)
+      case .bool(let flag): return String(flag)
+      default: throw CLIError("\"\(key)\" values are strings, numbers or booleans, got \(value)")
+      }
+    })
   }
 
   /// The request's study: opened by create_study on this connection, or loaded with TPE and no pruner.

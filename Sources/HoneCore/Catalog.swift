@@ -53,7 +53,12 @@ public struct CatalogSettings: Sendable, Hashable {
 
   /// `name` as an integer, or `defaultValue`.
   public func int(_ name: String, default defaultValue: Int) throws -> Int {
-    guard let text = values[name] else { return defaultValue }
+    try int(name) ?? defaultValue
+  }
+
+  /// `name` as an integer; nil when not given.
+  public func int(_ name: String) throws -> Int? {
+    guard let text = values[name] else { return nil }
     guard let value = Int(text) else { throw CatalogError.badValue("--\(name) takes an integer, got '\(text)'") }
     return value
   }

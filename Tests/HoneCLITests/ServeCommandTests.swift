@@ -185,4 +185,26 @@ import Testing
     #expect(asked.allSatisfy { ($0["opt"] as? String == "sgd") == ($0["momentum"] != nil) })
     #expect(Set(asked.map { $0["opt"] as! String }) == ["sgd", "adam"])
   }
+
+  /// Catalog settings in create_study: a Hyperband pruner with r = 2 and R = 4 prunes at step 2
+  /// (nothing could be pruned before a trial completes with its defaults), and a setting the
+  /// pruner does not take, or a malformed one, is one error that creates nothing.
+  @Test func createStudyTakesSamplerAndPrunerSettings() throws {
+    let hone = try CLIRunner()
+    var lines = [#"{"op": "create_study", "study": "h", "sampler": "random", "seed": 1, "pruner": "hyperband", "pruner_settings": {"min-resource": 2, "max-resource": 4, "reduction-factor": 2}}"#]
+    for n in 0..<12 {
+      lines.append(#"{"op": "ask", "study": "h", "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#)
+      lines.append(#"{"op": "report", "study": "h", "trial": \#(n), "step": 2, "value": \#(Double(n % 4))}"#)
+    }
+    lines.append(#"{"op": "create_study", "study": "bad", "pruner": "median", "pruner_settings": {"max-resource": 4}}"#)
+    lines.append(#"{"op": "create_study", "study": "bad", "sampler": "gp", "sampler_settings": {"input-warping": "maybe"}}"#)
+    lines.append(#"{"op": "create_study", "study": "bad", "sampler": "gp", "sampler_settings": [1]}"#)
+    let replies = try serve(hone, lines)
+    let prunes = stride(from: 2, to: 25, by: 2).map { replies[$0]["prune"] as? Bool }
+    #expect(prunes.contains(true), "\(prunes)")
+    let errors = replies.suffix(3).map { $0["error"] as? String ?? "" }
+    #expect(errors[0].contains("max-resource") && errors[1].contains("input-warping") && errors[2].contains("sampler_settings"), "\(errors)")
+    let studies = try hone("study", "list", "--storage", "sqlite:///s.db").stdout
+    #expect(!studies.contains("\"bad\""))
+  }
 }

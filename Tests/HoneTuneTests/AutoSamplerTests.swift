@@ -95,12 +95,25 @@ import Testing
 
   @Test func gpPastItsExactLimitFitsASubsetWithTheBestHalf() throws {
     var rng = SeededRNG(seed: 1)
-    let scores = (0..<40).map { _ in rng.nextDouble() }
-    var subsetRNG = SeededRNG(seed: 2)
-    let kept = GPSampler.trainingSubset(scores: scores, limit: 10, rng: &subsetRNG)
-    #expect(kept.count == 10 && kept == kept.sorted() && Set(kept).count == 10)
-    let bestFive = scores.indices.sorted { scores[$0] > scores[$1] }.prefix(5)
-    #expect(Set(bestFive).isSubset(of: kept))
+    let scores = (0..<200).map { _ in rng.nextDouble() }
+    let inputs = (0..<400).map { _ in rng.nextDouble() }
+    let kept = GPSampler.trainingSubset(scores: scores, inputs: inputs, dimensions: 2, limit: 50)
+    #expect(kept.count == 50 && kept == kept.sorted() && Set(kept).count == 50)
+    let ranked = scores.indices.sorted { scores[$0] > scores[$1] }
+    #expect(Set(ranked.prefix(5)).isSubset(of: kept))
+    // The other 45 are the nearest to the best point.
+    let best = ranked[0]
+    func distance(_ i: Int) -> Double { pow(inputs[2 * i] - inputs[2 * best], 2) + pow(inputs[2 * i + 1] - inputs[2 * best + 1], 2) }
+    let byDistance = ranked.dropFirst(5).sorted { distance($0) < distance($1) }
+    #expect(Set(byDistance.prefix(45)) == Set(kept).subtracting(ranked.prefix(5)))
+    // The trust region spans the nearest points around the best one, widened by a tenth.
+    let box = GPSampler.trustRegion(inputs: inputs, dimensions: 2, near: 20, best: best)
+    let near = (0..<200).sorted { distance($0) < distance($1) }.prefix(20)
+    for j in 0..<2 {
+      let low = near.map { inputs[2 * $0 + j] }.min()!, high = near.map { inputs[2 * $0 + j] }.max()!
+      #expect(abs(box[j].lowerBound - max(0, low - 0.1 * (high - low))) < 1e-12)
+      #expect(abs(box[j].upperBound - min(1, high + 0.1 * (high - low))) < 1e-12)
+    }
     // A study past the limit still improves on random search.
     let space: [String: Distribution] = ["x": .float(low: -2, high: 2), "y": .float(low: -2, high: 2)]
     let gp = try GPSampler(seed: 7, startupTrials: 5, optimizer: GPSamplerTests.light, exactTrialLimit: 12)
@@ -113,5 +126,37 @@ import Testing
   @Test func isTheCatalogDefault() throws {
     #expect(TuneSamplers.entries.first?.name == "auto")
     #expect(try TuneSamplers.entries.first!.make(SamplerContext(seed: 1)) is AutoSampler)
+  }
+
+  @Test func kumaraswamyWarpingIsABijectionChosenByLikelihood() throws {
+    for shape in KumaraswamyWarping.grid {
+      for x in stride(from: 0.0, through: 1, by: 0.125) {
+        #expect(abs(KumaraswamyWarping.unwarp(KumaraswamyWarping.warp(x, shape), shape) - x) < 1e-9)
+      }
+    }
+    // A function that changes only near x = 1 (log-like crowding): the fit warps x and
+    // leaves the categorical dimension alone.
+    var rng = SeededRNG(seed: 3)
+    var inputs: [Double] = [], scores: [Double] = []
+    for _ in 0..<40 {
+      let x = rng.nextDouble(), c = Double(rng.nextInt(below: 3))
+      inputs += [x, c]
+      scores.append(-exp(12 * (x - 1)) + 0.1 * c)
+    }
+    let warping = KumaraswamyWarping.fit(inputs: inputs, scores: scores, dimensions: 2, categorical: [false, true],
+                                         hyperparameters: nil, standardization: nil)
+    #expect(warping.shapes[1] == nil)
+    let shape = try #require(warping.shapes[0])
+    #expect(!(shape.a == 1 && shape.b == 1), "\(shape)")
+    // The GP with input warping is reproducible and finds the minimum of a quadratic.
+    let space: [String: Distribution] = ["x": .float(low: 1e-4, high: 1, log: true), "y": .float(low: -2, high: 2)]
+    func run() throws -> Study {
+      try Self.study(GPSampler(seed: 4, startupTrials: 5, optimizer: GPSamplerTests.light, inputWarping: true), trials: 25, space: space) { p in
+        [pow(log10(p["x"]!.doubleValue!) + 1, 2) + pow(p["y"]!.doubleValue! - 0.5, 2)]
+      }
+    }
+    let (a, b) = (try run(), try run())
+    #expect(try a.trials.map(\.params) == b.trials.map(\.params))
+    #expect(try a.bestTrial.values![0] < 0.05)
   }
 }

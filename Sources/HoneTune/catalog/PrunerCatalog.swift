@@ -47,8 +47,20 @@ public enum TunePruners {
       guard lower != nil || upper != nil else { throw CatalogError.badValue("the threshold pruner needs --lower or --upper") }
       return try ThresholdPruner(lower: lower ?? -.infinity, upper: upper ?? .infinity, warmupSteps: settings.int("warmup-steps", default: 0))
     },
-    PrunerEntry("asha", "Asynchronous successive halving") { _, _ in try SuccessiveHalvingPruner() },
-    PrunerEntry("hyperband", "Hyperband: brackets of successive halving") { _, _ in try HyperbandPruner() },
+    PrunerEntry("asha", "Asynchronous successive halving", options: [
+      CatalogOption("min-resource", "r, the steps of the first rung (default: from the first trial to finish)"),
+      CatalogOption("reduction-factor", default: "4", "η: one trial in η goes on at each rung"),
+    ]) { _, settings in
+      try SuccessiveHalvingPruner(minResource: settings.int("min-resource"), reductionFactor: settings.int("reduction-factor", default: 4))
+    },
+    PrunerEntry("hyperband", "Hyperband: brackets of successive halving", options: [
+      CatalogOption("min-resource", default: "1", "r, the steps of the smallest rung"),
+      CatalogOption("max-resource", "R, the steps of a full trial (default: the last step of the first complete trials)"),
+      CatalogOption("reduction-factor", default: "3", "η: one trial in η goes on at each rung"),
+    ]) { _, settings in
+      try HyperbandPruner(minResource: settings.int("min-resource", default: 1), maxResource: settings.int("max-resource"),
+                          reductionFactor: settings.int("reduction-factor", default: 3))
+    },
     PrunerEntry("learning-curve", "Stops a curve unlikely to beat the best (Baker et al. 2017), and what its median baseline prunes", options: [
       CatalogOption("delta", default: "0.05", "The largest chance of stopping a curve that would beat the best, split over its remaining steps"),
       CatalogOption("predictor", default: LearningCurvePruner.Predictor.regression.rawValue,

@@ -45,12 +45,15 @@ public enum TuneSamplers {
     SamplerEntry("gp", "Gaussian-process Bayesian optimization", options: [
       CatalogOption("acquisition", default: AcquisitionKind.logEI.rawValue,
                     "The acquisition function: " + AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", ")),
+      CatalogOption("input-warping", default: "false", "Warp each numeric parameter by a fitted Kumaraswamy CDF (HEBO's input warping): true or false"),
     ]) { context, settings in
       let name = settings.string("acquisition", default: AcquisitionKind.logEI.rawValue)
       guard let kind = AcquisitionKind(rawValue: name.lowercased()) else {
         throw CatalogError.badValue("unknown acquisition '\(name)'; use \(AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", "))")
       }
-      return try GPSampler(seed: context.seed, acquisition: kind)
+      let warping = settings.string("input-warping", default: "false").lowercased()
+      guard warping == "true" || warping == "false" else { throw CatalogError.badValue("--input-warping takes true or false, got '\(warping)'") }
+      return try GPSampler(seed: context.seed, acquisition: kind, inputWarping: warping == "true")
     },
     SamplerEntry("cmaes", "CMA-ES with margin, on the parameters that always exist") { context, _ in
       try CMAESSampler(seed: context.seed, searchSpace: context.plainSpace)

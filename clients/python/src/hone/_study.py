@@ -18,7 +18,8 @@ DEFAULT_STORAGE = "sqlite:///hone.db"
 
 
 def create_study(storage=DEFAULT_STORAGE, study_name=None, direction=None, directions=None, sampler="auto",
-                 pruner="nop", seed=None, load_if_exists=True, hone_path=None):
+                 pruner="nop", seed=None, load_if_exists=True, hone_path=None, sampler_settings=None,
+                 pruner_settings=None):
     """Creates a study — or, with ``load_if_exists`` (the default), loads the one of that name —
     served by a new ``hone serve --stdio`` process.
 
@@ -30,7 +31,9 @@ def create_study(storage=DEFAULT_STORAGE, study_name=None, direction=None, direc
     - ``sampler``: ``auto`` (the default), ``tpe``, ``gp``, ``cmaes``, ``nsga2``, ``bohb``, ``dehb``, ``random`` or ``qmc``; ``pruner``:
       ``nop``, ``median``, ``percentile``, ``patient``, ``asha``, ``hyperband`` or
       ``learning-curve``; ``seed``: the sampler's seed (an int ≥ 0). They serve this study as long
-      as the returned ``Study`` is open.
+      as the returned ``Study`` is open. ``sampler_settings`` and ``pruner_settings``: their
+      catalog settings by name (``hone ask --help`` lists them), e.g.
+      ``pruner_settings={"min-resource": 12, "max-resource": 200, "reduction-factor": 3}``.
     - ``hone_path``: the ``hone`` executable; else the ``HONE_BIN`` environment variable, else
       ``hone`` on ``PATH``.
 
@@ -45,7 +48,8 @@ def create_study(storage=DEFAULT_STORAGE, study_name=None, direction=None, direc
         if not given:
             raise ValueError("directions must name at least one direction")
     name = study_name if study_name is not None else f"no-name-{uuid.uuid4()}"
-    return Study._open(storage, name, given, sampler, pruner, seed, hone_path, load_if_exists=load_if_exists)
+    return Study._open(storage, name, given, sampler, pruner, seed, hone_path, load_if_exists=load_if_exists,
+                       settings=(sampler_settings, pruner_settings))
 
 
 def load_study(study_name=None, storage=DEFAULT_STORAGE, sampler="auto", pruner="nop", seed=None, hone_path=None):
@@ -111,17 +115,20 @@ class Study:
         self._stop_requested = False
 
     @classmethod
-    def _open(cls, storage, name, directions, sampler, pruner, seed, hone_path, load_if_exists):
+    def _open(cls, storage, name, directions, sampler, pruner, seed, hone_path, load_if_exists, settings=(None, None)):
         server = Server(_storage_url(storage), hone_path)
         try:
-            return cls._start(server, name, directions, sampler, pruner, seed, load_if_exists)
+            return cls._start(server, name, directions, sampler, pruner, seed, load_if_exists, settings)
         except BaseException:
             server.close()
             raise
 
     @classmethod
-    def _start(cls, server, name, directions, sampler, pruner, seed, load_if_exists):
+    def _start(cls, server, name, directions, sampler, pruner, seed, load_if_exists, settings=(None, None)):
         fields = {"study": name, "sampler": sampler, "pruner": pruner}
+        for key, given in zip(("sampler_settings", "pruner_settings"), settings):
+            if given:
+                fields[key] = dict(given)
         if directions is not None:
             fields["directions"] = directions
         if seed is not None:

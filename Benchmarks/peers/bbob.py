@@ -1,0 +1,148 @@
+"""Hone and its peers on the BBOB functions of COCO (Hansen et al. 2021, "COCO: a platform for
+comparing continuous optimizers in a black-box setting"), through the `coco-experiment` package.
+
+Problems: cocoex.Suite("bbob", "", "") function f (1..24), dimension d (5 or 10), instance i
+(1..5; the instance is the seed of a run and fixes the shift, rotation and optimum value).
+Search space: x_j in [-5, 5] (the suite's bounds), float, linear, names x0..x{d-1}.
+
+One run: B = --budget evaluations (default 20·d) of problem(x) in the method's order; the
+regret is min f(x) over the run minus f(x_opt), where x_opt is the optimum COCO prints for the
+instance (Problem._best_parameter("print"), evaluated on a separate copy of the problem).
+
+Methods (--method), each seeded with the instance number and otherwise at its defaults:
+
+    hone-<sampler>  Hone's Python client (clients/python/src) over the hone binary ($HONE_BIN,
+                    else .build/release/hone): hone.create_study(storage=None,
+                    sampler="<sampler>", seed=i); study.optimize(objective, n_trials=B);
+                    "+setting" switches a sampler setting on (hone-gp+input-warping)
+    optuna-gp, optuna-tpe, optuna-cmaes, optuna-random
+                    Optuna 5's GPSampler, TPESampler, CmaEsSampler, RandomSampler (seed=i)
+    ngopt           nevergrad NGOpt over ng.p.Array(shape=(d,)).set_bounds(-5, 5), budget B,
+                    parametrization.random_state = np.random.RandomState(i)
+    hebo            HEBO over d num parameters in [-5, 5], np.random.seed(i), torch.manual_seed(i)
+
+Output with --json, one line per run:
+{"function": f, "dims": d, "instance": i, "method": M, "budget": B, "regret": float, "seconds": float}
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def parse_range(text):
+    values = []
+    for part in text.split(","):
+        if "-" in part:
+            low, high = part.split("-")
+            values.extend(range(int(low), int(high) + 1))
+        else:
+            values.append(int(part))
+    return values
+
+
+def optimum_value(function, dims, instance):
+    """f(x_opt) of one instance: COCO writes x_opt to a file in the working directory."""
+    import cocoex
+    suite = cocoex.Suite("bbob", "", "")
+    with tempfile.TemporaryDirectory() as folder:
+        here = os.getcwd()
+        os.chdir(folder)
+        try:
+            suite.get_problem_by_function_dimension_instance(function, dims, instance)._best_parameter("print")
+            with open("._bbob_problem_best_parameter.txt") as f:
+                x_opt = [float(v) for v in f.read().split()]
+        finally:
+            os.chdir(here)
+    fresh = cocoex.Suite("bbob", "", "").get_problem_by_function_dimension_instance(function, dims, instance)
+    return float(fresh(np.array(x_opt)))
+
+
+def run(method, function, dims, instance, budget):
+    import cocoex
+    problem = cocoex.Suite("bbob", "", "").get_problem_by_function_dimension_instance(function, dims, instance)
+    names = [f"x{j}" for j in range(dims)]
+    values = []
+
+    def evaluate(x):
+        value = float(problem(np.asarray(x, dtype=float)))
+        values.append(value)
+        return value
+
+    def objective(trial):
+        return evaluate([trial.suggest_float(name, -5.0, 5.0) for name in names])
+
+    if method.startswith("hone-"):
+        sys.path.insert(0, os.path.join(ROOT, "clients", "python", "src"))
+        os.environ.setdefault("HONE_BIN", os.path.join(ROOT, ".build", "release", "hone"))
+        import hone
+        sampler, *switches = method[len("hone-"):].split("+")
+        study = hone.create_study(storage=None, sampler=sampler, seed=instance, direction="minimize",
+                                  sampler_settings={switch: "true" for switch in switches})
+        try:
+            study.optimize(objective, n_trials=budget)
+        finally:
+            study.close()
+    elif method.startswith("optuna-"):
+        import optuna
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        samplers = {"gp": optuna.samplers.GPSampler, "tpe": optuna.samplers.TPESampler,
+                    "cmaes": optuna.samplers.CmaEsSampler, "random": optuna.samplers.RandomSampler}
+        study = optuna.create_study(direction="minimize", sampler=samplers[method[len("optuna-"):]](seed=instance))
+        study.optimize(objective, n_trials=budget)
+    elif method == "ngopt":
+        import nevergrad as ng
+        parametrization = ng.p.Array(shape=(dims,)).set_bounds(-5.0, 5.0)
+        parametrization.random_state = np.random.RandomState(instance)
+        optimizer = ng.optimizers.NGOpt(parametrization=parametrization, budget=budget, num_workers=1)
+        for _ in range(budget):
+            candidate = optimizer.ask()
+            optimizer.tell(candidate, evaluate(candidate.value))
+    elif method == "hebo":
+        import pandas as pd
+        import torch
+        from hebo.design_space.design_space import DesignSpace
+        from hebo.optimizers.hebo import HEBO
+        np.random.seed(instance)
+        torch.manual_seed(instance)
+        space = DesignSpace().parse([{"name": name, "type": "num", "lb": -5.0, "ub": 5.0} for name in names])
+        optimizer = HEBO(space, scramble_seed=instance)
+        for _ in range(budget):
+            suggestion = optimizer.suggest(n_suggestions=1)
+            value = evaluate([float(suggestion.iloc[0][name]) for name in names])
+            optimizer.observe(suggestion, np.array([[value]]))
+    else:
+        raise SystemExit(f"unknown method {method}")
+    return min(values)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--method", required=True)
+    parser.add_argument("--dims", type=int, default=5)
+    parser.add_argument("--functions", default="1-24")
+    parser.add_argument("--instances", default="1-5")
+    parser.add_argument("--budget", type=int)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    budget = args.budget or 20 * args.dims
+    for function in parse_range(args.functions):
+        for instance in parse_range(args.instances):
+            start = time.perf_counter()
+            best = run(args.method, function, args.dims, instance, budget)
+            seconds = time.perf_counter() - start
+            regret = max(best - optimum_value(function, args.dims, instance), 0.0)
+            record = {"function": function, "dims": args.dims, "instance": instance, "method": args.method,
+                      "budget": budget, "regret": regret, "seconds": round(seconds, 2)}
+            print(json.dumps(record) if args.json else
+                  f"f{function} {args.dims}-D i{instance} {args.method}: regret {regret:.4g} in {seconds:.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
