@@ -146,3 +146,21 @@ echo
 # optuna-dashboard takes over a minute per request at that size).
 echo
 "$root/Benchmarks/dashboard.sh" 100000 50 30
+
+# GP and auto suggestions as a study grows to 10,000 trials, beside Optuna's GP (a few minutes).
+echo
+"$root/Benchmarks/model_ask_scaling.sh"
+
+# Search quality beside Optuna, Nevergrad, HEBO and the dehb package: the real HPO tables and
+# the multi-fidelity replays of ../shared/data (skipped without it), and BBOB. Hours in all:
+# Optuna's GP takes a minute or more per run and HEBO about five.
+if [ -d "$root/../shared/data/hpo" ]; then
+  echo
+  "$root/Benchmarks/hpo.sh"
+  echo
+  "$root/Benchmarks/multifidelity.sh"
+else
+  echo "(no ../shared/data/hpo: the HPO-table and multi-fidelity benchmarks skipped)"
+fi
+echo
+"$root/Benchmarks/bbob.sh"

@@ -27,6 +27,8 @@ import time
 
 import numpy as np
 
+from serve_ask_scaling import Server
+
 BOUND = 32.768
 SPACE = {f"x{i}": {"type": "float", "low": -BOUND, "high": BOUND} for i in range(5)}
 
@@ -36,30 +38,8 @@ def ackley(x):
     return float(-20 * math.exp(-0.2 * math.sqrt(np.mean(x * x))) - math.exp(np.mean(np.cos(2 * math.pi * x))) + 20 + math.e)
 
 
-class Server:
-    def __init__(self, hone, storage, sampler):
-        self.process = subprocess.Popen([hone, "serve", "--stdio", "--storage", storage], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True, bufsize=1)
-        self.request({"op": "create_study", "study": "s", "directions": ["minimize"], "sampler": sampler, "seed": 1})
-
-    def request(self, body):
-        self.process.stdin.write(json.dumps(body) + "\n")
-        self.process.stdin.flush()
-        response = json.loads(self.process.stdout.readline())
-        if "error" in response:
-            raise RuntimeError(response["error"])
-        return response
-
-    def ask_tell(self):
-        start = time.perf_counter()
-        trial = self.request({"op": "ask", "study": "s", "space": SPACE})
-        elapsed = time.perf_counter() - start
-        self.request({"op": "tell", "study": "s", "trial": trial["trial"], "value": ackley([trial["params"][k] for k in SPACE])})
-        return elapsed, [trial["params"][k] for k in SPACE]
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.wait()
+def value(params):
+    return ackley([params[k] for k in SPACE])
 
 
 def cli_ask_tell(hone, storage, sampler):
@@ -69,7 +49,7 @@ def cli_ask_tell(hone, storage, sampler):
     elapsed = time.perf_counter() - start
     trial = json.loads(out)
     subprocess.run([hone, "tell", "--study", "s", "--storage", storage, "--trial", str(trial["trial"]),
-                    "--value", repr(ackley([trial["params"][k] for k in SPACE]))], check=True, capture_output=True)
+                    "--value", repr(value(trial["params"]))], check=True, capture_output=True)
     return elapsed
 
 
@@ -86,22 +66,21 @@ def main():
     parser.add_argument("--optuna-checkpoints", default="100,1000,2000")
     args = parser.parse_args()
     samplers = args.samplers.split(",")
-    history = []  # (x, value) of every trial told, in order, for Optuna's copy
+    built = 0
     with tempfile.TemporaryDirectory() as folder:
         storage = f"sqlite:///{os.path.join(folder, 'hone.db')}"
-        builder = Server(args.hone, storage, "random")
+        builder = Server(args.hone, storage, "random", space=SPACE, value=value)
         for checkpoint in sorted(int(c) for c in args.checkpoints.split(",")):
-            while len(history) < checkpoint:
-                _, x = builder.ask_tell()
-                history.append(x)
+            while built < checkpoint:
+                builder.ask_tell()
+                built += 1
             for sampler in samplers:
                 report("hone", "cli", checkpoint, sampler, [cli_ask_tell(args.hone, storage, sampler) for _ in range(3)])
-                server = Server(args.hone, storage, sampler)
-                times = [server.ask_tell()[0] for _ in range(6)][1:]
+                server = Server(args.hone, storage, sampler, space=SPACE, value=value)
+                times = [server.ask_tell() for _ in range(6)][1:]
                 server.close()
                 report("hone", "serve", checkpoint, sampler, times)
-            # Keep the trials the timed asks added out of the next checkpoint's count.
-            history.extend([None] * (len(samplers) * 9))
+                built += 9  # the timed asks' trials count towards the next checkpoint
         builder.close()
 
         optuna_checkpoints = sorted(int(c) for c in args.optuna_checkpoints.split(",") if c)

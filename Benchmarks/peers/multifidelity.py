@@ -291,9 +291,11 @@ def hyperband_settings(problem, choice):
     return {"min-resource": problem.min_fidelity, "max-resource": problem.max_fidelity, "reduction-factor": 3}
 
 
-def run_hone(problem, ledger, sampler, seed, settings):
+def run_hone(problem, ledger, sampler, seed, settings, sampler_settings=None):
     hone = import_hone()
     extra = {"pruner_settings": settings} if settings else {}
+    if sampler_settings:
+        extra["sampler_settings"] = sampler_settings
     study = hone.create_study(storage=None, sampler=sampler, pruner="hyperband", seed=seed, direction="minimize",
                               **extra)
     try:
@@ -361,13 +363,13 @@ def prepare(method):
         import_hone()
 
 
-def run_method(problem_name, problem, method, seed, budget_factor, output_path, hyperband="matched"):
+def run_method(problem_name, problem, method, seed, budget_factor, output_path, hyperband="matched", sampler_settings=None):
     budget = budget_factor * problem.max_fidelity
     ledger = Ledger(budget, problem.optimum)
     start = time.perf_counter()
     settings = hyperband_settings(problem, hyperband)
     if method in HONE_METHODS:
-        run_hone(problem, ledger, HONE_METHODS[method], seed, settings)
+        run_hone(problem, ledger, HONE_METHODS[method], seed, settings, sampler_settings)
     elif method == "dehb-package":
         run_dehb(problem, ledger, seed, output_path)
     else:
@@ -378,6 +380,9 @@ def run_method(problem_name, problem, method, seed, budget_factor, output_path, 
             "trials": ledger.trials, "full_evaluations": ledger.full, "seconds": round(seconds, 3)}
     if method in HONE_METHODS:
         result["pruner_settings"] = settings
+        if sampler_settings:
+            result["sampler_settings"] = sampler_settings
+            result["method"] = method + "".join(f"+{k}={v}" for k, v in sorted(sampler_settings.items()))
     return result
 
 
@@ -389,6 +394,9 @@ def main():
     parser.add_argument("--seed-start", type=int, default=0, help="first seed (default 0)")
     parser.add_argument("--budget-factor", type=int, default=100,
                         help="budget in full evaluations' epochs (default 100)")
+    parser.add_argument("--sampler-settings", type=json.loads, default=None,
+                        help='a Hone sampler\'s catalog settings as JSON, e.g. \'{"random-fraction": 0}\' (the method '
+                             'is then reported as hone-bohb+random-fraction=0)')
     parser.add_argument("--hyperband", choices=["matched", "defaults"], default="matched",
                         help="Hone's Hyperband settings: matched to dehb-package's fidelities (default) "
                              "or the binary's defaults")
@@ -414,7 +422,7 @@ def main():
         for seed in range(args.seed_start, args.seed_start + args.seeds):
             output = os.path.join(args.dehb_output or scratch, f"{args.problem}-{seed}")
             result = run_method(args.problem, problem, args.method, seed, args.budget_factor, output,
-                                args.hyperband)
+                                args.hyperband, args.sampler_settings)
             if args.json:
                 print(json.dumps(result), flush=True)
             else:

@@ -21,9 +21,14 @@ SPACE = {"x": {"type": "float", "low": 0, "high": 1}, "y": {"type": "float", "lo
 
 
 class Server:
-    def __init__(self, hone, storage, sampler):
+    """A `hone serve --stdio` process with study "s"; each ask asks over `space` and tells
+    `value(params)` (x by default)."""
+
+    def __init__(self, hone, storage, sampler, space=SPACE, value=lambda params: params["x"]):
         self.process = subprocess.Popen([hone, "serve", "--stdio", "--storage", storage], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.space = space
+        self.value = value
         self.request({"op": "create_study", "study": "s", "directions": ["minimize"], "sampler": sampler, "seed": 1})
 
     def request(self, body):
@@ -36,9 +41,9 @@ class Server:
 
     def ask_tell(self):
         start = time.perf_counter()
-        trial = self.request({"op": "ask", "study": "s", "space": SPACE})
+        trial = self.request({"op": "ask", "study": "s", "space": self.space})
         elapsed = time.perf_counter() - start
-        self.request({"op": "tell", "study": "s", "trial": trial["trial"], "value": trial["params"]["x"]})
+        self.request({"op": "tell", "study": "s", "trial": trial["trial"], "value": self.value(trial["params"])})
         return elapsed
 
     def close(self):

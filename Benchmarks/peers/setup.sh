@@ -127,11 +127,17 @@ if want optuna_dashboard; then
     pip_q optuna-dashboard
 fi
 # The search-quality peers (bbob.py, hpo_tables.py, multifidelity.py): Nevergrad (NGOpt),
-# the DEHB package and COCO's BBOB functions. (HEBO's pinned dependencies send pip into a
-# long resolution; hpo_tables.py and bbob.py run it only when it imports.)
+# the DEHB package and COCO's BBOB functions; then HEBO without its declared pins (numpy<1.25,
+# pymoo==0.6.0 and GPy, which would send pip into a long resolution and replace numpy), and
+# the packages it imports. A HEBO that still does not import is left out (its runs fail alone).
 if want nevergrad || want dehb || want cocoex; then
     log "installing nevergrad, dehb and coco-experiment"
     pip_q nevergrad dehb coco-experiment
+fi
+if ! have "import hebo.optimizers.hebo"; then
+    log "installing HEBO (--no-deps) and pymoo, gpytorch, catboost, disjoint-set, scikit-learn"
+    pip_q --no-deps HEBO && pip_q pymoo gpytorch catboost disjoint-set scikit-learn \
+        || log "HEBO did not install; its benchmark runs will fail"
 fi
 if want greenlet; then
     log "installing greenlet"

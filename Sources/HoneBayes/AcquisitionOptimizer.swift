@@ -33,6 +33,29 @@ public struct AcquisitionOptimizer: Sendable {
   public func maximize(_ acquisition: Acquisition, choices: [Int?], seed: UInt64,
                        round: ([Double]) -> [Double], exclude: Set<[Double]>, warmStarts: [[Double]] = [],
                        box: [ClosedRange<Double>]? = nil) -> [Double] {
+    let (candidates, raw, ranked, scores) = search(acquisition, choices: choices, seed: seed, warmStarts: warmStarts, box: box)
+    let d = choices.count
+    for (x, _) in candidates where !exclude.contains(round(x)) { return round(x) }
+    // Scores that are all non-finite still leave every raw point as a candidate.
+    for index in ranked + scores.indices.filter({ !scores[$0].isFinite }) {
+      let x = round(Array(raw[(index * d)..<((index + 1) * d)]))
+      if !exclude.contains(x) { return x }
+    }
+    return round(Array(raw.prefix(d)))
+  }
+
+  /// The refined local optima of `acquisition`, best first (as `maximize` finds them, before
+  /// rounding and exclusion) — what an ensemble of acquisitions chooses among.
+  public func localOptima(_ acquisition: Acquisition, choices: [Int?], seed: UInt64, warmStarts: [[Double]] = [],
+                          box: [ClosedRange<Double>]? = nil) -> [[Double]] {
+    search(acquisition, choices: choices, seed: seed, warmStarts: warmStarts, box: box).candidates.map(\.x)
+  }
+
+  /// The raw Sobol points and their scores (ranked: the finite ones, best first) and the
+  /// refined candidates, best first.
+  private func search(_ acquisition: Acquisition, choices: [Int?], seed: UInt64, warmStarts: [[Double]],
+                      box: [ClosedRange<Double>]?)
+    -> (candidates: [(x: [Double], score: Double)], raw: [Double], ranked: [Int], scores: [Double]) {
     let d = choices.count
     let box = box ?? [ClosedRange<Double>](repeating: 0...1, count: d)
     // Scrambled Sobol points (at most 1,024 dimensions), seeded uniform points beyond.
@@ -101,12 +124,6 @@ public struct AcquisitionOptimizer: Sendable {
       candidates.append((x, score))
     }
     candidates.sort { $0.score > $1.score }
-    for (x, _) in candidates where !exclude.contains(round(x)) { return round(x) }
-    // Scores that are all non-finite still leave every raw point as a candidate.
-    for index in ranked + scores.indices.filter({ !scores[$0].isFinite }) {
-      let x = round(Array(raw[(index * d)..<((index + 1) * d)]))
-      if !exclude.contains(x) { return x }
-    }
-    return round(Array(raw.prefix(d)))
+    return (candidates, raw, ranked, scores)
   }
 }

@@ -51,6 +51,16 @@ public struct CatalogSettings: Sendable, Hashable {
     return value
   }
 
+  /// `name` as true or false (false when not given).
+  public func flag(_ name: String) throws -> Bool {
+    guard let text = values[name] else { return false }
+    switch text.lowercased() {
+    case "true": return true
+    case "false": return false
+    default: throw CatalogError.badValue("--\(name) takes true or false, got '\(text)'")
+    }
+  }
+
   /// `name` as an integer, or `defaultValue`.
   public func int(_ name: String, default defaultValue: Int) throws -> Int {
     try int(name) ?? defaultValue

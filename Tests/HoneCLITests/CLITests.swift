@@ -274,7 +274,7 @@ import Hone
           for cycle in 0..<250 {
             do {
               let asked = try hone("ask", "--study", "shared", "--space", #"{"x": {"type": "float", "low": 0, "high": 1}}"#,
-                                   "--seed", "\(worker)")
+                                   "--seed", "\(worker)", "--sampler", "tpe")
               guard asked.status == 0, case .int(let n)? = try JSONValue.parse(asked.stdout).objectValue?["trial"] else {
                 throw CLIRunnerError("ask: \(asked.stderr)")
               }

@@ -159,4 +159,21 @@ import Testing
     #expect(try a.trials.map(\.params) == b.trials.map(\.params))
     #expect(try a.bestTrial.values![0] < 0.05)
   }
+
+  @Test func acquisitionEnsembleIsReproducibleAndConverges() throws {
+    let space: [String: Distribution] = ["x": .float(low: -2, high: 2), "k": .int(low: 0, high: 6), "c": .categorical([.string("a"), .string("b")])]
+    func run() throws -> Study {
+      try Self.study(GPSampler(seed: 5, startupTrials: 5, optimizer: GPSamplerTests.light, acquisitionEnsemble: true), trials: 25, space: space) { p in
+        [pow(p["x"]!.doubleValue! - 0.5, 2) + pow(p["k"]!.doubleValue! - 4, 2) + (p["c"] == .string("b") ? 0 : 1)]
+      }
+    }
+    let (a, b) = (try run(), try run())
+    let trials = try a.trials
+    #expect(trials.map(\.params) == (try b.trials.map(\.params)))
+    // No point is proposed twice, and the search finds the optimum's neighbourhood.
+    let points = trials.map { t in t.params.keys.sorted().map { "\($0)=\(t.params[$0]!)" }.joined(separator: " ") }
+    #expect(Set(points).count == trials.count)
+    #expect(try a.bestTrial.values![0] < 0.1)
+    #expect(throws: CatalogError.self) { try TuneSamplers.entries.first { $0.name == "gp" }!.make(SamplerContext(seed: 1), CatalogSettings(["ensemble": "yes"])) }
+  }
 }

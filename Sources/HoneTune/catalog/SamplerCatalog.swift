@@ -46,21 +46,25 @@ public enum TuneSamplers {
       CatalogOption("acquisition", default: AcquisitionKind.logEI.rawValue,
                     "The acquisition function: " + AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", ")),
       CatalogOption("input-warping", default: "false", "Warp each numeric parameter by a fitted Kumaraswamy CDF (HEBO's input warping): true or false"),
+      CatalogOption("ensemble", default: "false", "Pick from the Pareto front of log EI, log PI and UCB (HEBO's MACE): true or false"),
     ]) { context, settings in
       let name = settings.string("acquisition", default: AcquisitionKind.logEI.rawValue)
       guard let kind = AcquisitionKind(rawValue: name.lowercased()) else {
         throw CatalogError.badValue("unknown acquisition '\(name)'; use \(AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", "))")
       }
-      let warping = settings.string("input-warping", default: "false").lowercased()
-      guard warping == "true" || warping == "false" else { throw CatalogError.badValue("--input-warping takes true or false, got '\(warping)'") }
-      return try GPSampler(seed: context.seed, acquisition: kind, inputWarping: warping == "true")
+      return try GPSampler(seed: context.seed, acquisition: kind, inputWarping: settings.flag("input-warping"),
+                           acquisitionEnsemble: settings.flag("ensemble"))
     },
     SamplerEntry("cmaes", "CMA-ES with margin, on the parameters that always exist") { context, _ in
       try CMAESSampler(seed: context.seed, searchSpace: context.plainSpace)
     },
     SamplerEntry("nsga2", "NSGA-II for several objectives") { context, _ in try NSGAIISampler(seed: context.seed) },
-    SamplerEntry("bohb", "BOHB: TPE on the largest budget (reported step) with enough values; pair with the hyperband pruner") { context, _ in
-      try BOHBSampler(seed: context.seed)
+    SamplerEntry("bohb", "BOHB: TPE on the largest budget (reported step) with enough values; pair with the hyperband pruner", options: [
+      CatalogOption("random-fraction", default: "0.333", "ρ, the share of trials drawn at random"),
+      CatalogOption("min-points-in-model", "N_min, the values a budget needs before it is modelled (default: parameters + 1)"),
+    ]) { context, settings in
+      try BOHBSampler(seed: context.seed, randomFraction: settings.double("random-fraction", default: 1.0 / 3),
+                      minPointsInModel: settings.int("min-points-in-model"))
     },
     SamplerEntry("dehb", "DEHB: differential evolution on the best trials of the largest budget with a full population; pair with the hyperband pruner",
                  options: [CatalogOption("population", default: "20", "The population size N (≥ 4)")]) { context, settings in

@@ -15,7 +15,8 @@ import HoneMath
 /// a DE/rand/1/bin child: the target is member (trial number mod N); the
 /// mutant v = x_r1 + F·(x_r2 − x_r3) of three other distinct members (F = 0.5); binomial
 /// crossover takes each coordinate from v with probability CR = 0.5 (one coordinate always);
-/// a coordinate outside [0, 1] is drawn again uniformly, as DEHB's "random" boundary fix.
+/// a coordinate outside [0, 1] is drawn again uniformly, as DEHB's "random" boundary fix; a
+/// child that is a point already evaluated or running is drawn again (up to ten times).
 /// Unlike DEHB's separate sub-populations per budget, one population is read from the largest
 /// budget that fills it. Parameters outside the shared space are drawn at random.
 ///
@@ -75,17 +76,32 @@ public struct DEHBSampler: Sampler {
     let members = slots.map { $0! }
     var rng = SeededRNG(seed: seed, stream: stableHash("dehb"), UInt64(trial.number))
     let target = trial.number % populationSize
+    // A child that decodes to a point already evaluated or running is drawn again (up to ten
+    // times): on a small grid the population converges and would otherwise repeat itself.
+    var seen = Set<[Double]>()
+    for t in try study.allTrials() where t.number != trial.number && t.state != .waiting {
+      if let x = encoding.encode(t) { seen.insert(encoding.round(x)) }
+    }
+    var child = members[target]
+    for _ in 0..<10 {
+      child = mutant(members, target: target, rng: &rng)
+      if !seen.contains(encoding.round(internalCoordinates(child, encoding))) { break }
+    }
+    return encoding.decode(internalCoordinates(child, encoding))
+  }
+
+  /// DE/rand/1/bin: the target crossed with x_r1 + F·(x_r2 − x_r3) of three other members.
+  func mutant(_ members: [[Double]], target: Int, rng: inout SeededRNG) -> [Double] {
     var others = Array(0..<populationSize).filter { $0 != target }
     for i in 0..<3 { others.swapAt(i, i + rng.nextInt(below: others.count - i)) }
     let (a, b, c) = (members[others[0]], members[others[1]], members[others[2]])
-    let d = a.count
-    let always = rng.nextInt(below: d)
+    let always = rng.nextInt(below: a.count)
     var child = members[target]
-    for j in 0..<d where j == always || rng.nextDouble() < crossoverProbability {
+    for j in 0..<a.count where j == always || rng.nextDouble() < crossoverProbability {
       let v = a[j] + mutationFactor * (b[j] - c[j])
       child[j] = (0...1).contains(v) ? v : rng.nextDouble()
     }
-    return encoding.decode(internalCoordinates(child, encoding))
+    return child
   }
 
   /// Implements `Sampler.sampleIndependent`: uniform at random.

@@ -4,7 +4,7 @@ import HoneMath
 /// The tree-structured Parzen estimator (Bergstra, Bardenet, Bengio & Kégl 2011,
 /// "Algorithms for hyper-parameter optimization", NeurIPS), with Optuna's design choices
 /// (Watanabe 2023, "Tree-structured Parzen estimator: understanding its algorithm
-/// components and why it works"). CLI name `tpe`, the CLI's default sampler.
+/// components and why it works"). CLI name `tpe`.
 ///
 /// After `startupTrials` random trials, each suggestion splits the finished trials into the
 /// best γ(n) ("below") and the rest ("above", see `TPESplit`), fits a Parzen estimator to
