@@ -9,7 +9,7 @@ import statistics
 import sys
 
 ORDER = ["hone-auto", "hone-gp", "hone-tpe", "hone-random", "optuna-tpe", "optuna-gp", "optuna-cmaes",
-         "optuna-random", "ngopt", "hebo"]
+         "optuna-random", "ngopt", "hebo", "smac"]
 
 rows = [json.loads(line) for line in sys.stdin if line.strip().startswith("{")]
 rows = list({(r["table"], r["method"], r["seed"]): r for r in rows}.values())

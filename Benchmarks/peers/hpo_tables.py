@@ -71,6 +71,12 @@ Methods (--method), each seeded with s and otherwise at its defaults:
                     and HEBO(space, scramble_seed=s); B rounds of
                     suggest(n_suggestions=1) / evaluate / observe
 
+    smac            SMAC3 2.4's HyperparameterOptimizationFacade (a random forest, log EI,
+                    its defaults; deterministic=False, as for a noisy objective, so it
+                    may evaluate a configuration again) over a ConfigSpace of Float /
+                    Integer (log=...) and Categorical (the values' texts), seed=s,
+                    n_trials=B target calls
+
 Hone and Optuna get the same define-by-run objective: trial.suggest_float(name,
 low, high, log=...), suggest_int(name, low, high, log=...) or
 suggest_categorical(name, values), one call per parameter in column order.
@@ -108,6 +114,7 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUME
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import csv  # noqa: E402
 import importlib  # noqa: E402
 import json  # noqa: E402
@@ -125,7 +132,7 @@ DATA = os.path.join(SHARED, "hpo")
 TABLES = ["hpobench_australian", "hpobench_blood_transfusion", "hpobench_car", "hpobench_credit_g",
           "hpolib_naval_propulsion", "hpolib_parkinsons_telemonitoring"]
 METHODS = ["hone-auto", "hone-gp", "hone-tpe", "hone-random", "optuna-tpe", "optuna-gp", "optuna-cmaes",
-           "optuna-random", "ngopt", "hebo"]
+           "optuna-random", "ngopt", "hebo", "smac"]
 METRIC_PREFIXES = ("train_time_", "val_", "model_size_")
 
 
@@ -337,6 +344,34 @@ def run_ngopt(table, run, seed, budget):
         optimizer.tell(candidate, run.evaluate(candidate.kwargs))
 
 
+def run_smac(table, run, seed, budget):
+    import shutil
+    import tempfile
+    from ConfigSpace import Categorical, ConfigurationSpace, Float, Integer
+    from smac import HyperparameterOptimizationFacade, Scenario
+    space = ConfigurationSpace(seed=seed)
+    for c in table.columns:
+        if not c.numeric:
+            # ConfigSpace takes texts; the values travel back through their texts.
+            space.add(Categorical(c.name, [str(v) for v in c.values]))
+        elif c.integer:
+            space.add(Integer(c.name, (int(c.low), int(c.high)), log=c.log))
+        else:
+            space.add(Float(c.name, (float(c.low), float(c.high)), log=c.log))
+    texts = {c.name: {str(v): v for v in c.values} for c in table.columns if not c.numeric}
+
+    def target(config, seed=0):
+        return run.evaluate({name: texts[name][config[name]] if name in texts else config[name]
+                             for name in (c.name for c in table.columns)})
+
+    folder = tempfile.mkdtemp(prefix="smac-")
+    try:
+        scenario = Scenario(space, deterministic=False, n_trials=budget, seed=seed, output_directory=folder)
+        HyperparameterOptimizationFacade(scenario, target, overwrite=True, logging_level=40).optimize()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def hebo_space(columns):
     """HEBO's DesignSpace for ``columns``; categorical values travel as their texts."""
     from hebo.design_space.design_space import DesignSpace
@@ -368,10 +403,12 @@ def run_hebo(table, run, seed, budget):
     np.random.seed(seed)
     torch.manual_seed(seed)
     optimizer = HEBO(hebo_space(table.columns), scramble_seed=seed)
-    for _ in range(budget):
-        suggestion = optimizer.suggest(n_suggestions=1)
-        loss = run.evaluate(hebo_config(table.columns, suggestion.iloc[0]))
-        optimizer.observe(suggestion, np.array([[loss]]))
+    # HEBO prints its GP's jitter increases; they go to stderr, so stdout stays JSON lines.
+    with contextlib.redirect_stdout(sys.stderr):
+        for _ in range(budget):
+            suggestion = optimizer.suggest(n_suggestions=1)
+            loss = run.evaluate(hebo_config(table.columns, suggestion.iloc[0]))
+            optimizer.observe(suggestion, np.array([[loss]]))
 
 
 def prepare(method):
@@ -389,6 +426,8 @@ def prepare(method):
         importlib.import_module("nevergrad")
     elif method == "hebo":
         importlib.import_module("hebo.optimizers.hebo")
+    elif method == "smac":
+        importlib.import_module("smac")
 
 
 def run_method(table, method, seed, budget):
@@ -402,6 +441,8 @@ def run_method(table, method, seed, budget):
         run_ngopt(table, run, seed, budget)
     elif method == "hebo":
         run_hebo(table, run, seed, budget)
+    elif method == "smac":
+        run_smac(table, run, seed, budget)
     else:
         raise ValueError(f"unknown method {method!r}")
     seconds = time.perf_counter() - start
@@ -414,7 +455,7 @@ def main():
     parser.add_argument("--table", required=True, choices=TABLES)
     parser.add_argument("--method", required=True,
                         help="hone-<sampler> (hone-auto, hone-gp, hone-tpe, hone-random), optuna-tpe, "
-                             "optuna-gp, optuna-cmaes, optuna-random, ngopt, hebo")
+                             "optuna-gp, optuna-cmaes, optuna-random, ngopt, hebo, smac")
     parser.add_argument("--seeds", type=int, default=10, help="number of seeds (default 10)")
     parser.add_argument("--seed-start", type=int, default=0, help="first seed (default 0)")
     parser.add_argument("--budget", type=int, default=100, help="evaluations per run (default 100)")

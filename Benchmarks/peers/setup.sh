@@ -53,7 +53,7 @@ pip_q() { "$py" -m pip install --quiet --disable-pip-version-check "$@" >&2; }
 missing="$("$py" - 2>/dev/null <<'PYEOF'
 import importlib
 for m in ("numpy", "torch", "bitsandbytes", "cmaes", "cma", "scipy", "greenlet", "psycopg2", "optuna_dashboard",
-          "nevergrad", "dehb", "cocoex"):
+          "nevergrad", "dehb", "cocoex", "smac"):
     try:
         importlib.import_module(m)
     except Exception:
@@ -127,12 +127,12 @@ if want optuna_dashboard; then
     pip_q optuna-dashboard
 fi
 # The search-quality peers (bbob.py, hpo_tables.py, multifidelity.py): Nevergrad (NGOpt),
-# the DEHB package and COCO's BBOB functions; then HEBO without its declared pins (numpy<1.25,
+# the DEHB package, COCO's BBOB functions and SMAC3; then HEBO without its declared pins (numpy<1.25,
 # pymoo==0.6.0 and GPy, which would send pip into a long resolution and replace numpy), and
 # the packages it imports. A HEBO that still does not import is left out (its runs fail alone).
-if want nevergrad || want dehb || want cocoex; then
-    log "installing nevergrad, dehb and coco-experiment"
-    pip_q nevergrad dehb coco-experiment
+if want nevergrad || want dehb || want cocoex || want smac; then
+    log "installing nevergrad, dehb, coco-experiment and smac"
+    pip_q nevergrad dehb coco-experiment smac
 fi
 if ! have "import hebo.optimizers.hebo"; then
     log "installing HEBO (--no-deps) and pymoo, gpytorch, catboost, disjoint-set, scikit-learn"
