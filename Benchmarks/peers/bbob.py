@@ -27,13 +27,10 @@ Output with --json, one line per run:
 import argparse
 import json
 import os
-import sys
 import tempfile
 import time
 
 import numpy as np
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def parse_range(text):
@@ -79,12 +76,10 @@ def run(method, function, dims, instance, budget):
         return evaluate([trial.suggest_float(name, -5.0, 5.0) for name in names])
 
     if method.startswith("hone-"):
-        sys.path.insert(0, os.path.join(ROOT, "clients", "python", "src"))
-        os.environ.setdefault("HONE_BIN", os.path.join(ROOT, ".build", "release", "hone"))
-        import hone
-        sampler, *switches = method[len("hone-"):].split("+")
-        study = hone.create_study(storage=None, sampler=sampler, seed=instance, direction="minimize",
-                                  sampler_settings={switch: "true" for switch in switches})
+        from hpo_tables import hone_sampler, import_hone
+        sampler, settings = hone_sampler(method[len("hone-"):])
+        study = import_hone().create_study(storage=None, sampler=sampler, seed=instance, direction="minimize",
+                                           sampler_settings=settings)
         try:
             study.optimize(objective, n_trials=budget)
         finally:

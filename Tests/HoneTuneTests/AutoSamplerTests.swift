@@ -97,17 +97,18 @@ import Testing
     var rng = SeededRNG(seed: 1)
     let scores = (0..<200).map { _ in rng.nextDouble() }
     let inputs = (0..<400).map { _ in rng.nextDouble() }
-    let kept = GPSampler.trainingSubset(scores: scores, inputs: inputs, dimensions: 2, limit: 50)
-    #expect(kept.count == 50 && kept == kept.sorted() && Set(kept).count == 50)
     let ranked = scores.indices.sorted { scores[$0] > scores[$1] }
+    let best = ranked[0]
+    let nearestFirst = GPSampler.nearestFirst(to: best, inputs: inputs, dimensions: 2)
+    let kept = GPSampler.trainingSubset(scores: scores, nearestFirst: nearestFirst, limit: 50)
+    #expect(kept.count == 50 && kept == kept.sorted() && Set(kept).count == 50)
     #expect(Set(ranked.prefix(5)).isSubset(of: kept))
     // The other 45 are the nearest to the best point.
-    let best = ranked[0]
     func distance(_ i: Int) -> Double { pow(inputs[2 * i] - inputs[2 * best], 2) + pow(inputs[2 * i + 1] - inputs[2 * best + 1], 2) }
     let byDistance = ranked.dropFirst(5).sorted { distance($0) < distance($1) }
     #expect(Set(byDistance.prefix(45)) == Set(kept).subtracting(ranked.prefix(5)))
     // The trust region spans the nearest points around the best one, widened by a tenth.
-    let box = GPSampler.trustRegion(inputs: inputs, dimensions: 2, near: 20, best: best)
+    let box = GPSampler.trustRegion(around: nearestFirst.prefix(20), inputs: inputs, dimensions: 2)
     let near = (0..<200).sorted { distance($0) < distance($1) }.prefix(20)
     for j in 0..<2 {
       let low = near.map { inputs[2 * $0 + j] }.min()!, high = near.map { inputs[2 * $0 + j] }.max()!

@@ -131,8 +131,9 @@ public struct GPSampler: Sampler {
     if done.count > exactTrialLimit {
       let (mean, deviation) = meanAndStandardDeviation(scores)
       standardization = (mean, deviation > 0 && deviation.isFinite ? deviation : 1)
-      let keep = Self.trainingSubset(scores: scores, inputs: inputs, dimensions: d, limit: exactTrialLimit)
-      box = Self.trustRegion(inputs: inputs, dimensions: d, near: exactTrialLimit * 7 / 10, best: scores.indices.max { scores[$0] < scores[$1] }!)
+      let nearest = Self.nearestFirst(to: scores.indices.max { scores[$0] < scores[$1] }!, inputs: inputs, dimensions: d)
+      let keep = Self.trainingSubset(scores: scores, nearestFirst: nearest, limit: exactTrialLimit)
+      box = Self.trustRegion(around: nearest.prefix(exactTrialLimit * 7 / 10), inputs: inputs, dimensions: d)
       done = keep.map { done[$0] }
       scores = keep.map { scores[$0] }
       inputs = keep.flatMap { inputs[($0 * d)..<(($0 + 1) * d)] }
@@ -231,39 +232,37 @@ public struct GPSampler: Sampler {
     try fallback.sampleIndependent(study: study, trial: trial, name: name, distribution: distribution)
   }
 
-  /// The trials a GP past `exactTrialLimit` observations is fitted to: the best tenth of `limit`
-  /// by score, and the rest of `limit` nearest the best point (`inputs`, n × d in the unit
-  /// cube) — a local model, as TuRBO's (Eriksson et al. 2019), whose acquisition is then
-  /// maximized in `trustRegion` (subset-of-data regression: Rasmussen & Williams 2006, §8.3.1).
-  /// On 5-D Rosenbrock, Levy and Ackley at 300 trials with a limit of 150 (5 seeds) this
-  /// measured median regrets 1.49, 0.18 and 2.44, against the exact GP's 0.13, 0.046 and 2.52;
-  /// without the box 4.5, 0.15 and 2.45; with 60% nearest and 30% at random, 3.5, 0.19 and 2.4
-  /// (BENCHMARKS.md). Indices in increasing order.
-  static func trainingSubset(scores: [Double], inputs: [Double], dimensions d: Int, limit: Int) -> [Int] {
-    let ranked = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-    let bestCount = limit / 10
-    let best = ranked[0]
-    func distance(_ i: Int) -> Double {
+  /// Every point's index (`inputs`, n × d in the unit cube), nearest the point at `best` first
+  /// (squared Euclidean distance; ties by index) — the order both `trainingSubset` and
+  /// `trustRegion` read.
+  static func nearestFirst(to best: Int, inputs: [Double], dimensions d: Int) -> [Int] {
+    let distances = (0..<(inputs.count / d)).map { i in
       var sum = 0.0
       for j in 0..<d { let t = inputs[i * d + j] - inputs[best * d + j]; sum += t * t }
       return sum
     }
-    let distances = ranked[bestCount...].map { (index: $0, distance: distance($0)) }
-    let nearest = distances.sorted { $0.distance < $1.distance || ($0.distance == $1.distance && $0.index < $1.index) }
-    var kept = Array(ranked.prefix(bestCount))
-    kept += nearest.prefix(limit - bestCount).map(\.index)
-    return kept.sorted()
+    return distances.indices.sorted { distances[$0] < distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
   }
 
-  /// The box the acquisition is maximized in when the model is a subset: around the best point
-  /// (index `best` of `inputs`, n × d), each side the range of its `near` nearest points,
-  /// widened by a tenth — TuRBO's trust region (Eriksson et al. 2019), where a local model is
-  /// reliable.
-  static func trustRegion(inputs: [Double], dimensions d: Int, near: Int, best: Int) -> [ClosedRange<Double>] {
-    let n = inputs.count / d
-    let distances = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + pow(inputs[i * d + $1] - inputs[best * d + $1], 2) } }
-    let nearest = (0..<n).sorted { distances[$0] < distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }.prefix(near)
-    return (0..<d).map { j in
+  /// The trials a GP past `exactTrialLimit` observations is fitted to: the best tenth of `limit`
+  /// by score, and the rest of `limit` nearest the best point (`nearestFirst`) — a local model,
+  /// as TuRBO's (Eriksson et al. 2019), whose acquisition is then maximized in `trustRegion`
+  /// (subset-of-data regression: Rasmussen & Williams 2006, §8.3.1).
+  /// On 5-D Rosenbrock, Levy and Ackley at 300 trials with a limit of 150 (5 seeds) this
+  /// measured median regrets 1.49, 0.18 and 2.44, against the exact GP's 0.13, 0.046 and 2.52;
+  /// without the box 4.5, 0.15 and 2.45; with 60% nearest and 30% at random, 3.5, 0.19 and 2.4
+  /// (BENCHMARKS.md). Indices in increasing order.
+  static func trainingSubset(scores: [Double], nearestFirst nearest: [Int], limit: Int) -> [Int] {
+    let ranked = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+    let best = Set(ranked.prefix(limit / 10))
+    return (Array(best) + nearest.lazy.filter { !best.contains($0) }.prefix(limit - best.count)).sorted()
+  }
+
+  /// The box the acquisition is maximized in when the model is a subset: each side the range
+  /// of the `nearest` points (the best one among them) in `inputs` (n × d), widened by a
+  /// tenth — TuRBO's trust region (Eriksson et al. 2019), where a local model is reliable.
+  static func trustRegion(around nearest: ArraySlice<Int>, inputs: [Double], dimensions d: Int) -> [ClosedRange<Double>] {
+    (0..<d).map { j in
       let values = nearest.map { inputs[$0 * d + j] }
       let low = values.min()!, high = values.max()!
       let margin = 0.1 * (high - low)
