@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "HoneTensor", targets: ["HoneTensor"]),
     .library(name: "HoneBayes", targets: ["HoneBayes"]),
     .library(name: "HoneNN", targets: ["HoneNN"]),
+    .library(name: "HoneBayesNN", targets: ["HoneBayesNN"]),
     .library(name: "HoneReport", targets: ["HoneReport"]),
     .library(name: "HoneNAS", targets: ["HoneNAS"]),
     .library(name: "HoneDashboard", targets: ["HoneDashboard"]),
@@ -46,6 +47,8 @@ let package = Package(
       name: "HoneNN",
       dependencies: ["HoneCore", "HoneTensor", "HoneOptim", "HoneMath"],
       resources: [.copy("Resources/digits.csv"), .copy("Resources/breast_cancer.csv")]),
+    // The network surrogates of Bayesian optimization: HoneBayes's protocol on the tensor engine.
+    .target(name: "HoneBayesNN", dependencies: ["HoneBayes", "HoneTensor", "HoneOptim", "HoneMath", "CLAPACK"]),
     .target(
       name: "HoneSQLite",
       dependencies: ["HoneTune", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -58,7 +61,7 @@ let package = Package(
         "HoneTune", "HoneReport", .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
       ]),
-    .target(name: "Hone", dependencies: ["HoneCore", "HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN", "HoneReport", "HoneNAS", "HonePostgres"]),
+    .target(name: "Hone", dependencies: ["HoneCore", "HoneMath", "HoneBayes", "HoneTune", "HoneSQLite", "HoneOptim", "HoneTensor", "HoneNN", "HoneBayesNN", "HoneReport", "HoneNAS", "HonePostgres"]),
     .target(
       name: "HoneCLIKit",
       dependencies: ["Hone", "HoneDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -104,6 +107,7 @@ let package = Package(
     .testTarget(name: "HoneTuneTests", dependencies: ["HoneTune"], exclude: ["Fixtures"]),
     .testTarget(name: "HoneTensorTests", dependencies: ["HoneTensor", "HoneMath"]),
     .testTarget(name: "HoneBayesTests", dependencies: ["HoneBayes", "HoneMath"]),
+    .testTarget(name: "HoneBayesNNTests", dependencies: ["HoneBayesNN", "HoneBayes", "HoneTune", "HoneMath"]),
     .testTarget(name: "HoneNNTests", dependencies: ["HoneNN", "HoneTensor", "HoneOptim"], exclude: ["Fixtures"]),
     .testTarget(name: "HoneOptimTests", dependencies: ["HoneOptim", "HoneMath"], exclude: ["Fixtures"]),
     .systemLibrary(name: "CZlib", path: "Tests/CZlib", providers: [.apt(["zlib1g-dev"])]),

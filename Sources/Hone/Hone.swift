@@ -4,7 +4,7 @@
 /// catalogs — (`HoneCore`), the numerics (`HoneMath`), the study engine
 /// (`HoneTune`), the SQLite storage (`HoneSQLite`), the optimizers (`HoneOptim`), the tensor
 /// engine with automatic differentiation (`HoneTensor`) and the layers, losses, data and
-/// training loop (`HoneNN`), the HTML study report (`HoneReport`), architecture search
+/// training loop (`HoneNN`), the network surrogates of Bayesian optimization (`HoneBayesNN`), the HTML study report (`HoneReport`), architecture search
 /// (`HoneNAS`) and the PostgreSQL storage (`HonePostgres`).
 @_exported import HoneCore
 @_exported import HoneMath
@@ -14,6 +14,7 @@
 @_exported import HoneBayes
 @_exported import HoneTensor
 @_exported import HoneNN
+@_exported import HoneBayesNN
 @_exported import HoneReport
 @_exported import HoneNAS
 @_exported import HonePostgres

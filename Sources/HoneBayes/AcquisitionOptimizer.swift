@@ -8,7 +8,8 @@ import HoneMath
 /// its local searches: spread over the promising basins rather than packed in one) — and the given
 /// warm starts (the best evaluated points, as Optuna does, so that the search near the
 /// incumbent is always refined) — with `BoundedLBFGS` on the analytic gradient (categories
-/// held), then sweep each categorical dimension over its choices. Candidates are then taken best first, and the first whose
+/// held; skipped when the surrogate has no input gradients), then sweep each categorical
+/// dimension over its choices. Candidates are then taken best first, and the first whose
 /// rounded form (`round`: the valid point it will become) is not in `exclude` wins, so an
 /// evaluated or running point is never proposed again while others remain.
 public struct AcquisitionOptimizer: Sendable {
@@ -77,7 +78,8 @@ public struct AcquisitionOptimizer: Sendable {
     let ranked = scores.indices.filter { scores[$0].isFinite }.sorted { scores[$0] > scores[$1] }
     var candidates: [(x: [Double], score: Double)] = []
     let minimizer = BoundedLBFGS(maxIterations: maxIterations, gradientTolerance: 1e-6, relativeTolerance: 1e-12)
-    let numeric = (0..<d).filter { choices[$0] == nil }
+    // A model without input gradients is searched over the Sobol points alone.
+    let numeric = acquisition.model.hasGradients ? (0..<d).filter { choices[$0] == nil } : []
     var chosen: [Int] = ranked.first.map { [$0] } ?? []
     if let top = ranked.first {
       var weights = scores.map { $0.isFinite ? Foundation.exp($0 - scores[top]) : 0 }

@@ -11,6 +11,14 @@ public struct Posterior: Sendable {
   public var meanGradient: [Double]
   /// ∂σ²/∂x = −2·(∂k/∂x)ᵀK⁻¹k.
   public var varianceGradient: [Double]
+
+  /// A posterior with the given values.
+  public init(mean: Double, variance: Double, meanGradient: [Double], varianceGradient: [Double]) {
+    self.mean = mean
+    self.variance = variance
+    self.meanGradient = meanGradient
+    self.varianceGradient = varianceGradient
+  }
 }
 
 extension GaussianProcess {

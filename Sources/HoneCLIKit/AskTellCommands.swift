@@ -17,6 +17,7 @@ struct AskCommand: ParsableCommand {
   @OptionGroup var searchSpace: SearchSpaceOptions
   @Option(help: ArgumentHelp("\(Catalogs.samplers.nameList) (default auto).")) var sampler = "auto"
   @Option(help: ArgumentHelp("The GP sampler's acquisition: \(AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", ")) (default logei).")) var acquisition: String?
+  @Option(help: ArgumentHelp("The GP sampler's surrogate: \(Catalogs.surrogates.nameList) (default matern).")) var surrogate: String?
   @Option(parsing: .unconditional, help: "Seed of the sampler; the same seed gives the same suggestions. Without it, the study's first ask picks one and stores it, so later asks continue the same sequence.")
   var seed: UInt64?
 
@@ -28,7 +29,7 @@ struct AskCommand: ParsableCommand {
       if case .string(let text) = json { return UInt64(text) } else { return nil }
     }
     let chosenSeed = seed ?? stored ?? UInt64.random(in: 0...UInt64.max)
-    let chosen = try Catalogs.sampler(sampler, seed: chosenSeed, space: space, settings: CatalogSettings().with("acquisition", acquisition))
+    let chosen = try Catalogs.sampler(sampler, seed: chosenSeed, space: space, settings: CatalogSettings().with("acquisition", acquisition).with("surrogate", surrogate))
     let study = try Study.load(name: options.study, storage: storage, sampler: chosen, pruner: NopPruner())
     if seed == nil, stored == nil {
       try storage.setStudySystemAttr(studyID: studyID, key: "cli_seed", value: .string(String(chosenSeed)))

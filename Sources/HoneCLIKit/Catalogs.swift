@@ -8,7 +8,8 @@ public enum Catalogs {
   private static let registered = Locked((
     samplers: Catalog(kind: "sampler", TuneSamplers.entries, NASSamplers.entries),
     pruners: Catalog(kind: "pruner", TunePruners.entries),
-    storages: Catalog(kind: "storage scheme", SQLiteStorages.entries, PostgresStorages.entries, TuneStorages.entries)))
+    storages: Catalog(kind: "storage scheme", SQLiteStorages.entries, PostgresStorages.entries, TuneStorages.entries),
+    surrogates: NetworkSurrogates.catalog))
 
   /// The samplers.
   public static var samplers: Catalog<SamplerContext, any Sampler> { registered.current.samplers }
@@ -16,6 +17,8 @@ public enum Catalogs {
   public static var pruners: Catalog<PrunerContext, any Pruner> { registered.current.pruners }
   /// The storages, by URL scheme.
   public static var storages: Catalog<StorageContext, any Storage> { registered.current.storages }
+  /// The surrogates of the GP sampler (`--surrogate`).
+  public static var surrogates: Catalog<SurrogateContext, any SurrogateFitter> { registered.current.surrogates }
   /// The learning-rate schedules.
   public static let schedules = Catalog(kind: "schedule", OptimSchedules.entries)
 
@@ -23,12 +26,14 @@ public enum Catalogs {
   public static func register(samplers rows: [SamplerEntry]) { registered.withLock { $0.samplers = $0.samplers.adding(rows) } }
   /// Adds pruner rows, usable by name from every command from then on.
   public static func register(pruners rows: [PrunerEntry]) { registered.withLock { $0.pruners = $0.pruners.adding(rows) } }
+  /// Adds surrogate rows, usable by the GP sampler's `--surrogate` from then on.
+  public static func register(surrogates rows: [SurrogateEntry]) { registered.withLock { $0.surrogates = $0.surrogates.adding(rows) } }
   /// Adds storage rows (URL schemes), usable from every command's `--storage` from then on.
   public static func register(storages rows: [StorageEntry]) { registered.withLock { $0.storages = $0.storages.adding(rows) } }
 
   /// The sampler called `name`; a catalog error is a usage error (exit 64) with its one line.
   static func sampler(_ name: String, seed: UInt64?, space: ConditionalSpace?, settings: CatalogSettings = CatalogSettings()) throws -> any Sampler {
-    try usage { try samplers.make(name, SamplerContext(seed: seed, space: space), settings) }
+    try usage { try samplers.make(name, SamplerContext(seed: seed, space: space, surrogates: surrogates), settings) }
   }
 
   /// The pruner called `name` for a study with `directions`, as `sampler(_:…)`.

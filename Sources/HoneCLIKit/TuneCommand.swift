@@ -31,6 +31,7 @@ struct TuneCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "Seconds between SIGTERM and SIGKILL when a command is ended.") var grace = 5.0
   @Option(help: ArgumentHelp("\(Catalogs.samplers.nameList) (default auto).")) var sampler = "auto"
   @Option(help: ArgumentHelp("The GP sampler's acquisition: \(AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", ")) (default logei).")) var acquisition: String?
+  @Option(help: ArgumentHelp("The GP sampler's surrogate: \(Catalogs.surrogates.nameList) (default matern).")) var surrogate: String?
   @Option(help: ArgumentHelp("\(Catalogs.pruners.nameList) (default nop).")) var pruner = "nop"
   @OptionGroup var prunerSettings: PrunerSettingsOptions
   @Option(help: "minimize or maximize; repeat for several objectives (for a new study; default minimize).")
@@ -60,7 +61,7 @@ struct TuneCommand: AsyncParsableCommand {
     let space = try searchSpace.read()!
     let templates = try CommandObjective.templates(command, space: space.distributions)
     let directions = direction.isEmpty ? nil : try parseDirections(direction)
-    let chosen = try Catalogs.sampler(sampler, seed: seed, space: space, settings: CatalogSettings().with("acquisition", acquisition))
+    let chosen = try Catalogs.sampler(sampler, seed: seed, space: space, settings: CatalogSettings().with("acquisition", acquisition).with("surrogate", surrogate))
     let chosenPruner = try Catalogs.pruner(pruner, directions: directions, settings: prunerSettings.settings)
     let logs = try OutputPaths.prepareFolder(logDir ?? "hone-logs/" + OutputPaths.fileName(forStudy: self.study), purpose: "log folder")
     let url = storage ?? storageFromEnvironment()

@@ -103,3 +103,40 @@ struct AcquisitionTests {
     #expect(first != second)
   }
 }
+
+/// A surrogate that hides its gradients: the acquisition search must stay on the Sobol points.
+private struct GradientFree: Surrogate {
+  let model: GaussianProcess
+  var inputs: [Double] { model.inputs }
+  var dimensions: Int { model.dimensions }
+  var targets: [Double] { model.targets }
+  var outputMean: Double { model.outputMean }
+  var outputScale: Double { model.outputScale }
+  var hasGradients: Bool { false }
+  var hyperparameterVector: [Double] { [] }
+  func posterior(at points: [Double]) -> (mean: [Double], variance: [Double]) { model.posterior(at: points) }
+  func posteriorWithGradient(at point: [Double]) -> Posterior {
+    var p = model.posteriorWithGradient(at: point)
+    p.meanGradient = Array(repeating: .nan, count: dimensions)
+    p.varianceGradient = p.meanGradient
+    return p
+  }
+  func conditionedOnObservations(inputs: [Double], outputs: [Double]) throws -> any Surrogate {
+    GradientFree(model: try model.conditioned(onInputs: inputs, outputs: outputs))
+  }
+}
+
+@Suite struct DerivativeFreeSearchTests {
+  @Test func aSurrogateWithoutGradientsIsSearchedOnTheSobolPoints() throws {
+    let inputs = [0.1, 0.4, 0.8, 0.95]
+    let gp = try GaussianProcess(inputs: inputs, outputs: inputs.map { -($0 - 0.6) * ($0 - 0.6) }, dimensions: 1)
+    let acquisition = Acquisition(.logEI, model: GradientFree(model: gp), bestObserved: gp.targets.max())
+    let optimizer = AcquisitionOptimizer(rawSamples: 64, restarts: 4, maxIterations: 20)
+    let x = optimizer.maximize(acquisition, choices: [nil], seed: 3, round: { $0 }, exclude: [])
+    // The best Sobol point, untouched by a gradient step (NaN gradients would have broken one).
+    let raw = try SobolSequence(dimension: 1, seed: 3)
+    let sobol = (0..<64).map { raw.point(at: $0)[0] }
+    let best = sobol.max { acquisition.value(at: [$0]) < acquisition.value(at: [$1]) }!
+    #expect(x == [best])
+  }
+}

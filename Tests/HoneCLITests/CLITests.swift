@@ -175,6 +175,22 @@ import Hone
     #expect(r.status != 0 && r.stderr.contains("unknown acquisition 'thompson'"))
   }
 
+  /// `--surrogate` names a model of the GP sampler; an unknown one is one clear error.
+  @Test func askTakesASurrogate() throws {
+    let hone = try CLIRunner()
+    _ = try hone("study", "create", "--study", "s")
+    let space = #"{"a": {"type": "float", "low": 0, "high": 1}, "b": {"type": "float", "low": 0, "high": 1}}"#
+    for n in 0..<12 {
+      let r = try hone("ask", "--study", "s", "--seed", "1", "--sampler", "gp", "--surrogate", "infinite-width", "--space", space)
+      #expect(r.status == 0, "\(r.stderr)")
+      let p = try JSONValue.parse(r.stdout).objectValue!["params"]!.objectValue!
+      _ = try hone.run(["tell", "--study", "s", "--trial", "\(n)", "--value", "\(p["a"]!.doubleValue! + p["b"]!.doubleValue!)"])
+    }
+    let bad = try hone("ask", "--study", "s", "--sampler", "gp", "--surrogate", "forest", "--space", space)
+    #expect(bad.status == 64 && bad.stderr.contains("unknown surrogate 'forest'; use matern, infinite-width, dkl, hmc, ensemble or laplace"),
+            "\(bad.stderr)")
+  }
+
   /// CMA-ES on a study with two objectives: one clear error, a non-zero exit, no trial left running.
   @Test func cmaesRefusesSeveralObjectives() throws {
     let hone = try CLIRunner()

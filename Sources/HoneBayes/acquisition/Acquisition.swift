@@ -44,11 +44,11 @@ public struct Acquisition: Sendable {
   /// The function.
   public let kind: AcquisitionKind
   /// The objective model (scores to maximize).
-  public let model: GaussianProcess
+  public let model: any Surrogate
   /// The incumbent (standardized): best feasible observation, or best posterior mean for NEI.
   public let best: Double
   /// Constraint models with their standardized feasibility thresholds.
-  public let constraints: [(model: GaussianProcess, threshold: Double)]
+  public let constraints: [(model: any Surrogate, threshold: Double)]
   /// True when some evaluated point is feasible (or there are no constraints).
   public let hasFeasible: Bool
   /// Max-value samples (standardized) for MES.
@@ -58,15 +58,20 @@ public struct Acquisition: Sendable {
   /// KG's discretization: the points A (m × d), their posterior means, and
   /// W = (L⁻¹k(X, A))ᵀ (m × n), so that Σₙ(A, x) = k(A, x) − W·L⁻¹k(X, x).
   let lookahead: (points: [Double], means: [Double], projected: [Double])
+  /// The model as a Matérn GP, which the knowledge gradient needs.
+  let process: GaussianProcess?
 
   /// An acquisition on `model`. `bestObserved` is the best feasible standardized score (nil if
   /// none); `incumbents` are the indices of the model's inputs that count as evaluated and
   /// feasible (default: all) — NEI's incumbent is their best posterior mean, and KG adds the 20
   /// best of them to its discretization; `grid` (m × d) is where MES fits its Gumbel
-  /// distribution of the maximum and KG looks ahead.
-  public init(_ kind: AcquisitionKind, model: GaussianProcess, bestObserved: Double?,
-              constraints: [(model: GaussianProcess, threshold: Double)] = [], grid: [Double] = [], kappa: Double = 2,
+  /// distribution of the maximum and KG looks ahead. The knowledge gradient needs a
+  /// `GaussianProcess` model.
+  public init(_ kind: AcquisitionKind, model: any Surrogate, bestObserved: Double?,
+              constraints: [(model: any Surrogate, threshold: Double)] = [], grid: [Double] = [], kappa: Double = 2,
               incumbents: [Int]? = nil) {
+    process = model as? GaussianProcess
+    precondition(kind != .knowledgeGradient || process != nil, "Acquisition: the knowledge gradient needs a GaussianProcess model")
     self.kind = kind
     self.model = model
     self.constraints = constraints
@@ -76,7 +81,7 @@ public struct Acquisition: Sendable {
     let d = model.dimensions
     let candidates = chosen.flatMap { model.inputs[($0 * d)..<(($0 + 1) * d)] }
     let means = (kind == .noisyEI || kind == .knowledgeGradient) && !chosen.isEmpty ? model.posterior(at: candidates).mean : []
-    lookahead = kind == .knowledgeGradient ? Self.lookahead(model: model, grid: grid, candidates: candidates, means: means) : ([], [], [])
+    lookahead = kind == .knowledgeGradient ? Self.lookahead(model: process!, grid: grid, candidates: candidates, means: means) : ([], [], [])
     switch kind {
     case .noisyEI: best = means.max() ?? bestObserved ?? 0
     default: best = bestObserved ?? (model.targets.max() ?? 0)

@@ -41,6 +41,7 @@ extension Acquisition {
   /// KG = Σᵢ (bᵢ₊₁ − bᵢ)·f(−|cᵢ|), f(z) = zΦ(z) + φ(z); its gradient follows from
   /// ∂/∂aᵢ = ∓sign(c)Φ(−|c|) and ∂/∂bᵢ = ∓φ(c) per envelope segment.
   func knowledgeGradient(at x: [Double], posterior p: Posterior) -> (value: Double, gradient: [Double]) {
+    let model = process!
     let n = model.count, d = x.count
     let m = lookahead.means.count
     let noise = exp(model.hyperparameters.logNoise)

@@ -11,7 +11,7 @@ extension Acquisition {
   /// distribution through its quartiles (b = (y₇₅ − y₂₅)/(ln(−ln ¼) − ln(−ln ¾)),
   /// a = y₅₀ + b·ln(−ln ½)), then sampled at 10 stratified probabilities
   /// y* = a − b·ln(−ln rₖ), rₖ = (k + ½)/10 (deterministic), each kept above the incumbent.
-  static func gumbelMaxValues(model: GaussianProcess, grid: [Double], floor: Double, count: Int = 10) -> [Double] {
+  static func gumbelMaxValues(model: any Surrogate, grid: [Double], floor: Double, count: Int = 10) -> [Double] {
     let (means, variances) = model.posterior(at: grid)
     let sigmas = variances.map { $0.squareRoot() }
     guard let top = zip(means, sigmas).map({ $0 + 6 * $1 }).max() else { return [floor + 1] }

@@ -7,11 +7,16 @@ public struct SamplerContext: Sendable {
   public var seed: UInt64?
   /// The search space, when the command has it before the first ask.
   public var space: ConditionalSpace?
+  /// The surrogates the GP sampler's `surrogate` setting names (HoneBayes's alone unless the
+  /// program adds HoneBayesNN's).
+  public var surrogates: Catalog<SurrogateContext, any SurrogateFitter>
 
-  /// A context with `seed` and `space`.
-  public init(seed: UInt64? = nil, space: ConditionalSpace? = nil) {
+  /// A context with `seed`, `space` and `surrogates`.
+  public init(seed: UInt64? = nil, space: ConditionalSpace? = nil,
+              surrogates: Catalog<SurrogateContext, any SurrogateFitter> = BayesSurrogates.catalog) {
     self.seed = seed
     self.space = space
+    self.surrogates = surrogates
   }
 
   /// The parameters that always exist (no "when" condition), when the space is known and has any.
@@ -47,13 +52,17 @@ public enum TuneSamplers {
                     "The acquisition function: " + AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", ")),
       CatalogOption("input-warping", default: "false", "Warp each numeric parameter by a fitted Kumaraswamy CDF (HEBO's input warping): true or false"),
       CatalogOption("ensemble", default: "false", "Pick from the Pareto front of log EI, log PI and UCB (HEBO's MACE): true or false"),
+      CatalogOption("surrogate", default: "matern", "The model: matern, infinite-width, or a network (dkl, hmc, ensemble, laplace) where HoneBayesNN is linked"),
     ]) { context, settings in
       let name = settings.string("acquisition", default: AcquisitionKind.logEI.rawValue)
       guard let kind = AcquisitionKind(rawValue: name.lowercased()) else {
         throw CatalogError.badValue("unknown acquisition '\(name)'; use \(AcquisitionKind.allCases.map(\.rawValue).joined(separator: ", "))")
       }
-      return try GPSampler(seed: context.seed, acquisition: kind, inputWarping: settings.flag("input-warping"),
-                           acquisitionEnsemble: settings.flag("ensemble"))
+      let surrogate = try context.surrogates.make(settings.string("surrogate", default: "matern"), SurrogateContext())
+      do {
+        return try GPSampler(seed: context.seed, acquisition: kind, inputWarping: settings.flag("input-warping"),
+                             acquisitionEnsemble: settings.flag("ensemble"), surrogate: surrogate)
+      } catch TuneError.invalidArgument(let message) { throw CatalogError.badValue(message) }
     },
     SamplerEntry("cmaes", "CMA-ES with margin, on the parameters that always exist") { context, _ in
       try CMAESSampler(seed: context.seed, searchSpace: context.plainSpace)

@@ -58,8 +58,21 @@ public struct GPSampler: Sampler {
   /// (`trainingSubset`): an exact GP costs O(n³) per fit, and the subset bounds a suggestion's
   /// time however large the study grows.
   public let exactTrialLimit: Int
+  /// The model of the score: the Matérn GP by default, or any `SurrogateFitter` (the
+  /// infinite-width network here, HoneBayesNN's networks) — Li, Rudner & Wilson 2024. A
+  /// surrogate other than the Matérn GP is fitted with a seed drawn from the sampler's seed and
+  /// the number of observations, so the same data give the same model in every process, and the
+  /// last fit is kept in memory: the asks of a batch (the same data, different fantasies) fit
+  /// once.
+  public let surrogate: any SurrogateFitter
+  let fitted = FittedSurrogateCache()
   /// The system attribute holding the fitted θ of the trial it was fitted for.
   public static var hyperparametersKey: String { fitState.key }
+  /// The trial state holding the fit of `surrogate`: `fitState` for the Matérn GP,
+  /// `gp:<name>-hyperparameters` for another.
+  public var surrogateFitState: StateKey<Fit> {
+    surrogate.name == "matern" ? Self.fitState : StateKey<Fit>("gp", "\(surrogate.name)-hyperparameters")
+  }
   /// The fitted hyperparameters θ of the model, with the signature of their space (the
   /// parameter names), stored with each trial so that the next fit starts from them.
   public struct Fit: Codable, Sendable, Equatable {
@@ -76,7 +89,11 @@ public struct GPSampler: Sampler {
   public init(seed: UInt64? = nil, acquisition: AcquisitionKind = .logEI, startupTrials: Int = 10,
               optimizer: AcquisitionOptimizer = AcquisitionOptimizer(), warmFitIterations: Int = 8,
               deterministicObjective: Bool = false, outputWarping: Bool = true, inputWarping: Bool = false,
-              acquisitionEnsemble: Bool = false, exactTrialLimit: Int = 500) throws {
+              acquisitionEnsemble: Bool = false, exactTrialLimit: Int = 500,
+              surrogate: any SurrogateFitter = MaternSurrogate()) throws {
+    guard acquisition != .knowledgeGradient || surrogate.supportsKnowledgeGradient else {
+      throw TuneError.invalidArgument("the knowledge gradient needs the matern surrogate, not \(surrogate.name)")
+    }
     guard exactTrialLimit >= 10 else { throw TuneError.invalidArgument("the GP sampler needs exactTrialLimit ≥ 10, got \(exactTrialLimit)") }
     guard startupTrials >= 1 else { throw TuneError.invalidArgument("the GP sampler needs startupTrials ≥ 1, got \(startupTrials)") }
     self.seed = seed ?? _randomSeed()
@@ -89,6 +106,7 @@ public struct GPSampler: Sampler {
     self.inputWarping = inputWarping
     self.acquisitionEnsemble = acquisitionEnsemble
     self.exactTrialLimit = exactTrialLimit
+    self.surrogate = surrogate
     fallback = RandomSampler(seed: self.seed)
   }
 
@@ -141,9 +159,10 @@ public struct GPSampler: Sampler {
     let constraintValues = done.map(\.constraints)
     // Warm start from the newest stored fit of the same space (θ is stored with the names).
     let signature = encoding.names.joined(separator: ",")
-    let previous = all.reversed().lazy.compactMap { t -> GPHyperparameters? in
-      guard let fit = t.state(Self.fitState), fit.space == signature, fit.theta.count == d + 2 else { return nil }
-      return GPHyperparameters(vector: fit.theta)
+    let stateKey = surrogateFitState
+    let previous = all.reversed().lazy.compactMap { t -> [Double]? in
+      guard let fit = t.state(stateKey), fit.space == signature else { return nil }
+      return fit.theta
     }.first
     // A warm fit continues the previous one for a few iterations; their number shrinks as
     // (200/n)² past 200 trials, since each costs O(n³), so the fit keeps improving across trials.
@@ -152,7 +171,8 @@ public struct GPSampler: Sampler {
     // With input warping the model, the acquisition and its search live in the warped cube.
     let warping = inputWarping
       ? KumaraswamyWarping.fit(inputs: inputs, scores: scores, dimensions: d, categorical: categorical,
-                               hyperparameters: previous, standardization: standardization)
+                               hyperparameters: previous.flatMap { $0.count == d + 2 ? GPHyperparameters(vector: $0) : nil },
+                               standardization: standardization)
       : nil
     if let warping {
       inputs = warping.warpRows(inputs)
@@ -162,14 +182,16 @@ public struct GPSampler: Sampler {
         return KumaraswamyWarping.warp(sides[j].lowerBound, shape)...KumaraswamyWarping.warp(sides[j].upperBound, shape)
       } }
     }
-    var model = try GaussianProcess(inputs: inputs, outputs: scores, dimensions: d, categorical: categorical,
-                                    initial: previous, maxIterations: previous == nil ? 60 : warmIterations,
-                                    standardization: standardization, deterministic: deterministicObjective)
-    if model.hyperparameters.vector.allSatisfy(\.isFinite) {
-      try study.setState(Self.fitState, Fit(space: signature, theta: model.hyperparameters.vector), of: trial)
+    let data = SurrogateData(inputs: inputs, outputs: scores, dimensions: d, choices: encoding.choices,
+                             standardization: standardization, deterministic: deterministicObjective)
+    var model = try fitted.model(surrogate, data: data, initial: previous, warmIterations: warmIterations,
+                                 seed: SplitMix64.mix(seed ^ UInt64(done.count)))
+    let theta = model.hyperparameterVector
+    if !theta.isEmpty && theta.allSatisfy(\.isFinite) {
+      try study.setState(stateKey, Fit(space: signature, theta: theta), of: trial)
     }
     // One model per constraint, on the trials that report it (non-finite values clipped to ±1e12).
-    var constraints: [(model: GaussianProcess, threshold: Double)] = []
+    var constraints: [(model: any Surrogate, threshold: Double)] = []
     for k in 0..<(constraintValues.map { $0?.count ?? 0 }.max() ?? 0) {
       let rows = done.indices.filter { (constraintValues[$0]?.count ?? 0) > k }
       let values = rows.map { r -> Double in
@@ -188,7 +210,7 @@ public struct GPSampler: Sampler {
     if !running.isEmpty {
       let pending = running.flatMap { warping?.warp($0) ?? $0 }
       let believed = model.posterior(at: pending).mean
-      model = try model.conditioned(onInputs: pending, outputs: believed)
+      model = try model.conditionedOnObservations(inputs: pending, outputs: believed)
       for x in running { exclude.insert(warping?.warp(encoding.round(x)) ?? encoding.round(x)) }
     }
     var gridRNG = SeededRNG(seed: seed, stream: stableHash("gp-grid"), UInt64(trial.number))
