@@ -108,7 +108,7 @@ fuzz: deps
 
 # The DocC documentation of every public module (Sources/<Module>/<Module>.docc), one archive
 # per module in .build/docs; `docc preview` or any static server shows them.
-DOC_TARGETS = Hone HoneCore HoneMath HoneBayes HoneTune HoneSQLite HoneOptim HoneTensor HoneNN HoneReport HoneNAS HoneDashboard
+DOC_TARGETS = Hone HoneCore HoneMath HoneBayes HoneBayesNN HoneTune HoneSQLite HoneOptim HoneTensor HoneNN HoneReport HoneNAS HoneDashboard
 docs: deps
 	for target in $(DOC_TARGETS); do \
 	  mkdir -p .build/docs && swift package --disable-sandbox generate-documentation --target $$target --output-path .build/docs/$$target.doccarchive || exit 1; \

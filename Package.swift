@@ -84,7 +84,7 @@ let package = Package(
       path: "Benchmarks/SamplerBenchmark"),
     .executableTarget(
       name: "BayesBenchmark",
-      dependencies: ["HoneTune", "HoneBayes", "HoneMath"],
+      dependencies: ["HoneTune", "HoneBayes", "HoneBayesNN", "HoneMath"],
       path: "Benchmarks/BayesBenchmark"),
     .executableTarget(
       name: "TrainingBenchmark",

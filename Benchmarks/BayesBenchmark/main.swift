@@ -7,13 +7,19 @@
 //       prints the simple regret (best value − f*) and the wall time of each run; `--trace`
 //       adds a line per trial (value, best so far, the GP's fitted log-hyperparameters);
 //       `--exact-limit N` fits the GP to a subset past N trials (default 500); `--sampler auto`.
-//   BayesBenchmark timing --function F --dims D --history N [--exact-limit N] [--json]
+//   BayesBenchmark timing --function F --dims D --history N [--exact-limit N] [--surrogate NAME] [--json]
 //       N complete trials at uniform random points (seeded) added without sampling, then 10
-//       ask + suggest + tell cycles of the GP sampler timed; prints the median milliseconds.
+//       ask + suggest + tell cycles of the GP sampler timed (each a fresh fit of the model:
+//       matern, infinite-width, dkl, hmc, ensemble or laplace); prints the median milliseconds.
+//   BayesBenchmark fit --function F --dims D --train N [--surrogate NAME] [--seed S] [--json]
+//       Fits the surrogate to N uniform random points of F (the unit cube mapped to F's domain)
+//       and scores its posterior on 500 more: the RMSE of the mean and the mean log predictive
+//       density of the standardized values, and the fit's seconds.
 //   BayesBenchmark check
 //       Evaluates every function at its known minimizer.
 import Foundation
 import HoneBayes
+import HoneBayesNN
 import HoneMath
 import HoneTune
 
@@ -100,8 +106,9 @@ case "timing":
         let history = Int(option("history") ?? "") else { fatalError("timing needs --function NAME --dims D --history N") }
   let s = space(function, d)
   let exactLimit = Int(option("exact-limit") ?? "500")!
+  let surrogate = try NetworkSurrogates.catalog.make(option("surrogate") ?? "matern", SurrogateContext())
   let study = try Study(name: "bo", sampler: try GPSampler(seed: 0, warmFitIterations: Int(option("warm-iterations") ?? "8")!,
-                                                           exactTrialLimit: exactLimit), pruner: NopPruner())
+                                                           exactTrialLimit: exactLimit, surrogate: surrogate), pruner: NopPruner())
   var rng = SeededRNG(seed: 0)
   let bounds = function.bounds(d)
   for _ in 0..<history {
@@ -121,10 +128,38 @@ case "timing":
   }
   let median = ms.sorted()[ms.count / 2 - 1] / 2 + ms.sorted()[ms.count / 2] / 2
   if json {
-    print("{\"peer\": \"hone-gp\", \"exact_limit\": \(exactLimit), \"mode\": \"timing\", \"function\": \"\(name)\", \"dims\": \(d), \"history\": \(history), \"median_ms\": \(median), \"ms\": [\(ms.map { "\($0)" }.joined(separator: ", "))]}")
+    print("{\"peer\": \"hone-gp\", \"surrogate\": \"\(surrogate.name)\", \"exact_limit\": \(exactLimit), \"mode\": \"timing\", \"function\": \"\(name)\", \"dims\": \(d), \"history\": \(history), \"median_ms\": \(median), \"ms\": [\(ms.map { "\($0)" }.joined(separator: ", "))]}")
   } else {
-    print("hone-gp \(name)-\(d) history \(history): median \(String(format: "%.2f", median)) ms")
+    print("hone-gp \(surrogate.name) \(name)-\(d) history \(history): median \(String(format: "%.2f", median)) ms")
+  }
+case "fit":
+  guard let name = option("function"), let function = TestFunction.named(name), let d = Int(option("dims") ?? ""),
+        let train = Int(option("train") ?? "") else { fatalError("fit needs --function NAME --dims D --train N") }
+  let fitter = try NetworkSurrogates.catalog.make(option("surrogate") ?? "matern", SurrogateContext())
+  var rng = SeededRNG(seed: UInt64(option("seed") ?? "0")!)
+  let bounds = function.bounds(d)
+  func sample(_ count: Int) -> (x: [Double], y: [Double]) {
+    let x = (0..<(count * d)).map { _ in rng.nextDouble() }
+    let y = (0..<count).map { i in function.f((0..<d).map { j in bounds[j].low + x[i * d + j] * (bounds[j].high - bounds[j].low) }) }
+    return (x, y)
+  }
+  let (x, y) = sample(train), (tx, ty) = sample(500)
+  let start = Date()
+  let model = try fitter.fit(SurrogateData(inputs: x, outputs: y, dimensions: d), initial: nil, warmIterations: 8, seed: 1)
+  let seconds = Date().timeIntervalSince(start)
+  let (mean, variance) = model.posterior(at: tx)
+  var squared = 0.0, logDensity = 0.0
+  for i in ty.indices {
+    let target = (ty[i] - model.outputMean) / model.outputScale
+    squared += (mean[i] - target) * (mean[i] - target) / Double(ty.count)
+    logDensity += Normal.logPDF((target - mean[i]) / variance[i].squareRoot()) - 0.5 * log(variance[i])
+  }
+  let rmse = squared.squareRoot(), lpd = logDensity / Double(ty.count)
+  if json {
+    print("{\"surrogate\": \"\(fitter.name)\", \"function\": \"\(name)\", \"dims\": \(d), \"train\": \(train), \"rmse\": \(rmse), \"log_density\": \(lpd), \"seconds\": \(seconds)}")
+  } else {
+    print("\(fitter.name) \(name)-\(d) n=\(train): RMSE \(String(format: "%.3f", rmse)), log density \(String(format: "%.3f", lpd)), fit \(String(format: "%.2f", seconds)) s")
   }
 default:
-  print("usage: BayesBenchmark regret|timing|check …")
+  print("usage: BayesBenchmark regret|timing|fit|check …")
 }

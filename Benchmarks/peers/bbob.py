@@ -14,7 +14,10 @@ Methods (--method), each seeded with the instance number and otherwise at its de
     hone-<sampler>  Hone's Python client (clients/python/src) over the hone binary ($HONE_BIN,
                     else .build/release/hone): hone.create_study(storage=None,
                     sampler="<sampler>", seed=i); study.optimize(objective, n_trials=B);
-                    "+setting" switches a sampler setting on (hone-gp+input-warping)
+                    "+setting" switches a sampler setting on (hone-gp+input-warping),
+                    "+setting=value" sets one (hone-gp+surrogate=hmc); with --batch k > 1
+                    the trials are asked k at a time (the running ones are the sampler's
+                    fantasies) and told after, so the model is fitted once per k evaluations
     optuna-gp, optuna-tpe, optuna-cmaes, optuna-random
                     Optuna 5's GPSampler, TPESampler, CmaEsSampler, RandomSampler (seed=i)
     ngopt           nevergrad NGOpt over ng.p.Array(shape=(d,)).set_bounds(-5, 5), budget B,
@@ -61,7 +64,7 @@ def optimum_value(function, dims, instance):
     return float(fresh(np.array(x_opt)))
 
 
-def run(method, function, dims, instance, budget):
+def run(method, function, dims, instance, budget, batch=1):
     import cocoex
     problem = cocoex.Suite("bbob", "", "").get_problem_by_function_dimension_instance(function, dims, instance)
     names = [f"x{j}" for j in range(dims)]
@@ -80,8 +83,15 @@ def run(method, function, dims, instance, budget):
         sampler, settings = hone_sampler(method[len("hone-"):])
         study = import_hone().create_study(storage=None, sampler=sampler, seed=instance, direction="minimize",
                                            sampler_settings=settings)
+        space = {name: {"type": "float", "low": -5.0, "high": 5.0} for name in names}
         try:
-            study.optimize(objective, n_trials=budget)
+            if batch > 1:
+                while len(values) < budget:
+                    trials = [study.ask(fixed_distributions=space) for _ in range(min(batch, budget - len(values)))]
+                    for trial in trials:
+                        study.tell(trial, evaluate([trial.params[name] for name in names]))
+            else:
+                study.optimize(objective, n_trials=budget)
         finally:
             study.close()
     elif method.startswith("optuna-"):
@@ -124,17 +134,19 @@ def main():
     parser.add_argument("--functions", default="1-24")
     parser.add_argument("--instances", default="1-5")
     parser.add_argument("--budget", type=int)
+    parser.add_argument("--budget-per-dim", type=int, default=20, help="the budget when --budget is not given: this times d")
+    parser.add_argument("--batch", type=int, default=1, help="Hone: trials asked at once (fantasies), then told")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    budget = args.budget or 20 * args.dims
+    budget = args.budget or args.budget_per_dim * args.dims
     for function in parse_range(args.functions):
         for instance in parse_range(args.instances):
             start = time.perf_counter()
-            best = run(args.method, function, args.dims, instance, budget)
+            best = run(args.method, function, args.dims, instance, budget, args.batch)
             seconds = time.perf_counter() - start
             regret = max(best - optimum_value(function, args.dims, instance), 0.0)
             record = {"function": function, "dims": args.dims, "instance": instance, "method": args.method,
-                      "budget": budget, "regret": regret, "seconds": round(seconds, 2)}
+                      "budget": budget, "batch": args.batch, "regret": regret, "seconds": round(seconds, 2)}
             print(json.dumps(record) if args.json else
                   f"f{function} {args.dims}-D i{instance} {args.method}: regret {regret:.4g} in {seconds:.1f} s", flush=True)
 

@@ -301,9 +301,10 @@ def import_hone():
 
 
 def hone_sampler(name):
-    """"gp+input-warping" → ("gp", {"input-warping": "true"}): a sampler and its switched-on settings."""
+    """"gp+input-warping+surrogate=hmc" → ("gp", {"input-warping": "true", "surrogate": "hmc"}): a
+    sampler and its settings (a bare name switches a setting on)."""
     sampler, *switches = name.split("+")
-    return sampler, {switch: "true" for switch in switches}
+    return sampler, dict(switch.split("=", 1) if "=" in switch else (switch, "true") for switch in switches)
 
 
 def run_hone(table, run, sampler, seed, budget):

@@ -15,7 +15,8 @@ import HoneTensor
 /// negative log marginal likelihood per point. The GP's part of the gradient is analytic,
 /// G = ∂NLL/∂K = ½(K⁻¹ − ααᵀ), ∂NLL/∂φᵢ = Σⱼ 2Gᵢⱼkᵢⱼ·(φⱼ − φᵢ)/ℓ²; the network's follows by
 /// the tensor engine's reverse mode on Σᵢ ⟨∂NLL/∂φᵢ, φᵢ⟩ with the first factor held fixed.
-/// Priors: log s, log ℓ ~ N(0, 1); σ²ₙ ≥ 10⁻⁶.
+/// Priors: log s, log ℓ ~ N(0, 1); σ²ₙ ~ Gamma(1.1, rate 30) as the Matérn GP's (`GPPrior`),
+/// σ²ₙ ≥ 10⁻⁶.
 public struct DeepKernelSurrogate: SurrogateFitter {
   /// The hidden layers' widths.
   public let hidden: [Int]
@@ -94,7 +95,8 @@ public struct DeepKernelSurrogate: SurrogateFitter {
     }
     let fixed = Tensor(shape: [n, k], scalars: featureGradient)
     let networkGradient = network.lossAndGradient(at: x) { ($0 * fixed).sum() }.gradient
-    return networkGradient + [dScale + hyper[0] * perPoint, dLength + hyper[1] * perPoint, dNoise]
+    // The noise prior of the Matérn GP, σ²ₙ ~ Gamma(1.1, rate 30): d/dη of −(1.1η − 30e^η).
+    return networkGradient + [dScale + hyper[0] * perPoint, dLength + hyper[1] * perPoint, dNoise - (1.1 - 30 * noise) * perPoint]
   }
 }
 

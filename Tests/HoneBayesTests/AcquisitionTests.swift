@@ -140,3 +140,49 @@ private struct GradientFree: Surrogate {
     #expect(x == [best])
   }
 }
+
+@Suite struct NeuralNetworkKernelTests {
+  @Test func theArcCosineIsWithinTwoHundredMillionthsOfLibm() {
+    for i in 0...2000 {
+      let x = -1 + Double(i) / 1000
+      #expect(abs(NeuralNetworkKernel.arcCosine(x) - acos(x)) < 3e-8, "x = \(x)")
+    }
+  }
+
+  /// One hidden layer in closed form: K¹ = σ²_b + σ²_w/(2π)·√(qq′)·(sin θ + (π − θ)cos θ).
+  @Test func oneLayerMatchesTheClosedForm() {
+    let kernel = NeuralNetworkKernel(depth: 1, weightVariance: 1.7, biasVariance: 0.2, outputScale: 1.3, choices: [nil, nil])
+    let a = [0.1, 0.9], b = [0.7, 0.4]
+    let u = a.map { 2 * $0 - 1 }, v = b.map { 2 * $0 - 1 }
+    let q = 0.2 + 1.7 * (u[0] * u[0] + u[1] * u[1]) / 2, q2 = 0.2 + 1.7 * (v[0] * v[0] + v[1] * v[1]) / 2
+    let c = 0.2 + 1.7 * (u[0] * v[0] + u[1] * v[1]) / 2
+    let theta = acos(c / (q * q2).squareRoot())
+    let expected = 1.3 * (0.2 + 1.7 / (2 * Double.pi) * (q * q2).squareRoot() * (sin(theta) + (Double.pi - theta) * cos(theta)))
+    #expect(abs(kernel.matrix(a, b)[0] - expected) < 1e-7)
+    #expect(abs(kernel.diagonal(a)[0] - kernel.matrix(a, a)[0]) < 1e-7)
+  }
+
+  /// The marginal-likelihood gradient in θ, against central differences, at every depth.
+  @Test(arguments: 1...4)
+  func theFitGradientMatchesFiniteDifferences(_ depth: Int) throws {
+    var rng = SeededRNG(seed: UInt64(depth))
+    let inputs = (0..<36).map { _ in rng.nextDouble() }
+    let outputs = (0..<12).map { (i: Int) -> Double in
+      let a = inputs[3 * i], b = inputs[3 * i + 1], c = inputs[3 * i + 2]
+      return sin(5 * a) + b * c
+    }
+    let data = SurrogateData(inputs: inputs, outputs: outputs, dimensions: 3)
+    let y = data.standardizedOutputs
+    let theta = [0.4, -1.5, 0.2, -4.0]
+    let (_, gradient) = try #require(InfiniteWidthSurrogate.negativeLogPosterior(theta, depth: depth, data: data, targets: y))
+    for j in 0..<4 {
+      var up = theta, down = theta
+      up[j] += 1e-5
+      down[j] -= 1e-5
+      let above = try #require(InfiniteWidthSurrogate.negativeLogPosterior(up, depth: depth, data: data, targets: y)).value
+      let below = try #require(InfiniteWidthSurrogate.negativeLogPosterior(down, depth: depth, data: data, targets: y)).value
+      let slope = (above - below) / 2e-5
+      #expect(abs(slope - gradient[j]) < 1e-4 * max(1, abs(slope)), "depth \(depth), θ\(j): \(gradient[j]) vs \(slope)")
+    }
+  }
+}

@@ -50,7 +50,8 @@ public struct InfiniteWidthSurrogate: SurrogateFitter {
       let warm = minimize(depth, from: Array(initial.dropFirst()), iterations: warmIterations)
       chosen = (depth, warm.theta, warm.value)
       for neighbour in [depth - 1, depth + 1] where depths.contains(neighbour) {
-        if let value = Self.negativeLogPosterior(warm.theta, depth: neighbour, data: data, targets: y)?.value, value < chosen.value {
+        if let value = Self.negativeLogPosterior(warm.theta, depth: neighbour, data: data, targets: y, gradient: false)?.value,
+           value < chosen.value {
           chosen = (neighbour, warm.theta, value)
         }
       }
@@ -61,7 +62,8 @@ public struct InfiniteWidthSurrogate: SurrogateFitter {
         if cold.value < chosen.value { chosen = (depth, cold.theta, cold.value) }
       }
     }
-    return try KernelGaussianProcess(kernel: Self.kernel(chosen.theta, depth: chosen.depth, choices: data.choices), inputs: data.inputs,
+    return try KernelGaussianProcess(kernel: Self.kernel(chosen.theta, depth: chosen.depth, choices: data.choices, known: data.inputs),
+                                     inputs: data.inputs,
                                      targets: y, dimensions: data.dimensions, noise: exp(chosen.theta[3]), outputMean: mean,
                                      outputScale: scale, hyperparameterVector: [Double(chosen.depth)] + chosen.theta)
   }
@@ -76,14 +78,17 @@ public struct InfiniteWidthSurrogate: SurrogateFitter {
   }
 
   /// The kernel of θ.
-  static func kernel(_ theta: [Double], depth: Int, choices: [Int?]) -> NeuralNetworkKernel {
-    NeuralNetworkKernel(depth: depth, weightVariance: exp(theta[0]), biasVariance: exp(theta[1]), outputScale: exp(theta[2]), choices: choices)
+  static func kernel(_ theta: [Double], depth: Int, choices: [Int?], known: [Double] = []) -> NeuralNetworkKernel {
+    NeuralNetworkKernel(depth: depth, weightVariance: exp(theta[0]), biasVariance: exp(theta[1]), outputScale: exp(theta[2]), choices: choices,
+                        known: known)
   }
 
-  /// −(log p(y | θ) + log p(θ)) and its gradient; nil when K cannot be factored.
-  static func negativeLogPosterior(_ theta: [Double], depth: Int, data: SurrogateData, targets y: [Double]) -> (value: Double, gradient: [Double])? {
+  /// −(log p(y | θ) + log p(θ)) and its gradient (empty with `gradient: false`); nil when K
+  /// cannot be factored.
+  static func negativeLogPosterior(_ theta: [Double], depth: Int, data: SurrogateData, targets y: [Double],
+                                   gradient wanted: Bool = true) -> (value: Double, gradient: [Double])? {
     let n = y.count
-    let (k, dWeight, dBias) = kernel(theta, depth: depth, choices: data.choices).matrixWithGradients(data.inputs)
+    let (k, dWeight, dBias) = kernel(theta, depth: depth, choices: data.choices).matrixWithGradients(data.inputs, gradients: wanted)
     let noise = exp(theta[3])
     var l = k
     for i in 0..<n { l[i * n + i] += noise }
@@ -93,6 +98,7 @@ public struct InfiniteWidthSurrogate: SurrogateFitter {
     var logDet = 0.0, fit = 0.0
     for i in 0..<n { logDet += 2 * log(l[i * n + i]); fit += y[i] * alpha[i] }
     let lml = -0.5 * fit - 0.5 * logDet - 0.5 * Double(n) * log(2 * Double.pi)
+    guard wanted else { return (-(lml + logPrior(theta).value), []) }
     // ½·Σ_ab W_ab·∂K_ab over the full matrix, W = ααᵀ − K⁻¹ (its lower triangle is valid).
     let kinv = inverseFromCholesky(l, count: n)
     var gradient = [0.0, 0, 0, 0]

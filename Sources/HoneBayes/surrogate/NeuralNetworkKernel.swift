@@ -30,15 +30,25 @@ public struct NeuralNetworkKernel: CovarianceFunction {
   public let outputScale: Double
   /// The number of categories of each dimension, nil when numeric.
   public let choices: [Int?]
+  /// Rows (the training inputs) whose encoding and squared norms are kept, since every
+  /// posterior evaluation reads them.
+  let known: [Double]
+  let knownEncoded: [Double]
+  let knownNorms: [Double]
 
-  /// A kernel with the given hyperparameters.
-  public init(depth: Int, weightVariance: Double, biasVariance: Double, outputScale: Double, choices: [Int?]) {
+  /// A kernel with the given hyperparameters; `known` rows (the training inputs) are encoded once.
+  public init(depth: Int, weightVariance: Double, biasVariance: Double, outputScale: Double, choices: [Int?], known: [Double] = []) {
     precondition(depth >= 1, "NeuralNetworkKernel: depth ≥ 1")
     self.depth = depth
     self.weightVariance = weightVariance
     self.biasVariance = biasVariance
     self.outputScale = outputScale
     self.choices = choices
+    self.known = known
+    let u = SurrogateData.numeric(known, choices: choices).map { 2 * $0 - 1 }
+    knownEncoded = u
+    let d = choices.count
+    knownNorms = (0..<(known.count / Swift.max(d, 1))).map { i in (0..<d).reduce(0) { $0 + u[i * d + $1] * u[i * d + $1] } / Double(d) }
   }
 
   var d: Int { choices.count }
@@ -64,12 +74,29 @@ public struct NeuralNetworkKernel: CovarianceFunction {
     return q
   }
 
+  /// arccos x to within 2·10⁻⁸ (Abramowitz & Stegun 4.4.46: √(1 − x) times a degree-7
+  /// polynomial on [0, 1], and π − arccos(−x) below 0): libm's acos took a quarter of a fit.
+  @inline(__always)
+  static func arcCosine(_ x: Double) -> Double {
+    let t = Swift.abs(x)
+    var p = -0.0012624911
+    p = p * t + 0.0066700901
+    p = p * t - 0.0170881256
+    p = p * t + 0.0308918810
+    p = p * t - 0.0501743046
+    p = p * t + 0.0889789874
+    p = p * t - 0.2145988016
+    p = p * t + 1.5707963050
+    let value = (1 - t).squareRoot() * p
+    return x < 0 ? Double.pi - value : value
+  }
+
   /// F = √(qq′)·J(ρ) and its partials ∂F/∂c, ∂F/∂q, ∂F/∂q′.
   @inline(__always)
   static func arcCosine(_ c: Double, _ q: Double, _ q2: Double) -> (value: Double, dc: Double, dq: Double, dq2: Double) {
     let norm = (q * q2).squareRoot()
     let rho = Swift.min(Swift.max(c / norm, -1), 1)
-    let slope = Double.pi - acos(rho)
+    let slope = Double.pi - arcCosine(rho)
     let value = norm * ((1 - rho * rho).squareRoot() + slope * rho)
     let shared = value - c * slope
     return (value, slope, shared / (2 * q), shared / (2 * q2))
@@ -79,17 +106,34 @@ public struct NeuralNetworkKernel: CovarianceFunction {
   public func matrix(_ a: [Double], _ b: [Double]) -> [Double] {
     let ua = encoded(a), ub = encoded(b)
     let n = a.count / d, m = b.count / d
-    let qa = (0..<n).map { diagonals(squaredNorm(ua, $0)) }, qb = (0..<m).map { diagonals(squaredNorm(ub, $0)) }
+    // qˡ of every row (layer-major L × n), then one pass over all pairs per layer: the pairs are
+    // independent, so the loop pipelines instead of waiting on each pair's chain of layers.
+    let qa = layerDiagonals(ua, count: n), qb = layerDiagonals(ub, count: m)
     var k = innerProducts(ua, ub)
     let w = weightVariance / (2 * Double.pi)
-    for i in 0..<n {
-      for j in 0..<m {
-        var c = biasVariance + weightVariance * k[i * m + j]
-        for l in 0..<depth { c = biasVariance + w * Self.arcCosine(c, qa[i][l], qb[j][l]).value }
-        k[i * m + j] = outputScale * c
+    for t in k.indices { k[t] = biasVariance + weightVariance * k[t] }
+    for l in 0..<depth {
+      let rootB = (0..<m).map { 1 / qb[l * m + $0].squareRoot() }, normB = rootB.map { 1 / $0 }
+      for i in 0..<n {
+        let normA = qa[l * n + i].squareRoot(), rootA = 1 / normA
+        for j in 0..<m {
+          let rho = Swift.min(Swift.max(k[i * m + j] * (rootA * rootB[j]), -1), 1)
+          k[i * m + j] = biasVariance + w * ((1 - rho * rho).squareRoot() + (Double.pi - Self.arcCosine(rho)) * rho) * (normA * normB[j])
+        }
       }
     }
+    for t in k.indices { k[t] *= outputScale }
     return k
+  }
+
+  /// qˡ of each of the `count` rows of `u`, layer-major (L × count).
+  func layerDiagonals(_ u: [Double], count: Int) -> [Double] {
+    var q = [Double](repeating: 0, count: depth * count)
+    for i in 0..<count {
+      q[i] = biasVariance + weightVariance * squaredNorm(u, i)
+      for l in 1..<depth { q[l * count + i] = biasVariance + weightVariance / 2 * q[(l - 1) * count + i] }
+    }
+    return q
   }
 
   /// uᵀu/d of row i of `u`.
@@ -118,21 +162,23 @@ public struct NeuralNetworkKernel: CovarianceFunction {
   /// covariance in u is a combination a·uᵢ + b·u of the two inputs (and of the diagonal's,
   /// e·u), so two numbers per pair carry it through the recursion.
   public func vectorWithJacobian(_ rows: [Double], at point: [Double]) -> (k: [Double], jacobian: [Double]) {
-    let ux = encoded(rows), u = encoded(point)
+    let isKnown = rows == known
+    let ux = isKnown ? knownEncoded : encoded(rows), u = encoded(point)
     let n = rows.count / d
     let qx = diagonals(squaredNorm(u, 0))
     let inner = innerProducts(ux, u)
     let w = weightVariance / (2 * Double.pi)
     var k = [Double](repeating: 0, count: n), jacobian = [Double](repeating: 0, count: n * d)
     for i in 0..<n {
-      let qi = diagonals(squaredNorm(ux, i))
+      var qi = biasVariance + weightVariance * (isKnown ? knownNorms[i] : squaredNorm(ux, i))
       var c = biasVariance + weightVariance * inner[i]
       var a = weightVariance / Double(d), b = 0.0, e = 2 * weightVariance / Double(d)
       for l in 0..<depth {
-        let f = Self.arcCosine(c, qi[l], qx[l])
+        let f = Self.arcCosine(c, qi, qx[l])
         c = biasVariance + w * f.value
         (a, b) = (w * f.dc * a, w * (f.dc * b + f.dq2 * e))
         e *= weightVariance / 2
+        qi = biasVariance + weightVariance / 2 * qi
       }
       k[i] = outputScale * c
       // du/dx = 2.
@@ -142,40 +188,68 @@ public struct NeuralNetworkKernel: CovarianceFunction {
   }
 
   /// K(X, X) (n × n, without noise) and ∂K/∂log σ²_w, ∂K/∂log σ²_b (∂K/∂log s is K itself),
-  /// carried forward through the recursion; what the marginal-likelihood fit needs.
-  func matrixWithGradients(_ x: [Double]) -> (k: [Double], dWeight: [Double], dBias: [Double]) {
+  /// carried forward through the recursion; what the marginal-likelihood fit needs. With
+  /// `gradients: false` only K (the two derivative matrices come back empty).
+  func matrixWithGradients(_ x: [Double], gradients: Bool = true) -> (k: [Double], dWeight: [Double], dBias: [Double]) {
     let u = encoded(x)
-    let n = x.count / d
+    let n = x.count / d, depth = self.depth
     let inner = innerProducts(u, u)
     let sw = weightVariance, sb = biasVariance, w = sw / (2 * Double.pi)
-    // Per row and layer: q, ∂q/∂log σ²_w, ∂q/∂log σ²_b.
-    var q = [[Double]](), qw = [[Double]](), qb = [[Double]]()
+    // Per row and layer (row-major n × L): q, 1/√q, √q, 1/q, ∂q/∂log σ²_w, ∂q/∂log σ²_b.
+    var q = [Double](repeating: 0, count: n * depth), root = q, norm = q, inverse = q, qw = q, qb = q
     for i in 0..<n {
       let r = inner[i * n + i]
-      var value = [sb + sw * r], dw = [sw * r], db = [sb]
+      q[i * depth] = sb + sw * r; qw[i * depth] = sw * r; qb[i * depth] = sb
       for l in 1..<depth {
-        value.append(sb + sw / 2 * value[l - 1])
-        dw.append(sw / 2 * value[l - 1] + sw / 2 * dw[l - 1])
-        db.append(sb + sw / 2 * db[l - 1])
+        let t = i * depth + l
+        q[t] = sb + sw / 2 * q[t - 1]
+        qw[t] = sw / 2 * q[t - 1] + sw / 2 * qw[t - 1]
+        qb[t] = sb + sw / 2 * qb[t - 1]
       }
-      q.append(value); qw.append(dw); qb.append(db)
+      for l in 0..<depth {
+        let t = i * depth + l
+        norm[t] = q[t].squareRoot(); root[t] = 1 / norm[t]; inverse[t] = 1 / q[t]
+      }
     }
-    var k = [Double](repeating: 0, count: n * n), dWeight = k, dBias = k
+    // The lower triangle's pairs, packed; one pass over them per layer (they are independent).
+    let pairs = n * (n + 1) / 2
+    var first = [Int](repeating: 0, count: pairs), second = first
+    var c = [Double](repeating: 0, count: pairs), cw = c, cb = c
+    var p = 0
     for i in 0..<n {
       for j in 0...i {
+        first[p] = i; second[p] = j
         let g = inner[i * n + j]
-        var c = sb + sw * g, cw = sw * g, cb = sb
-        for l in 0..<depth {
-          let f = Self.arcCosine(c, q[i][l], q[j][l])
-          let nextW = w * f.value + w * (f.dc * cw + f.dq * qw[i][l] + f.dq2 * qw[j][l])
-          let nextB = sb + w * (f.dc * cb + f.dq * qb[i][l] + f.dq2 * qb[j][l])
-          c = sb + w * f.value
-          cw = nextW
-          cb = nextB
+        c[p] = sb + sw * g; cw[p] = sw * g; cb[p] = sb
+        p += 1
+      }
+    }
+    for l in 0..<depth {
+      for p in 0..<pairs {
+        let a = first[p] * depth + l, b = second[p] * depth + l
+        // F = √(qq′)·J(ρ), ∂F/∂c = J′(ρ), ∂F/∂q = (F − cJ′)/(2q).
+        let inverseNorm = root[a] * root[b]
+        let rho = Swift.min(Swift.max(c[p] * inverseNorm, -1), 1)
+        let slope = Double.pi - Self.arcCosine(rho)
+        let f = ((1 - rho * rho).squareRoot() + slope * rho) * (norm[a] * norm[b])
+        if gradients {
+          let shared = (f - c[p] * slope) / 2
+          let dqa = shared * inverse[a], dqb = shared * inverse[b]
+          let nextW = w * f + w * (slope * cw[p] + dqa * qw[a] + dqb * qw[b])
+          cb[p] = sb + w * (slope * cb[p] + dqa * qb[a] + dqb * qb[b])
+          cw[p] = nextW
         }
-        k[i * n + j] = outputScale * c; k[j * n + i] = outputScale * c
-        dWeight[i * n + j] = outputScale * cw; dWeight[j * n + i] = outputScale * cw
-        dBias[i * n + j] = outputScale * cb; dBias[j * n + i] = outputScale * cb
+        c[p] = sb + w * f
+      }
+    }
+    var k = [Double](repeating: 0, count: n * n)
+    var dWeight = gradients ? k : [], dBias = gradients ? k : []
+    for p in 0..<pairs {
+      let i = first[p], j = second[p]
+      k[i * n + j] = outputScale * c[p]; k[j * n + i] = outputScale * c[p]
+      if gradients {
+        dWeight[i * n + j] = outputScale * cw[p]; dWeight[j * n + i] = outputScale * cw[p]
+        dBias[i * n + j] = outputScale * cb[p]; dBias[j * n + i] = outputScale * cb[p]
       }
     }
     return (k, dWeight, dBias)

@@ -204,20 +204,24 @@ public struct GPSampler: Sampler {
     }
     // The incumbent is the best complete feasible trial: a pruned trial's stand-in value is no result.
     let feasible = done.indices.filter { done[$0].isFeasible && done[$0].state == .complete }
-    let feasibleScores = feasible.map { model.targets[$0] }
+    var incumbent = feasible.map { model.targets[$0] }.max()
     // Running trials as Kriging-believer fantasies.
     let running = all.filter { $0.state == .running && $0.id != trial.id }.compactMap { encoding.encode($0) }
     if !running.isEmpty {
       let pending = running.flatMap { warping?.warp($0) ?? $0 }
       let believed = model.posterior(at: pending).mean
       model = try model.conditionedOnObservations(inputs: pending, outputs: believed)
+      // The believed values count as observations (Ginsbourger, Le Riche & Carraro 2010), in
+      // the incumbent too: otherwise a point the model rates far above the best stays as
+      // attractive after its fantasy (EI → μ − best as σ → 0) and a batch piles onto it.
+      if constraints.isEmpty, let high = believed.max(), let best = incumbent { incumbent = Swift.max(best, high) }
       for x in running { exclude.insert(warping?.warp(encoding.round(x)) ?? encoding.round(x)) }
     }
     var gridRNG = SeededRNG(seed: seed, stream: stableHash("gp-grid"), UInt64(trial.number))
     // Random points where MES fits the distribution of the maximum and KG looks ahead.
     let gridSize = acquisition == .maxValueEntropy ? 256 : acquisition == .knowledgeGradient ? 64 : 0
     let grid = (0..<(gridSize * d)).map { j in encoding.choices[j % d].map { Double(gridRNG.nextInt(below: $0)) } ?? gridRNG.nextDouble() }
-    let function = Acquisition(acquisition, model: model, bestObserved: feasibleScores.max(), constraints: constraints, grid: grid,
+    let function = Acquisition(acquisition, model: model, bestObserved: incumbent, constraints: constraints, grid: grid,
                                incumbents: feasible)
     // Local searches also start from the three best feasible evaluated points.
     let ranked = feasible.sorted { model.targets[$0] > model.targets[$1] }.prefix(3)
@@ -231,7 +235,7 @@ public struct GPSampler: Sampler {
                                round: round, exclude: exclude, warmStarts: warmStarts, box: box)
     if acquisitionEnsemble {
       let members = [AcquisitionKind.logEI, .logPI, .ucb].map {
-        Acquisition($0, model: model, bestObserved: feasibleScores.max(), constraints: constraints, grid: [], incumbents: feasible)
+        Acquisition($0, model: model, bestObserved: incumbent, constraints: constraints, grid: [], incumbents: feasible)
       }
       var candidates = [x]
       var seen: Set<[Double]> = [x]
