@@ -164,3 +164,10 @@ else
 fi
 echo
 "$root/Benchmarks/bbob.sh"
+
+# The GP sampler's surrogates (the NNGP kernel, deep kernel, HMC, ensemble, Laplace) on BBOB in
+# 20-D and 40-D and on the HPO tables, beside Optuna's GP (about two hours).
+if [ -d "$root/../shared/data/hpo" ]; then
+  echo
+  "$root/Benchmarks/surrogates.sh"
+fi

@@ -29,6 +29,20 @@ for dims in 20 40; do
 done
 cat "$out"/*-20.jsonl "$out"/*-40.jsonl | python3 "$root/Benchmarks/surrogate_table.py"
 echo
+tables="hpobench_australian hpobench_blood_transfusion hpobench_car hpobench_credit_g hpolib_naval_propulsion hpolib_parkinsons_telemonitoring"
+for surrogate in $surrogates; do
+  case "$surrogate" in
+    optuna-gp) method=optuna-gp; batch=1 ;;
+    matern|infinite-width) method="hone-gp+surrogate=$surrogate"; batch=1 ;;
+    *) method="hone-gp+surrogate=$surrogate"; batch=10 ;;
+  esac
+  for table in $tables; do
+    HONE_BIN="$root/.build/release/hone" "$python" hpo_tables.py --table "$table" --method "$method" --seeds 3 --batch "$batch" --json \
+      >> "$out/hpo-$surrogate.jsonl" || echo "surrogates.sh: $surrogate on $table failed" >&2
+  done
+done
+cat "$out"/hpo-*.jsonl 2>/dev/null | python3 "$root/Benchmarks/hpo_table.py" || true
+echo
 echo "Time per suggestion at 200 trials (Ackley, 20-D; median of 10 ask-tell cycles, each a fresh fit):"
 for surrogate in $surrogates; do
   case "$surrogate" in

@@ -23,6 +23,10 @@ Methods (--method), each seeded with the instance number and otherwise at its de
     ngopt           nevergrad NGOpt over ng.p.Array(shape=(d,)).set_bounds(-5, 5), budget B,
                     parametrization.random_state = np.random.RandomState(i)
     hebo            HEBO over d num parameters in [-5, 5], np.random.seed(i), torch.manual_seed(i)
+    botorch         BoTorch's standard loop (torch.manual_seed(i), float64): 10 scrambled Sobol
+                    points, then per evaluation SingleTaskGP (its default priors) on the unit
+                    cube with Standardize, fit_gpytorch_mll, LogExpectedImprovement on -f,
+                    optimize_acqf(q=1, num_restarts=10, raw_samples=512)
 
 Output with --json, one line per run:
 {"function": f, "dims": d, "instance": i, "method": M, "budget": B, "regret": float, "seconds": float}
@@ -122,6 +126,25 @@ def run(method, function, dims, instance, budget, batch=1):
             suggestion = optimizer.suggest(n_suggestions=1)
             value = evaluate([float(suggestion.iloc[0][name]) for name in names])
             optimizer.observe(suggestion, np.array([[value]]))
+    elif method == "botorch":
+        import torch
+        from botorch.acquisition import LogExpectedImprovement
+        from botorch.fit import fit_gpytorch_mll
+        from botorch.models import SingleTaskGP
+        from botorch.models.transforms.outcome import Standardize
+        from botorch.optim import optimize_acqf
+        from gpytorch.mlls import ExactMarginalLogLikelihood
+        torch.manual_seed(instance)
+        unit = torch.stack([torch.zeros(dims), torch.ones(dims)]).double()
+        xs = torch.quasirandom.SobolEngine(dims, scramble=True, seed=instance).draw(min(10, budget)).double()
+        ys = [-evaluate((10 * x - 5).tolist()) for x in xs]
+        while len(values) < budget:
+            model = SingleTaskGP(xs, torch.tensor(ys, dtype=torch.double).unsqueeze(-1), outcome_transform=Standardize(m=1))
+            fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model))
+            acquisition = LogExpectedImprovement(model, best_f=max(ys))  # the posterior is in the outputs' units
+            candidate, _ = optimize_acqf(acquisition, bounds=unit, q=1, num_restarts=10, raw_samples=512)
+            ys.append(-evaluate((10 * candidate[0] - 5).tolist()))
+            xs = torch.cat([xs, candidate])
     else:
         raise SystemExit(f"unknown method {method}")
     return min(values)

@@ -50,7 +50,9 @@ Methods (--method), each seeded with s and otherwise at its defaults:
                     <sampler> is the text after "hone-" and goes to the binary
                     as it is: hone-auto, hone-gp, hone-tpe, hone-random, ...;
                     "+setting" switches a catalog setting on (sampler_settings),
-                    e.g. hone-gp+input-warping
+                    e.g. hone-gp+input-warping, "+setting=value" sets one, e.g.
+                    hone-gp+surrogate=hmc; --batch k > 1 asks k trials at a time
+                    (the running ones are the sampler's fantasies) and tells them after
     optuna-tpe      optuna.samplers.TPESampler(seed=s)
     optuna-gp       optuna.samplers.GPSampler(seed=s)
     optuna-cmaes    optuna.samplers.CmaEsSampler(seed=s) (its default: the
@@ -307,13 +309,24 @@ def hone_sampler(name):
     return sampler, dict(switch.split("=", 1) if "=" in switch else (switch, "true") for switch in switches)
 
 
-def run_hone(table, run, sampler, seed, budget):
+def run_hone(table, run, sampler, seed, budget, batch=1):
+    """With batch > 1 the trials are asked `batch` at a time, suggested in order (each sees the
+    ones before it running: the sampler's fantasies) and told after."""
     hone = import_hone()
     name, settings = hone_sampler(sampler)
     study = hone.create_study(storage=None, sampler=name, seed=seed, direction="minimize", sampler_settings=settings)
     try:
-        study.optimize(lambda trial: run.evaluate({c.name: suggest(trial, c) for c in table.columns}),
-                       n_trials=budget)
+        if batch > 1:
+            done = 0
+            while done < budget:
+                trials = [study.ask() for _ in range(min(batch, budget - done))]
+                losses = [run.evaluate({c.name: suggest(trial, c) for c in table.columns}) for trial in trials]
+                for trial, loss in zip(trials, losses):
+                    study.tell(trial, loss)
+                done += len(trials)
+        else:
+            study.optimize(lambda trial: run.evaluate({c.name: suggest(trial, c) for c in table.columns}),
+                           n_trials=budget)
     finally:
         study.close()
 
@@ -431,11 +444,11 @@ def prepare(method):
         importlib.import_module("smac")
 
 
-def run_method(table, method, seed, budget):
+def run_method(table, method, seed, budget, batch=1):
     run = Run(table, seed)
     start = time.perf_counter()
     if method.startswith("hone-"):
-        run_hone(table, run, method[len("hone-"):], seed, budget)
+        run_hone(table, run, method[len("hone-"):], seed, budget, batch)
     elif method.startswith("optuna-"):
         run_optuna(table, run, method[len("optuna-"):], seed, budget)
     elif method == "ngopt":
@@ -460,6 +473,7 @@ def main():
     parser.add_argument("--seeds", type=int, default=10, help="number of seeds (default 10)")
     parser.add_argument("--seed-start", type=int, default=0, help="first seed (default 0)")
     parser.add_argument("--budget", type=int, default=100, help="evaluations per run (default 100)")
+    parser.add_argument("--batch", type=int, default=1, help="Hone: trials asked at once (fantasies), then told")
     parser.add_argument("--data", default=DATA, help="folder of the tables")
     parser.add_argument("--json", action="store_true", help="one JSON line per run")
     parser.add_argument("--describe", action="store_true", help="print the encoded space and exit")
@@ -476,7 +490,7 @@ def main():
         return
     prepare(args.method)
     for seed in range(args.seed_start, args.seed_start + args.seeds):
-        result = run_method(table, args.method, seed, args.budget)
+        result = run_method(table, args.method, seed, args.budget, args.batch)
         if args.json:
             print(json.dumps(result), flush=True)
         else:

@@ -139,6 +139,12 @@ if ! have "import hebo.optimizers.hebo"; then
     pip_q --no-deps HEBO && pip_q pymoo gpytorch catboost disjoint-set scikit-learn \
         || log "HEBO did not install; its benchmark runs will fail"
 fi
+# BoTorch beside the CPU torch: --no-deps (its pins would fetch CUDA torch), then what it imports
+# beyond gpytorch and linear_operator (installed with HEBO).
+if ! have "import botorch.models"; then
+    log "installing botorch (--no-deps) and pyre-extensions, typing-inspect, mypy-extensions"
+    pip_q --no-deps botorch pyre-extensions typing-inspect mypy-extensions || log "botorch did not install; its runs will fail"
+fi
 if want greenlet; then
     log "installing greenlet"
     pip_q greenlet
