@@ -28,7 +28,7 @@ def main():
     runs = collections.defaultdict(list)
     for (dims, function, method, _), value in sorted(latest.items()):
         runs[(dims, function, method)].append(value)
-    order = ["matern", "infinite-width"] + NETWORKS + ["optuna-gp"]
+    order = ["matern", "infinite-width"] + NETWORKS + ["optuna-gp", "botorch", "hone-random"]
     methods = [m for m in order if any(k[2] == m for k in runs)]
     cells = sorted({(k[0], k[1]) for k in runs})
     print("| function | d | " + " | ".join(methods) + " |")

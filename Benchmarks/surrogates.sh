@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The GP sampler's surrogates (Li, Rudner & Wilson 2024) on BBOB f1, f6, f8, f14, f17 in 20-D and
-# 40-D at 10·d evaluations, beside Optuna's GPSampler, in the same run; one table.
+# 40-D at 10·d evaluations, beside Optuna's GPSampler, BoTorch's standard loop and random search,
+# in the same run; one table.
 # The Matérn and infinite-width GPs refit every evaluation; the network surrogates (dkl, hmc,
 # ensemble, laplace) are asked 10 trials at a time (the running ones are fantasies) and refit
 # once per batch. Then the time per suggestion of each at 200 trials (BayesBenchmark timing,
@@ -12,14 +13,14 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 python="$("$root/Benchmarks/peers/setup.sh" | tail -n 1)"
 out="${1:-$(mktemp -d)}"
 instances="${2:-1-3}"
-surrogates="${3:-matern infinite-width dkl hmc ensemble laplace optuna-gp}"
+surrogates="${3:-matern infinite-width dkl hmc ensemble laplace optuna-gp botorch hone-random}"
 export OPENBLAS_NUM_THREADS=1 PYTHONWARNINGS=ignore
 mkdir -p "$out"
 cd "$root/Benchmarks/peers"
 for dims in 20 40; do
   for surrogate in $surrogates; do
     case "$surrogate" in
-      optuna-gp) method=optuna-gp; batch=1 ;;
+      optuna-gp|botorch|hone-random) method="$surrogate"; batch=1 ;;
       matern|infinite-width) method="hone-gp+surrogate=$surrogate"; batch=1 ;;
       *) method="hone-gp+surrogate=$surrogate"; batch=10 ;;
     esac
@@ -32,7 +33,8 @@ echo
 tables="hpobench_australian hpobench_blood_transfusion hpobench_car hpobench_credit_g hpolib_naval_propulsion hpolib_parkinsons_telemonitoring"
 for surrogate in $surrogates; do
   case "$surrogate" in
-    optuna-gp) method=optuna-gp; batch=1 ;;
+    botorch) continue ;;
+    optuna-gp|hone-random) method="$surrogate"; batch=1 ;;
     matern|infinite-width) method="hone-gp+surrogate=$surrogate"; batch=1 ;;
     *) method="hone-gp+surrogate=$surrogate"; batch=10 ;;
   esac
@@ -47,6 +49,7 @@ echo "Time per suggestion at 200 trials (Ackley, 20-D; median of 10 ask-tell cyc
 for surrogate in $surrogates; do
   case "$surrogate" in
     optuna-gp) "$python" optuna_bo.py --function ackley --dims 20 --sampler gp --timing --history 200 ;;
+    botorch|hone-random) ;;
     *) "$root/.build/release/BayesBenchmark" timing --function ackley --dims 20 --history 200 --surrogate "$surrogate" ;;
   esac
 done

@@ -15,7 +15,7 @@ final class FittedSurrogateCache: Sendable {
   /// `surrogate` fitted to `data`, or the kept model when the same fit was the last one made.
   func model(_ surrogate: any SurrogateFitter, data: SurrogateData, initial: [Double]?, warmIterations: Int,
              seed: UInt64) throws -> any Surrogate {
-    guard surrogate.name != "matern" else { return try surrogate.fit(data, initial: initial, warmIterations: warmIterations, seed: seed) }
+    guard !(surrogate is MaternSurrogate) else { return try surrogate.fit(data, initial: initial, warmIterations: warmIterations, seed: seed) }
     let key = Key(name: surrogate.name, inputs: data.inputs, outputs: data.outputs, choices: data.choices, mean: data.standardization?.mean,
                   scale: data.standardization?.scale, deterministic: data.deterministic, initial: initial,
                   warmIterations: warmIterations, seed: seed)

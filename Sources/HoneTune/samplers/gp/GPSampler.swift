@@ -21,6 +21,10 @@ import HoneMath
 /// `acquisition` (log EI by default) is maximized by `AcquisitionOptimizer`, which never
 /// returns an evaluated or running point while others remain.
 ///
+/// The model need not be the Matérn GP: `surrogate` takes any HoneBayes `SurrogateFitter` —
+/// the infinite-width network, or HoneBayesNN's deep kernel, HMC, ensemble and Laplace
+/// networks (Li, Rudner & Wilson 2024) — and the acquisitions read it through `Surrogate`.
+///
 /// Parameters outside the shared space (conditional ones) are sampled independently at
 /// random, as Optuna's GPSampler does.
 public struct GPSampler: Sampler {
@@ -71,7 +75,7 @@ public struct GPSampler: Sampler {
   /// The trial state holding the fit of `surrogate`: `fitState` for the Matérn GP,
   /// `gp:<name>-hyperparameters` for another.
   public var surrogateFitState: StateKey<Fit> {
-    surrogate.name == "matern" ? Self.fitState : StateKey<Fit>("gp", "\(surrogate.name)-hyperparameters")
+    surrogate is MaternSurrogate ? Self.fitState : StateKey<Fit>("gp", "\(surrogate.name)-hyperparameters")
   }
   /// The fitted hyperparameters θ of the model, with the signature of their space (the
   /// parameter names), stored with each trial so that the next fit starts from them.
