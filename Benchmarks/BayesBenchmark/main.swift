@@ -2,7 +2,7 @@
 //
 //   BayesBenchmark regret --function F --dims D [--seeds S] [--budget B] [--sampler gp|tpe|random]
 //                         [--acquisition logei|nei|kg|mes|ucb|pi] [--deterministic] [--no-warp] [--warm-iterations N]
-//                         [--exact-limit N] [--input-warping] [--json]
+//                         [--exact-limit N] [--input-warping] [--surrogate NAME] [--json]
 //       Minimizes F over its domain with B trials (default 20·D) per seed 0..<S (default 10);
 //       prints the simple regret (best value − f*) and the wall time of each run; `--trace`
 //       adds a line per trial (value, best so far, the GP's fitted log-hyperparameters);
@@ -70,7 +70,8 @@ case "regret":
     default:
       sampler = try GPSampler(seed: UInt64(seed), acquisition: acquisition, warmFitIterations: Int(option("warm-iterations") ?? "8")!,
                               deterministicObjective: arguments.contains("--deterministic"), outputWarping: !arguments.contains("--no-warp"),
-                              inputWarping: arguments.contains("--input-warping"), exactTrialLimit: exactLimit)
+                              inputWarping: arguments.contains("--input-warping"), exactTrialLimit: exactLimit,
+                              surrogate: try NetworkSurrogates.catalog.make(option("surrogate") ?? "matern", SurrogateContext()))
     }
     let study = try Study(name: "bo", sampler: sampler, pruner: NopPruner())
     let start = Date()
@@ -83,7 +84,9 @@ case "regret":
       if arguments.contains("--trace") {
         let all = try study.trials
         let theta = all.last!.systemAttrs[GPSampler.hyperparametersKey]?.objectValue?["theta"]?.arrayValue?.compactMap(\.doubleValue) ?? []
-        print("trace", all.count, String(format: "%.4g", value), String(format: "%.4g", best),
+        let x = point(trial.params, d), bounds = function.bounds(d)
+        let atBounds = (0..<d).filter { j in min(x[j] - bounds[j].low, bounds[j].high - x[j]) < 0.01 * (bounds[j].high - bounds[j].low) }.count
+        print("trace", all.count, String(format: "%.4g", value), String(format: "%.4g", best), "at-bounds \(atBounds)/\(d)",
               point(trial.params, d).map { String(format: "%.2f", $0) }.joined(separator: ","),
               theta.map { String(format: "%.2f", $0) }.joined(separator: " "))
       }
@@ -94,6 +97,7 @@ case "regret":
     if arguments.contains("--no-warp") { peer += "-no-warp" }
     if option("exact-limit") != nil { peer += "-exact-\(exactLimit)" }
     if arguments.contains("--input-warping") { peer += "-input-warping" }
+    if let surrogate = option("surrogate") { peer += "-" + surrogate }
     let regret = best - function.minimum(d)
     if json {
       print("{\"peer\": \"\(peer)\", \"function\": \"\(name)\", \"dims\": \(d), \"seed\": \(seed), \"budget\": \(budget), \"regret\": \(regret), \"seconds\": \(seconds)}")

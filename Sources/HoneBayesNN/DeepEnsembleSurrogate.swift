@@ -34,7 +34,6 @@ public struct DeepEnsembleSurrogate: SurrogateFitter {
       try network.fitMeanSquaredError(inputs: x, targets: y, steps: steps)
       return network
     }
-    let (mean, scale) = data.outputStandardization
     let outputs = networks.map { $0.forward(x) }
     var residual = 0.0
     for i in y.indices {
@@ -43,7 +42,6 @@ public struct DeepEnsembleSurrogate: SurrogateFitter {
       prediction /= Double(members)
       residual += (prediction - y[i]) * (prediction - y[i]) / Double(y.count)
     }
-    return SampledNetworkPosterior(members: networks, noise: Swift.max(residual, 1e-6), inputs: data.inputs, targets: y,
-                                   choices: data.choices, outputMean: mean, outputScale: scale)
+    return SampledNetworkPosterior(members: networks, noise: Swift.max(residual, 1e-6), fitted: FittedData(data))
   }
 }

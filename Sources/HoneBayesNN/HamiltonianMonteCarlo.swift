@@ -71,9 +71,7 @@ public struct HMCSurrogate: SurrogateFitter {
       kept += networks
       noises += etas.map(exp)
     }
-    let (mean, scale) = data.outputStandardization
-    return SampledNetworkPosterior(members: kept, noise: noises.reduce(0, +) / Double(noises.count), inputs: data.inputs, targets: y,
-                                   choices: data.choices, outputMean: mean, outputScale: scale)
+    return SampledNetworkPosterior(members: kept, noise: noises.reduce(0, +) / Double(noises.count), fitted: FittedData(data))
   }
 
   /// The prior precision of each parameter of a network of `widths`: fan-in for weights, 1 for biases.

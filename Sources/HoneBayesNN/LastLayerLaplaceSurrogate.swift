@@ -75,9 +75,8 @@ public struct LastLayerLaplaceSurrogate: SurrogateFitter {
     let noise = best.noise
     var h = gram.map { $0 / noise }
     for i in 0..<p { h[i * p + i] += best.precision }
-    let (mean, scale) = data.outputStandardization
     return LastLayerLaplacePosterior(body: body, weights: weights, covariance: try positiveDefiniteInverse(h, count: p), noise: noise,
-                                     inputs: data.inputs, targets: y, choices: data.choices, outputMean: mean, outputScale: scale)
+                                     fitted: FittedData(data))
   }
 }
 
@@ -85,7 +84,7 @@ public struct LastLayerLaplaceSurrogate: SurrogateFitter {
 /// μ(x) = φ̃ᵀm, σ²(x) = φ̃ᵀΣφ̃, ∂μ/∂x = J̃ᵀm, ∂σ²/∂x = 2J̃ᵀΣφ̃ (J̃ the features' Jacobian, with a
 /// zero row for the bias). Fantasies update (m, Σ) exactly: with S = Φ̃_PΣΦ̃_Pᵀ + σ²ₙI and
 /// G = ΣΦ̃_PᵀS⁻¹, m′ = m + G(y_P − Φ̃_Pm) and Σ′ = Σ − GΦ̃_PΣ.
-public struct LastLayerLaplacePosterior: Surrogate {
+public struct LastLayerLaplacePosterior: NetworkPosterior {
   /// The feature map φ (its output layer is the last hidden layer, tanh applied).
   public let body: DenseNetwork
   /// m, the head's weights then its bias.
@@ -94,37 +93,18 @@ public struct LastLayerLaplacePosterior: Surrogate {
   public let covariance: [Double]
   /// σ²ₙ.
   public let noise: Double
-  /// Implements `Surrogate.inputs`.
-  public let inputs: [Double]
-  /// Implements `Surrogate.targets`.
-  public let targets: [Double]
-  /// The number of categories of each dimension.
-  public let choices: [Int?]
-  /// Implements `Surrogate.outputMean`.
-  public let outputMean: Double
-  /// Implements `Surrogate.outputScale`.
-  public let outputScale: Double
+  /// Implements `NetworkPosterior.fitted`.
+  public let fitted: FittedData
 
   /// A posterior with the given parts.
-  public init(body: DenseNetwork, weights: [Double], covariance: [Double], noise: Double, inputs: [Double], targets: [Double],
-              choices: [Int?], outputMean: Double, outputScale: Double) {
+  public init(body: DenseNetwork, weights: [Double], covariance: [Double], noise: Double, fitted: FittedData) {
     self.body = body
     self.weights = weights
     self.covariance = covariance
     self.noise = noise
-    self.inputs = inputs
-    self.targets = targets
-    self.choices = choices
-    self.outputMean = outputMean
-    self.outputScale = outputScale
+    self.fitted = fitted
   }
 
-  /// Implements `Surrogate.dimensions`.
-  public var dimensions: Int { choices.count }
-  /// Implements `Surrogate.hasGradients`.
-  public var hasGradients: Bool { true }
-  /// Implements `Surrogate.hyperparameterVector`: none kept.
-  public var hyperparameterVector: [Double] { [] }
   var p: Int { weights.count }
 
   /// Rows of features (m × width) with a column of ones appended.
@@ -202,7 +182,7 @@ public struct LastLayerLaplacePosterior: Surrogate {
     var shrunk = covariance
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(p), Int32(p), Int32(q), -1, gain, Int32(q), sigmaPhi, Int32(q), 1, &shrunk,
                 Int32(p))
-    return LastLayerLaplacePosterior(body: body, weights: updated, covariance: shrunk, noise: noise, inputs: inputs + extra,
-                                     targets: targets + outputs, choices: choices, outputMean: outputMean, outputScale: outputScale)
+    return LastLayerLaplacePosterior(body: body, weights: updated, covariance: shrunk, noise: noise,
+                                     fitted: fitted.adding(inputs: extra, targets: outputs))
   }
 }

@@ -12,56 +12,36 @@ import HoneMath
 /// covariance, A = (C(P, P) + σ²ₙI)⁻¹ and r = y_P − μ(P),
 /// μ′(x) = μ(x) + C(x, P)·A·r and σ′²(x) = σ²(x) − C(x, P)·A·C(P, x). Reweighting the samples by
 /// their likelihood instead collapses onto a few of them after a handful of fantasies.
-public struct SampledNetworkPosterior: Surrogate {
+public struct SampledNetworkPosterior: NetworkPosterior {
   /// The networks (single output, standardized units).
   public let members: [DenseNetwork]
   /// The observation noise σ²ₙ the fantasies are conditioned with.
   public let noise: Double
-  /// Implements `Surrogate.inputs`.
-  public let inputs: [Double]
-  /// Implements `Surrogate.targets`.
-  public let targets: [Double]
-  /// Implements `Surrogate.outputMean`.
-  public let outputMean: Double
-  /// Implements `Surrogate.outputScale`.
-  public let outputScale: Double
-  /// The number of categories of each dimension (category i of k enters the networks as (i + ½)/k).
-  public let choices: [Int?]
+  /// Implements `NetworkPosterior.fitted`.
+  public let fitted: FittedData
   /// The pending points P (p × d), the members' centred outputs there (S × p), A·r and A.
   let pending: [Double]
   let pendingDeviations: [Double]
   let gain: [Double]
   let precision: [Double]
 
-  /// The posterior of `members` fitted to `targets` at `inputs`, without fantasies.
-  public init(members: [DenseNetwork], noise: Double, inputs: [Double], targets: [Double], choices: [Int?], outputMean: Double,
-              outputScale: Double) {
+  /// The posterior of `members` fitted to `fitted`, without fantasies.
+  public init(members: [DenseNetwork], noise: Double, fitted: FittedData) {
     precondition(!members.isEmpty, "SampledNetworkPosterior: at least one member")
-    self.init(members: members, noise: noise, inputs: inputs, targets: targets, choices: choices, outputMean: outputMean,
-              outputScale: outputScale, pending: [], pendingDeviations: [], gain: [], precision: [])
+    self.init(members: members, noise: noise, fitted: fitted, pending: [], pendingDeviations: [], gain: [], precision: [])
   }
 
-  init(members: [DenseNetwork], noise: Double, inputs: [Double], targets: [Double], choices: [Int?], outputMean: Double,
-       outputScale: Double, pending: [Double], pendingDeviations: [Double], gain: [Double], precision: [Double]) {
+  init(members: [DenseNetwork], noise: Double, fitted: FittedData, pending: [Double], pendingDeviations: [Double], gain: [Double],
+       precision: [Double]) {
     self.members = members
     self.noise = noise
-    self.inputs = inputs
-    self.targets = targets
-    self.choices = choices
-    self.outputMean = outputMean
-    self.outputScale = outputScale
+    self.fitted = fitted
     self.pending = pending
     self.pendingDeviations = pendingDeviations
     self.gain = gain
     self.precision = precision
   }
 
-  /// Implements `Surrogate.dimensions`.
-  public var dimensions: Int { choices.count }
-  /// Implements `Surrogate.hasGradients`.
-  public var hasGradients: Bool { true }
-  /// Implements `Surrogate.hyperparameterVector`: none kept (a refit draws new networks).
-  public var hyperparameterVector: [Double] { [] }
   var pendingCount: Int { gain.count }
 
   /// Every member's outputs at m points: S × m.
@@ -146,8 +126,7 @@ public struct SampledNetworkPosterior: Surrogate {
   public func conditionedOnObservations(inputs extra: [Double], outputs: [Double]) throws -> any Surrogate {
     let allPending = pending + extra
     let p = allPending.count / Swift.max(dimensions, 1), s = members.count
-    let unconditioned = SampledNetworkPosterior(members: members, noise: noise, inputs: inputs, targets: targets, choices: choices,
-                                                outputMean: outputMean, outputScale: outputScale)
+    let unconditioned = SampledNetworkPosterior(members: members, noise: noise, fitted: fitted)
     // The observations of the earlier fantasies are their conditioned means where they were made.
     let earlier = pending.isEmpty ? [] : posterior(at: pending).mean
     let observed = earlier + outputs
@@ -163,9 +142,8 @@ public struct SampledNetworkPosterior: Surrogate {
     var gain = [Double](repeating: 0, count: p)
     let residual = (0..<p).map { observed[$0] - mu[$0] }
     cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(p), Int32(p), 1, precision, Int32(p), residual, 1, 0, &gain, 1)
-    return SampledNetworkPosterior(members: members, noise: noise, inputs: inputs, targets: targets, choices: choices, outputMean: outputMean,
-                                   outputScale: outputScale, pending: allPending, pendingDeviations: deviations, gain: gain,
-                                   precision: precision)
+    return SampledNetworkPosterior(members: members, noise: noise, fitted: fitted, pending: allPending, pendingDeviations: deviations,
+                                   gain: gain, precision: precision)
   }
 }
 
