@@ -51,9 +51,7 @@ public struct GaussianProcess: Sendable {
     let n = outputs.count
     precondition(inputs.count == n * dimensions, "GaussianProcess: \(inputs.count) input values for \(n) × \(dimensions)")
     let cats = categorical ?? Array(repeating: false, count: dimensions)
-    var (mean, std) = meanAndStandardDeviation(outputs)
-    var scale = n > 1 && std > 0 && std.isFinite ? std : 1
-    if let standardization { (mean, scale) = standardization }
+    let (mean, scale) = standardization ?? SurrogateData.standardization(of: outputs)
     let y = outputs.map { ($0 - mean) / scale }
     var theta = (initial ?? GPHyperparameters(priorModeFor: dimensions)).vector
     if deterministic { theta[dimensions + 1] = log(GPPrior.minimumNoise) }

@@ -158,10 +158,3 @@ func positiveDefiniteInverse(_ a: [Double], count p: Int) throws -> [Double] {
   for i in 0..<p { for j in 0..<i { factor[j * p + i] = factor[i * p + j] } }
   return factor
 }
-
-/// Σᵢ aᵢbᵢ.
-func dot(_ a: [Double], _ b: [Double]) -> Double {
-  var sum = 0.0
-  for i in a.indices { sum += a[i] * b[i] }
-  return sum
-}

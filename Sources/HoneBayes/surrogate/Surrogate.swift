@@ -75,8 +75,11 @@ public struct SurrogateData: Sendable {
 
   /// The mean and scale of the standardization: the given one, else the outputs' mean and
   /// standard deviation (1 when it is zero or there is one output).
-  public var outputStandardization: (mean: Double, scale: Double) {
-    if let standardization { return standardization }
+  public var outputStandardization: (mean: Double, scale: Double) { standardization ?? Self.standardization(of: outputs) }
+
+  /// The mean and standard deviation of `outputs`, the deviation 1 when it is zero, not finite
+  /// or there is one output: how every surrogate (the Matérn GP too) standardizes.
+  public static func standardization(of outputs: [Double]) -> (mean: Double, scale: Double) {
     let (mean, deviation) = meanAndStandardDeviation(outputs)
     return (mean, outputs.count > 1 && deviation > 0 && deviation.isFinite ? deviation : 1)
   }

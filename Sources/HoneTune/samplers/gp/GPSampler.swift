@@ -151,8 +151,7 @@ public struct GPSampler: Sampler {
     var standardization: (mean: Double, scale: Double)?
     var box: [ClosedRange<Double>]?
     if done.count > exactTrialLimit {
-      let (mean, deviation) = meanAndStandardDeviation(scores)
-      standardization = (mean, deviation > 0 && deviation.isFinite ? deviation : 1)
+      standardization = SurrogateData.standardization(of: scores)
       let nearest = Self.nearestFirst(to: scores.indices.max { scores[$0] < scores[$1] }!, inputs: inputs, dimensions: d)
       let keep = Self.trainingSubset(scores: scores, nearestFirst: nearest, limit: exactTrialLimit)
       box = Self.trustRegion(around: nearest.prefix(exactTrialLimit * 7 / 10), inputs: inputs, dimensions: d)
