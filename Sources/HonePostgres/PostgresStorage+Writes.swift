@@ -70,7 +70,7 @@ extension PostgresStorage {
   public func createTrial(studyID: Int, template: TrialTemplate?) throws -> FrozenTrial {
     if let template { try StorageRules.checkTemplate(template, directionCount: directions(studyID: studyID).count) }
     let key = UUID()
-    return try run { session, attempt in
+    return try write { session, attempt in
       if let trial = try landed(session, key: key, attempt: attempt) { return trial }
       guard let template else {
         let (id, number, start) = try insertTrial(session, studyID: studyID, template: TrialTemplate(state: .running), key: key)
@@ -108,7 +108,7 @@ extension PostgresStorage {
 
   /// Implements `Storage.setParams`.
   public func setParams(trialID: Int, _ params: [(name: String, value: ParamValue, distribution: Distribution)]) throws {
-    try run { session, _ in
+    try write { session, _ in
       try writeRunning(session, trialID) { trial, _ in
         var existing = trial
         var names: [String] = [], values: [Double] = [], distributions: [String] = []
@@ -129,7 +129,7 @@ extension PostgresStorage {
 
   /// Implements `Storage.setIntermediateValue`.
   public func setIntermediateValue(trialID: Int, step: Int, value: Double) throws {
-    try run { session, _ in
+    try write { session, _ in
       try writeRunning(session, trialID) { trial, _ in
         var series = trial.intermediateValues
         series[step] = value
@@ -141,7 +141,7 @@ extension PostgresStorage {
 
   /// Implements `Storage.setIntermediateVector`.
   public func setIntermediateVector(trialID: Int, step: Int, values: [Double]) throws {
-    try run { session, _ in
+    try write { session, _ in
       try writeRunning(session, trialID) { trial, _ in
         var series = trial.intermediateVectors
         series[step] = values
@@ -155,7 +155,7 @@ extension PostgresStorage {
   /// Implements `Storage.finishTrial`. A retry after an unanswered commit that finds the trial
   /// finished as asked counts as done.
   public func finishTrial(trialID: Int, state: TrialState, values: [Double]?, systemAttrs: [String: JSONValue]) throws {
-    try run { session, attempt in
+    try write { session, attempt in
       do {
         try writeRunning(session, trialID) { trial, directionCount in
           guard state.isFinished else {
@@ -188,7 +188,7 @@ extension PostgresStorage {
 
   private func updateTrialAttrs(_ trialID: Int, _ attrs: KeyPath<FrozenTrial, [String: JSONValue]>, column: String,
                                 key: String, value: JSONValue) throws {
-    try run { session, _ in
+    try write { session, _ in
       try writeRunning(session, trialID) { trial, _ in
         var updated = trial[keyPath: attrs]
         updated[key] = value
@@ -200,7 +200,7 @@ extension PostgresStorage {
 
   /// Implements `Storage.recordHeartbeat`, with the server's clock.
   public func recordHeartbeat(trialID: Int) throws {
-    try run { session, _ in
+    try write { session, _ in
       guard try session.query("UPDATE hone_trials SET heartbeat = now() WHERE id = \(trialID) AND state = 'running' RETURNING id").isEmpty else { return }
       guard let row = try session.query("SELECT number, state FROM hone_trials WHERE id = \(trialID)").first else {
         throw StorageError.trialNotFound("no trial with id \(trialID)")

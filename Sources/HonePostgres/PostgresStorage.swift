@@ -44,6 +44,20 @@ public final class PostgresStorage: Storage, Sendable {
   /// Runs `body` through the pool (see `PostgresPool.run`).
   func run<T>(_ body: (PostgresSession, _ attempt: Int) throws -> T) throws -> T { try pool.run(body) }
 
+  /// Runs a write of autocommit statements through the pool and returns once the server has
+  /// committed it. A statement's rows arrive before its implicit transaction commits (at the
+  /// protocol's Sync), so a connection ended between the two would lose a write the caller saw
+  /// succeed; the server answers a following query on the same connection only after that
+  /// commit. If the connection is lost first, the pool runs `body` again, and `attempt` lets it
+  /// find a write that did land (every write here is idempotent on a retry, or keyed).
+  func write<T>(_ body: (PostgresSession, _ attempt: Int) throws -> T) throws -> T {
+    try pool.run { session, attempt in
+      let result = try body(session, attempt)
+      try session.query("SELECT 1")
+      return result
+    }
+  }
+
   /// Runs `body` in one transaction through the pool.
   func transaction<T>(_ body: (PostgresSession, _ attempt: Int) throws -> T) throws -> T {
     try pool.run { session, attempt in try session.transaction { try body(session, attempt) } }
@@ -55,7 +69,7 @@ public final class PostgresStorage: Storage, Sendable {
   public func createStudy(name: String, directions: [StudyDirection]) throws -> Int {
     try StorageRules.checkStudy(name: name, directions: directions)
     let key = UUID()
-    return try run { session, _ in
+    return try write { session, _ in
       let inserted = try session.query("""
         INSERT INTO hone_studies (name, directions, request_key) VALUES (\(name), \(StorageRules.encodeDirections(directions)), \(key))
         ON CONFLICT (name) DO NOTHING RETURNING id
@@ -101,7 +115,7 @@ public final class PostgresStorage: Storage, Sendable {
 
   /// Implements `Storage.deleteStudy`.
   public func deleteStudy(id: Int) throws {
-    try run { session, attempt in
+    try write { session, attempt in
       let deleted = try session.query("DELETE FROM hone_studies WHERE id = \(id) RETURNING id")
       // A retry that finds nothing follows a delete whose commit went unanswered.
       guard !deleted.isEmpty || attempt > 0 else { throw StorageError.studyNotFound("no study with id \(id)") }
