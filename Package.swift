@@ -39,7 +39,7 @@ let package = Package(
     .target(name: "HoneCore"),
     .target(name: "HoneMath", dependencies: ["HoneCore", "CLAPACK"]),
     .target(name: "CHoneKernels"),
-    .target(name: "HoneOptim", dependencies: ["HoneCore", "CHoneKernels"]),
+    .target(name: "HoneOptim", dependencies: ["HoneCore", "HoneMath", "CLAPACK", "CHoneKernels"]),
     .target(name: "HoneBayes", dependencies: ["HoneMath", "CLAPACK"]),
     .target(name: "HoneTune", dependencies: ["HoneCore", "HoneMath", "HoneBayes"]),
     .target(name: "HoneTensor", dependencies: ["HoneCore", "HoneMath", "CLAPACK", "CHoneKernels"]),

@@ -165,6 +165,11 @@ fi
 echo
 "$root/Benchmarks/bbob.sh"
 
+# `hone compare` on digits for five optimizers over ten seeds, beside PyTorch on the same work,
+# USEFUL for SGD and SAM-SGD, and Shampoo's step cost beside AdamW's (about fifteen minutes).
+echo
+"$root/Benchmarks/compare.sh"
+
 # The GP sampler's surrogates (the NNGP kernel, deep kernel, HMC, ensemble, Laplace) on BBOB in
 # 20-D and 40-D and on the HPO tables, beside Optuna's GP (about two hours).
 if [ -d "$root/../shared/data/hpo" ]; then

@@ -145,6 +145,12 @@ if ! have "import botorch.models"; then
     log "installing botorch (--no-deps) and pyre-extensions, typing-inspect, mypy-extensions"
     pip_q --no-deps botorch pyre-extensions typing-inspect mypy-extensions || log "botorch did not install; its runs will fail"
 fi
+# The optimizers beside `hone compare` (torch_compare.py): lion-pytorch and torch-optimizer
+# (its Shampoo), --no-deps so neither touches the CPU torch; torch-optimizer imports pytorch-ranger.
+if ! have "import lion_pytorch, torch_optimizer"; then
+    log "installing lion-pytorch, torch-optimizer and pytorch-ranger (--no-deps)"
+    pip_q --no-deps lion-pytorch torch-optimizer pytorch-ranger || log "lion-pytorch or torch-optimizer did not install; their runs will fail"
+fi
 if want greenlet; then
     log "installing greenlet"
     pip_q greenlet

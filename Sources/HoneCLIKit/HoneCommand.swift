@@ -20,7 +20,7 @@ public struct HoneCommand: AsyncParsableCommand {
       """,
     version: honeVersion,
     subcommands: [StudyCommand.self, AskCommand.self, TellCommand.self, HeartbeatCommand.self, BestCommand.self, TrialsCommand.self,
-                  EnqueueCommand.self, IntermediateCommand.self, DemoCommand.self, TrainCommand.self,
+                  EnqueueCommand.self, IntermediateCommand.self, DemoCommand.self, TrainCommand.self, CompareCommand.self,
                   ReportCommand.self, ImportanceCommand.self, TuneCommand.self, ServeCommand.self, NASCommand.self,
                   DashboardCommand.self])
 }

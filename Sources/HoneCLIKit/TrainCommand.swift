@@ -10,11 +10,8 @@ struct TrainCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train", abstract: "Train a classifier and report validation and test accuracy.")
 
-  @Option(help: "digits, breast-cancer, or a CSV file (header row, numeric columns).") var data: String
-  @Option(help: "The label column of a CSV file (default: \"label\", else the last column).") var label: String?
-  @Option(help: "mlp:W1,W2,… (e.g. mlp:256,256), mlp, linear or cnn (8×8 images).") var model = "mlp:256,256"
-  @Option(help: "Activation: relu, leaky_relu, tanh, sigmoid, gelu, silu.") var activation = "relu"
-  @Option(parsing: .unconditional, help: "Dropout after each hidden layer.") var dropout = 0.0
+  @OptionGroup var data: DataOptions
+  @OptionGroup var model: ModelOptions
   @Option(help: ArgumentHelp("\(OptimizerSpec.catalog.nameList) (default adamw).")) var optimizer = "adamw"
   @Option(parsing: .unconditional, help: "Learning rate (peak rate with a schedule).") var lr = 1e-3
   @Option(parsing: .unconditional, help: "Weight decay (default: the optimizer's own, 1e-2 for AdamW, else 0).") var weightDecay: Double?
@@ -27,6 +24,9 @@ struct TrainCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "Epochs.") var epochs = 30
   @Option(parsing: .unconditional, help: "Examples per step.") var batchSize = 64
   @Option(parsing: .unconditional, help: "Stop after this many epochs without a better validation accuracy.") var patience: Int?
+  @Option(parsing: .unconditional, help: ArgumentHelp(
+    "USEFUL: train this many epochs, upsample each class's late-learned cluster once, retrain from the start.",
+    valueName: "epoch")) var useful: Int?
   @Option(parsing: .unconditional, help: "Seed of the split, the initial weights and the batch order.") var seed: UInt64 = 0
   @Option(help: "Save the trained parameters to this file (safetensors).") var save: String?
   @Flag(help: "End with one JSON line of the results.") var json = false
@@ -39,25 +39,21 @@ struct TrainCommand: AsyncParsableCommand {
     guard sam >= 0, sam.isFinite else { throw ValidationError("--sam must be a radius ≥ 0, got \(sam)") }
     if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) { throw ValidationError("--weight-decay must be ≥ 0, got \(weightDecay)") }
     if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
+    if let useful, useful < 1 { throw ValidationError("--useful must be an epoch ≥ 1, got \(useful)") }
   }
 
   func run() async throws {
     let started = ContinuousClock.now
-    let dataset = try loadData()
-    let (trainRaw, validationRaw, testRaw) = try dataset.split(train: 0.6, validation: 0.2, seed: seed)
-    let scaler = Standardizer(fitting: trainRaw)
-    let (train, validation, test) = (scaler.transform(trainRaw), scaler.transform(validationRaw), scaler.transform(testRaw))
-    guard let activationFunction = ActivationFunction(rawValue: activation) else {
-      throw ValidationError("unknown activation \"\(activation)\": use \(ActivationFunction.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    let spec = try ModelSpec(parsing: model, activation: activationFunction, dropout: dropout)
+    let (dataset, _, train, validation, test) = try data.split(seed: seed)
+    let spec = try model.spec()
     let classes = Swift.max(dataset.classCount, 2)
     let network = try spec.make(inputs: dataset.featureCount, classes: classes, seed: seed)
     let stepsPerEpoch = (train.count + batchSize - 1) / batchSize
     let options = try TrainingOptions(
       epochs: epochs, batchSize: batchSize,
       optimizer: optimizerSpec(stepsPerEpoch: stepsPerEpoch), loss: trainingLoss(classes: classes),
-      earlyStoppingPatience: patience, sharpnessAware: sam > 0 ? (sam, false) : nil, seed: seed)
+      earlyStoppingPatience: patience, sharpnessAware: sam > 0 ? (sam, false) : nil, seed: seed,
+      upsampling: useful.map { .useful(epoch: $0) })
     print("\(dataset.count) examples (\(train.count) train, \(validation.count) validation, \(test.count) test), "
       + "\(dataset.featureCount) features, \(classes) classes; model \(spec), \(network.parameterCount) parameters")
     let progress = ProgressBar(enabled: isatty(2) != 0)
@@ -68,6 +64,7 @@ struct TrainCommand: AsyncParsableCommand {
                    report.epoch, report.trainLoss, v.loss, v.accuracy, v.f1, report.seconds))
       return .continue
     }, onBatch: { done, total in progress.update(done: done, total: total) })
+    if useful != nil { print("USEFUL upsampled \(result.upsampled.count) of \(train.count) training examples") }
     let validationResult = evaluate(network, on: validation, loss: options.loss)
     let testResult = evaluate(network, on: test, loss: options.loss)
     let seconds = (ContinuousClock.now - started).seconds
@@ -80,19 +77,6 @@ struct TrainCommand: AsyncParsableCommand {
     if json {
       printJSON(.object(["val_accuracy": .double(validationResult.accuracy), "test_accuracy": .double(testResult.accuracy),
                          "test_f1": .double(testResult.f1), "epochs": .int(result.history.count), "seconds": .double(seconds)]))
-    }
-  }
-
-  func loadData() throws -> Dataset {
-    switch data {
-    case "digits", "breast-cancer":
-      if label != nil { throw ValidationError("--label is only for CSV files; \(data) has its own label") }
-      return try data == "digits" ? Dataset.digits() : Dataset.breastCancer()
-    default:
-      guard FileManager.default.fileExists(atPath: data) else {
-        throw ValidationError("--data \(data): no such file (use digits, breast-cancer or a CSV file)")
-      }
-      return try Dataset.csv(contentsOf: URL(fileURLWithPath: data), label: label)
     }
   }
 

@@ -6,11 +6,13 @@ public enum OptimError: Error, Equatable, CustomStringConvertible, Sendable {
   case sizeMismatch(String)
   /// A saved state that cannot be read, or belongs to another optimizer.
   case invalidState(String)
+  /// A step this optimizer cannot take from what it was given (SAM without a second gradient).
+  case unsupported(String)
 
   /// The message, one line.
   public var description: String {
     switch self {
-    case .invalidHyperparameter(let m), .sizeMismatch(let m), .invalidState(let m): return m
+    case .invalidHyperparameter(let m), .sizeMismatch(let m), .invalidState(let m), .unsupported(let m): return m
     }
   }
 }

@@ -63,6 +63,33 @@ public enum OptimOptimizers {
                             dampening: s.double("dampening", default: 0), weightDecay: s.double("weight-decay", default: 0))
       return c.fullPrecision ? sgd.sgd : sgd
     },
+    OptimizerEntry("shampoo", "Shampoo, Kronecker-factored preconditioner grafted to Adam's step size (Gupta et al. 2018)",
+                   options: shampooOptions) { c, s in
+      try Shampoo(learningRate: c.learningRate, betas: betas(s, 0.999), eps: s.double("eps", default: 1e-8),
+                  weightDecay: s.double("weight-decay", default: 0), matrixEpsilon: s.double("matrix-eps", default: 1e-6),
+                  preconditionFrequency: s.int("precondition-frequency", default: 10),
+                  maxPreconditionerDimension: s.int("max-preconditioner-dim", default: 1024))
+    },
+    OptimizerEntry("sam-sgd", "SAM around SGD with momentum (Foret et al. 2021); adaptive=true: ASAM", options: samOptions + sgdOptions) { c, s in
+      try SharpnessAwareOptimizer(base: SGD(learningRate: c.learningRate, momentum: s.double("momentum", default: 0.9),
+                                            dampening: s.double("dampening", default: 0), weightDecay: s.double("weight-decay", default: 0)),
+                                  rho: s.double("rho", default: 0.05), adaptive: s.flag("adaptive"))
+    },
+    OptimizerEntry("sam-adamw", "SAM around AdamW (Foret et al. 2021); adaptive=true: ASAM", options: samOptions + adamOptions(decay: "0.01")) { c, s in
+      try SharpnessAwareOptimizer(base: AdamW(learningRate: c.learningRate, betas: betas(s, 0.999), eps: s.double("eps", default: 1e-8),
+                                              weightDecay: s.double("weight-decay", default: 1e-2)),
+                                  rho: s.double("rho", default: 0.05), adaptive: s.flag("adaptive"))
+    },
+  ]
+
+  private static let samOptions = [
+    CatalogOption("rho", default: "0.05", "The neighbourhood radius ρ"),
+    CatalogOption("adaptive", default: "false", "ASAM's scale-invariant neighbourhood (Kwon et al. 2021; use rho 2)"),
+  ]
+  private static let shampooOptions = adamOptions(decay: "0") + [
+    CatalogOption("matrix-eps", default: "1e-6", "Damping δ of the factors, relative to their largest eigenvalue"),
+    CatalogOption("precondition-frequency", default: "10", "Steps between recomputations of the inverse roots"),
+    CatalogOption("max-preconditioner-dim", default: "1024", "Sides longer than this are not preconditioned"),
   ]
 
   private static let sgdOptions = [

@@ -1,4 +1,5 @@
 import CHoneKernels
+import CLAPACK
 
 /// The element types optimizers run on: `Float` (training) and `Double` (reference checks).
 /// Each conformance routes the fused kernels to their C implementation for that type.
@@ -19,10 +20,30 @@ public protocol OptimizerScalar: BinaryFloatingPoint, Sendable, Codable where Se
   /// One fused EXAdam step over n elements.
   static func _exadam(_ p: UnsafeMutablePointer<Self>, _ g: UnsafePointer<Self>, _ m: UnsafeMutablePointer<Self>,
                       _ v: UnsafeMutablePointer<Self>, _ n: Int, _ step: EXAdamKernelStep<Self>)
+  /// C ← α·op(A)·op(B) + β·C for row-major A (m×k after op), B (k×n after op), C (m×n) by BLAS
+  /// `gemm` in this precision (Shampoo's preconditioned direction).
+  static func _gemm(transposeA: Bool, transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, alpha: Self, _ a: UnsafePointer<Self>,
+                    _ b: UnsafePointer<Self>, beta: Self, _ c: UnsafeMutablePointer<Self>)
+  /// The lower triangle of C (n×n, row-major) ← α·A·Aᵀ + β·C, or α·Aᵀ·A + β·C with
+  /// `transpose` (A is n×k, or k×n), by BLAS `syrk` in this precision (Shampoo's factors).
+  static func _syrk(transpose: Bool, _ n: Int, _ k: Int, alpha: Self, _ a: UnsafePointer<Self>, beta: Self,
+                    _ c: UnsafeMutablePointer<Self>)
 }
 
 extension Float: OptimizerScalar {
   @inlinable public static func _sqrt(_ x: Float) -> Float { x.squareRoot() }
+  /// Implements `OptimizerScalar._gemm` (`cblas_sgemm`).
+  public static func _gemm(transposeA: Bool, transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, alpha: Float, _ a: UnsafePointer<Float>,
+                           _ b: UnsafePointer<Float>, beta: Float, _ c: UnsafeMutablePointer<Float>) {
+    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n),
+                Int32(k), alpha, a, Int32(max(1, transposeA ? m : k)), b, Int32(max(1, transposeB ? k : n)), beta, c, Int32(max(1, n)))
+  }
+  /// Implements `OptimizerScalar._syrk` (`cblas_ssyrk`).
+  public static func _syrk(transpose: Bool, _ n: Int, _ k: Int, alpha: Float, _ a: UnsafePointer<Float>, beta: Float,
+                           _ c: UnsafeMutablePointer<Float>) {
+    cblas_ssyrk(CblasRowMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, Int32(n), Int32(k), alpha, a,
+                Int32(max(1, transpose ? n : k)), beta, c, Int32(max(1, n)))
+  }
   /// Implements `OptimizerScalar._sgd`.
   public static func _sgd(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ buf: UnsafeMutablePointer<Float>?, _ n: Int,
                           _ s: SGDKernelStep<Float>) {
@@ -51,6 +72,18 @@ extension Float: OptimizerScalar {
 
 extension Double: OptimizerScalar {
   @inlinable public static func _sqrt(_ x: Double) -> Double { x.squareRoot() }
+  /// Implements `OptimizerScalar._gemm` (`cblas_dgemm`).
+  public static func _gemm(transposeA: Bool, transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, alpha: Double, _ a: UnsafePointer<Double>,
+                           _ b: UnsafePointer<Double>, beta: Double, _ c: UnsafeMutablePointer<Double>) {
+    cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n),
+                Int32(k), alpha, a, Int32(max(1, transposeA ? m : k)), b, Int32(max(1, transposeB ? k : n)), beta, c, Int32(max(1, n)))
+  }
+  /// Implements `OptimizerScalar._syrk` (`cblas_dsyrk`).
+  public static func _syrk(transpose: Bool, _ n: Int, _ k: Int, alpha: Double, _ a: UnsafePointer<Double>, beta: Double,
+                           _ c: UnsafeMutablePointer<Double>) {
+    cblas_dsyrk(CblasRowMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, Int32(n), Int32(k), alpha, a,
+                Int32(max(1, transpose ? n : k)), beta, c, Int32(max(1, n)))
+  }
   /// Implements `OptimizerScalar._sgd`.
   public static func _sgd(_ p: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ buf: UnsafeMutablePointer<Double>?, _ n: Int,
                           _ s: SGDKernelStep<Double>) {

@@ -1,19 +1,24 @@
 import Foundation
 
 extension OptimizerState {
-  private static var magic: [UInt8] { Array("HONEOPT1".utf8) }
+  private static var magic: [UInt8] { Array("HONEOPT".utf8) }
 
-  /// The state as bytes: a header (`HONEOPT1`, the scalar width), then recursively the
-  /// step, skipped steps, buffers, codes, scales and children, little-endian. Restoring it
-  /// with `init(serialized:)` resumes bit-identically.
+  /// The state as bytes: a header (`HONEOPT1`, or `HONEOPT2` when some state in the tree
+  /// holds preconditioner matrices; then the scalar width), then recursively the step,
+  /// skipped steps, buffers, codes, scales, children and (version 2) matrices,
+  /// little-endian. Restoring it with `init(serialized:)` resumes bit-identically; version 1
+  /// files (written before matrices existed) still read.
   public func serialized() -> [UInt8] {
-    var out = Self.magic
+    let version = hasMatrices ? 2 : 1
+    var out = Self.magic + Array("\(version)".utf8)
     out.append(UInt8(MemoryLayout<Scalar>.size))
-    write(to: &out)
+    write(to: &out, version: version)
     return out
   }
 
-  private func write(to out: inout [UInt8]) {
+  private var hasMatrices: Bool { !matrices.isEmpty || children.contains { $0.hasMatrices } }
+
+  private func write(to out: inout [UInt8], version: Int) {
     func int(_ v: Int) { withUnsafeBytes(of: Int64(v).littleEndian) { out.append(contentsOf: $0) } }
     func raw<T>(_ array: [T]) {
       int(array.count)
@@ -28,19 +33,23 @@ extension OptimizerState {
     int(scales.count)
     scales.forEach(raw)
     int(children.count)
-    for child in children { child.write(to: &out) }
+    for child in children { child.write(to: &out, version: version) }
+    if version >= 2 {
+      int(matrices.count)
+      matrices.forEach(raw)
+    }
   }
 
   /// A state from `serialized()` bytes; `OptimError.invalidState` for anything else
   /// (another scalar type, a truncated or foreign file).
   public init(serialized bytes: [UInt8]) throws {
-    guard bytes.count > 9, Array(bytes[0..<8]) == Self.magic else {
+    guard bytes.count > 9, Array(bytes[0..<7]) == Self.magic, bytes[7] == UInt8(ascii: "1") || bytes[7] == UInt8(ascii: "2") else {
       throw OptimError.invalidState("not a Hone optimizer state (bad header)")
     }
     guard Int(bytes[8]) == MemoryLayout<Scalar>.size else {
       throw OptimError.invalidState("the state holds \(bytes[8])-byte scalars, not \(MemoryLayout<Scalar>.size)-byte \(Scalar.self)")
     }
-    var reader = _StateReader(bytes: bytes, offset: 9)
+    var reader = _StateReader(bytes: bytes, offset: 9, version: bytes[7] == UInt8(ascii: "2") ? 2 : 1)
     self = try reader.read()
     guard reader.offset == bytes.count else { throw OptimError.invalidState("trailing bytes after the optimizer state") }
   }
@@ -55,6 +64,8 @@ extension OptimizerState {
 struct _StateReader {
   let bytes: [UInt8]
   var offset: Int
+  /// The format version: 2 adds each state's matrices after its children.
+  let version: Int
 
   mutating func int() throws -> Int {
     guard offset + 8 <= bytes.count else { throw OptimError.invalidState("the optimizer state is truncated") }
@@ -100,6 +111,7 @@ struct _StateReader {
     state.codes = try (0..<count(bytesEach: 8)).map { _ in try array(UInt8.self) }
     state.scales = try (0..<count(bytesEach: 8)).map { _ in try array(Float.self) }
     state.children = try (0..<count(bytesEach: 48)).map { _ in try read(depth: depth + 1) }
+    if version >= 2 { state.matrices = try (0..<count(bytesEach: 8)).map { _ in try array(S.self) } }
     return state
   }
 }

@@ -15,16 +15,20 @@ public struct OptimizerState<Scalar: OptimizerScalar>: Equatable, Sendable {
   public var scales: [[Float]]
   /// The states of a chain's parts, in order.
   public var children: [OptimizerState]
+  /// Square matrices of a non-diagonal preconditioner (Shampoo's Kronecker factors and their
+  /// inverse roots), row-major, each of its own size.
+  public var matrices: [[Scalar]]
 
   /// A state with every field given.
   public init(step: Int = 0, skippedSteps: Int = 0, buffers: [[Scalar]] = [], codes: [[UInt8]] = [],
-              scales: [[Float]] = [], children: [OptimizerState] = []) {
+              scales: [[Float]] = [], children: [OptimizerState] = [], matrices: [[Scalar]] = []) {
     self.step = step
     self.skippedSteps = skippedSteps
     self.buffers = buffers
     self.codes = codes
     self.scales = scales
     self.children = children
+    self.matrices = matrices
   }
 
   /// `count` zero buffers of `length` elements.
@@ -42,6 +46,7 @@ public struct OptimizerState<Scalar: OptimizerScalar>: Equatable, Sendable {
   public var byteCount: Int {
     buffers.reduce(0) { $0 + $1.count * MemoryLayout<Scalar>.stride } + codes.reduce(0) { $0 + $1.count }
       + scales.reduce(0) { $0 + $1.count * 4 } + children.reduce(0) { $0 + $1.byteCount }
+      + matrices.reduce(0) { $0 + $1.count * MemoryLayout<Scalar>.stride }
   }
 
   /// Gives `body` buffer `index` in place. The buffer is moved out of the state for the call,

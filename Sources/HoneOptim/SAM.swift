@@ -85,11 +85,11 @@ public enum SharpnessAwarePerturbation {
   /// The partial sums of the norm: one 256-bit vector register's worth (8 float32, 4
   /// float64 values), as torch's AVX2 reduction keeps them. (Its AVX-512 build keeps twice
   /// as many, which changes the last bits of norms over more than 8 float32 values.)
-  public static func lanes<S: OptimizerScalar>(_: S.Type) -> Int { 32 / MemoryLayout<S>.size }
+  @inlinable public static func lanes<S: OptimizerScalar>(_: S.Type) -> Int { 32 / MemoryLayout<S>.size }
 
   /// ‖s‖₂ of one tensor, s_i = g_i (SAM, Foret et al. 2021) or s_i = |w_i|·g_i rounded once
   /// (ASAM, Kwon et al. 2021): √(Σ s_i²) with the summation order and rounding described on the type.
-  public static func norm<S: OptimizerScalar>(params: UnsafeBufferPointer<S>, grads: UnsafeBufferPointer<S>,
+  @inlinable public static func norm<S: OptimizerScalar>(params: UnsafeBufferPointer<S>, grads: UnsafeBufferPointer<S>,
                                               adaptive: Bool) -> S {
     precondition(params.count == grads.count, "\(params.count) parameters but \(grads.count) gradients")
     return adaptive ? l2Norm(params.count) { abs(params[$0]) * grads[$0] } : l2Norm(grads.count) { grads[$0] }
@@ -98,21 +98,21 @@ public enum SharpnessAwarePerturbation {
   /// The norm over several tensors from their norms, n = ‖(n_1, …, n_K)‖₂ (the global norm of
   /// SAM, Foret et al. 2021, and ASAM, Kwon et al. 2021; torch's `torch.norm(torch.stack(norms))`):
   /// |n_1| for one tensor, else the same reduction as `norm`.
-  public static func norm<S: OptimizerScalar>(ofNorms norms: [S]) -> S {
+  @inlinable public static func norm<S: OptimizerScalar>(ofNorms norms: [S]) -> S {
     norms.count == 1 ? abs(norms[0]) : l2Norm(norms.count) { norms[$0] }
   }
 
   /// The scale σ = ρ/(n + 10⁻¹²) of SAM and ASAM (Foret et al. 2021; Kwon et al. 2021),
   /// rounded as torch computes it: (1/(n + 10⁻¹²))·ρ, each operation rounded once, 10⁻¹² and
   /// ρ first rounded to the parameters' precision.
-  public static func scale<S: OptimizerScalar>(rho: Double, norm: S) -> S {
+  @inlinable public static func scale<S: OptimizerScalar>(rho: Double, norm: S) -> S {
     let denominator = norm + S(1e-12)
     return (1 / denominator) * S(rho)
   }
 
   /// w ← w + e with e = g·σ (SAM, Foret et al. 2021) or e = ((w·w)·g)·σ (ASAM, Kwon et al.
   /// 2021), each product rounded once.
-  public static func perturb<S: OptimizerScalar>(_ params: UnsafeMutableBufferPointer<S>, grads: UnsafeBufferPointer<S>,
+  @inlinable public static func perturb<S: OptimizerScalar>(_ params: UnsafeMutableBufferPointer<S>, grads: UnsafeBufferPointer<S>,
                                                  scale: S, adaptive: Bool) {
     precondition(params.count == grads.count, "\(params.count) parameters but \(grads.count) gradients")
     for i in params.indices {
@@ -122,10 +122,11 @@ public enum SharpnessAwarePerturbation {
     }
   }
 
-  /// √(Σ x_k²) for x_k = element(k), k < n: `lanes` partial sums a_j ← x·x + a_j (one
+  /// √(Σ x_k²) for x_k = element(k), k < n (inlinable, like the functions above, so that a
+  /// caller in another module gets it specialized to its scalar type): `lanes` partial sums a_j ← x·x + a_j (one
   /// rounding) over the first n − n mod lanes values (value k to lane k mod lanes), then
   /// a_0 + a_1 + … in order, then the remaining values the same way, then the square root.
-  static func l2Norm<S: OptimizerScalar>(_ n: Int, _ element: (Int) -> S) -> S {
+  @inlinable static func l2Norm<S: OptimizerScalar>(_ n: Int, _ element: (Int) -> S) -> S {
     let width = lanes(S.self)
     let body = n - n % width
     var partial = [S](repeating: 0, count: width)

@@ -22,7 +22,7 @@ public struct StudyReport {
   public var html: String {
     var sections = [summary()]
     if input.complete.isEmpty {
-      sections.append("<p>No complete trial yet: the plots need at least one.</p>")
+      sections.append(("no-trials", "", "<p>No complete trial yet: the plots need at least one.</p>"))
     } else {
       for i in input.directions.indices {
         sections.append(section("history", "Optimization history" + suffix(i), ReportPlots.history(input, objective: i)))
@@ -41,31 +41,18 @@ public struct StudyReport {
     if input.trials.contains(where: { !$0.intermediateValues.isEmpty }) {
       sections.insert(section("intermediate-values", "Intermediate values", ReportPlots.intermediateValues(input)), at: min(2, sections.count))
     }
-    return """
-      <!DOCTYPE html>
-      <html lang="en"><head><meta charset="utf-8"><title>Hone study \(escapeHTML(input.studyName))</title>
-      <style>body{font-family:sans-serif;margin:24px;color:#222;background:#fff}h1{font-size:22px}h2{font-size:17px;margin-top:28px}\
-      table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\
-      .grid{display:flex;flex-wrap:wrap;gap:8px}svg{background:#fff}</style></head>
-      <body><h1>Study \(escapeHTML(input.studyName))</h1>
-      \(sections.joined(separator: "\n"))
-      </body></html>
-      """
+    return HTMLPage(title: "Study \(input.studyName)", sections: sections).html
   }
 
   /// Writes the page atomically (a reader never sees half a file).
-  public func write(to path: String) throws {
-    try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-  }
+  public func write(to path: String) throws { try HTMLPage.write(html, to: path) }
 
   private func suffix(_ i: Int) -> String { input.directions.count > 1 ? " — objective \(i + 1)" : "" }
 
-  private func section(_ id: String, _ title: String, _ content: String) -> String {
-    "<section id=\"\(id)\"><h2>\(escapeHTML(title))</h2>\(content)</section>"
-  }
+  private func section(_ id: String, _ title: String, _ content: String) -> HTMLPage.Section { (id, title, content) }
 
   /// Trial counts by state, and the best trial(s) with their parameters.
-  private func summary() -> String {
+  private func summary() -> HTMLPage.Section {
     let counts = Dictionary(grouping: input.trials, by: \.state).mapValues(\.count)
     let states = TrialState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", ")
     var rows = ""
@@ -75,7 +62,7 @@ public struct StudyReport {
     }
     let directions = input.directions.map { $0 == .minimize ? "minimize" : "maximize" }.joined(separator: ", ")
     let auto = AutoSampler.choiceSummary(of: input.trials).map { "<p>Samplers the auto sampler chose: \(escapeHTML($0)).</p>" } ?? ""
-    return "<section id=\"summary\"><p>\(input.trials.count) trials (\(states.isEmpty ? "none" : states)); \(directions).</p>" + auto
-      + (rows.isEmpty ? "" : "<table><tr><th>best trial</th><th>value</th><th>parameters</th></tr>\(rows)</table>") + "</section>"
+    return ("summary", "", "<p>\(input.trials.count) trials (\(states.isEmpty ? "none" : states)); \(directions).</p>" + auto
+      + (rows.isEmpty ? "" : "<table><tr><th>best trial</th><th>value</th><th>parameters</th></tr>\(rows)</table>"))
   }
 }

@@ -49,16 +49,28 @@ struct Signum<Scalar: OptimizerScalar>: NamedOptimizer {
 
   /// Every row's listed defaults are the defaults it builds with: the optimizer built with no
   /// settings and the one built with every default typed out take the same steps, bit for bit.
+  /// A shape-aware row (Shampoo) is bound to a 50×100 matrix; a sharpness-aware row takes its
+  /// two-gradient step.
   @Test(arguments: OptimOptimizers.entries.map(\.name)) func listedDefaultsAreTheBuiltOnes(name: String) throws {
     let entry = try Self.catalog.entry(name)
     let typed = CatalogSettings(Dictionary(uniqueKeysWithValues: entry.options.map { ($0.name, $0.defaultValue!) }))
     func run(_ settings: CatalogSettings) throws -> [Float] {
-      let optimizer = try entry.make(OptimizerContext(learningRate: 1e-2), settings)
+      var optimizer = try entry.make(OptimizerContext(learningRate: 1e-2), settings)
+      let sam = optimizer as? SharpnessAwareOptimizer<Float>
+      if let sam { optimizer = sam.base }
+      if let shaped = optimizer as? any ShapeAwareOptimizer<Float> { optimizer = try shaped.forParameter(shape: [50, 100]) }
       var params = (0..<5000).map { Float($0 % 17) / 17 - 0.5 }
       var state = optimizer.initialState(count: params.count)
       for step in 0..<5 {
-        // Gradients that change sign between steps, so that every moment's decay shows.
-        try optimizer.step(params: &params, grads: params.indices.map { Float(sin(Double($0 + 3 * step))) }, state: &state)
+        // Gradients that change sign between steps, so that every moment's decay shows, and
+        // depend on the parameters, so that SAM's perturbation shows.
+        let gradient = { (p: [Float]) in p.indices.map { Float(sin(Double($0 + 3 * step))) + 0.5 * p[$0] } }
+        if let sam {
+          try SharpnessAwareOptimizer(base: optimizer, rho: sam.rho, adaptive: sam.adaptive)
+            .step(params: &params, grads: gradient(params), state: &state, gradient: gradient)
+        } else {
+          try optimizer.step(params: &params, grads: gradient(params), state: &state)
+        }
       }
       return params
     }
@@ -66,8 +78,13 @@ struct Signum<Scalar: OptimizerScalar>: NamedOptimizer {
     #expect(try run(typed) == defaults, "\(name): the listed defaults differ from the built ones")
     // A different value of a setting changes the steps (the setting is read).
     for option in entry.options {
-      let changed = typed.with(option.name, option.name.hasPrefix("beta") || option.name == "momentum" ? 0.5 : 0.25)
-      #expect(try run(changed) != defaults, "\(name): --\(option.name) is not read")
+      let value: CustomStringConvertible = switch option.name {
+      case "adaptive": "true"
+      case "precondition-frequency", "max-preconditioner-dim": 1
+      case let n where n.hasPrefix("beta") || n == "momentum": 0.5
+      default: 0.25
+      }
+      #expect(try run(typed.with(option.name, value)) != defaults, "\(name): --\(option.name) is not read")
     }
   }
 

@@ -1,9 +1,12 @@
-"""Screenshots of every page of `hone dashboard` into docs/ (make screenshots).
+"""Screenshots of every page of `hone dashboard`, and of a `hone compare` report, into docs/
+(make screenshots).
 
 Makes the studies of studies.make_studies with the hone binary ($HONE_BIN, else the debug build)
-in a temporary folder, serves them, and saves one PNG per page with headless Chromium.
+in a temporary folder, serves them, and saves one PNG per page with headless Chromium; then runs
+`hone compare` on digits with opposing signals and saves its report's page.
 """
 
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -37,6 +40,14 @@ def main() -> int:
                 out = DOCS / f"dashboard-{name}.png"
                 out.write_bytes(browser.screenshot(full_page=name not in ("study", "pareto")))
                 print(f"wrote {out.relative_to(DOCS.parent)}")
+        report = Path(folder) / "compare.html"
+        subprocess.run([str(hone), "compare", "--data", "digits", "--model", "mlp:256,256", "--opposing-signals",
+                        "-o", str(report)], check=True, stdout=subprocess.DEVNULL)
+        with cdp.Browser(width=1240, height=900) as browser:
+            browser.navigate(report.as_uri())
+            out = DOCS / "compare-report.png"
+            out.write_bytes(browser.screenshot(full_page=True))
+            print(f"wrote {out.relative_to(DOCS.parent)}")
     return 0
 
 

@@ -35,6 +35,14 @@ public struct Dataset: Sendable {
             featureNames: featureNames, classCount: classCount)
   }
 
+  /// This dataset followed by the examples of `other` (same features and classes).
+  public func appending(_ other: Dataset) -> Dataset {
+    precondition(other.featureCount == featureCount, "appending: \(other.featureCount) features to \(featureCount)")
+    guard other.count > 0 else { return self }
+    return Dataset(features: Tensor.concatenate([features, other.features], alongAxis: 0), labels: labels + other.labels,
+                   featureNames: featureNames, classCount: Swift.max(classCount, other.classCount))
+  }
+
   /// A CSV file with a header row: every column numeric; `label` (default: the column named
   /// "label", else the last) holds whole-number classes. Rows with a missing or non-numeric
   /// cell are an error naming the line.

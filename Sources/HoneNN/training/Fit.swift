@@ -39,11 +39,13 @@ public struct TrainingOptions: Sendable {
   public var sharpnessAware: (rho: Double, adaptive: Bool)?
   /// The seed of the batch order.
   public var seed: UInt64
+  /// A change of the training distribution first (USEFUL); nil: train on the data as given.
+  public var upsampling: Upsampling?
 
   /// Options with PyTorch-like defaults: 30 epochs, batches of 64, AdamW at 1e-3, cross-entropy.
   public init(epochs: Int = 30, batchSize: Int = 64, optimizer: OptimizerSpec = OptimizerSpec("adamw"),
               loss: TrainingLoss = .crossEntropy(), earlyStoppingPatience: Int? = nil, restoreBest: Bool = true,
-              sharpnessAware: (rho: Double, adaptive: Bool)? = nil, seed: UInt64 = 0) {
+              sharpnessAware: (rho: Double, adaptive: Bool)? = nil, seed: UInt64 = 0, upsampling: Upsampling? = nil) {
     self.epochs = epochs
     self.batchSize = batchSize
     self.optimizer = optimizer
@@ -52,6 +54,7 @@ public struct TrainingOptions: Sendable {
     self.restoreBest = restoreBest
     self.sharpnessAware = sharpnessAware
     self.seed = seed
+    self.upsampling = upsampling
   }
 }
 
@@ -93,6 +96,8 @@ public struct TrainingResult: Sendable {
   public var bestEpoch: Int
   /// True when early stopping or the callback ended training before `epochs`.
   public var stoppedEarly: Bool
+  /// The training examples added a second time by `TrainingOptions.upsampling` (empty without it).
+  public var upsampled: [Int] = []
 }
 
 /// Trains a classifier: shuffled mini-batches each epoch, the loss, gradients by reverse mode,
@@ -100,11 +105,30 @@ public struct TrainingResult: Sendable {
 /// (where a tuning trial reports and stops when pruned). Early stopping on validation
 /// accuracy; the best epoch's parameters are restored when `restoreBest`. A non-finite loss
 /// throws `NNError.diverged`. `onBatch` sees (batches done, batches per epoch) after each step.
+/// With `upsampling`, the selection run comes first (without callbacks) and the parameters
+/// are put back to their initial values before the run that the callbacks see.
 public func fit<M: Layer>(_ model: M, on train: Dataset, validation: Dataset? = nil, options: TrainingOptions = TrainingOptions(),
                 onEpoch: (EpochReport) async throws -> TrainingDecision = { _ in .continue },
                 onBatch: (Int, Int) -> Void = { _, _ in }) async throws -> TrainingResult {
   guard options.epochs > 0, options.batchSize > 0 else {
     throw NNError.invalidArgument("epochs (\(options.epochs)) and batch size (\(options.batchSize)) must be positive")
+  }
+  if case .useful(let epoch)? = options.upsampling {
+    guard epoch >= 1 else { throw NNError.invalidArgument("USEFUL's clustering epoch must be at least 1, got \(epoch)") }
+    let initial = model.namedParameters().map(\.parameter.value)
+    var selection = options
+    (selection.upsampling, selection.epochs, selection.earlyStoppingPatience, selection.restoreBest) = (nil, epoch, nil, false)
+    _ = try await fit(model, on: train, options: selection)
+    let logits = predictLogits(model, features: train.features)
+    let slow = UsefulUpsampling.slowExamples(outputs: logits, labels: train.labels,
+                                             losses: perExampleCrossEntropy(logits: logits, labels: train.labels), seed: options.seed)
+    for ((_, parameter), value) in zip(model.namedParameters(), initial) { parameter.value = value }
+    var rest = options
+    rest.upsampling = nil
+    var result = try await fit(model, on: train.appending(train.subset(slow)), validation: validation, options: rest,
+                               onEpoch: onEpoch, onBatch: onBatch)
+    result.upsampled = slow
+    return result
   }
   var optimizer = try ParameterOptimizer(options.optimizer, model: model)
   let parameters = optimizer.parameters
@@ -128,7 +152,7 @@ public func fit<M: Layer>(_ model: M, on train: Dataset, validation: Dataset? = 
         throw NNError.diverged("the training loss became \(loss) in epoch \(epoch); lower the learning rate")
       }
       lossSum += Double(loss) * Double(batch.count)
-      if let sam = options.sharpnessAware {
+      if let sam = options.sharpnessAware ?? optimizer.sharpnessAware {
         try optimizer.sharpnessAwareStep(rho: sam.rho, adaptive: sam.adaptive, gradients: gradients) {
           _valueWithGradient(parameters, lossAt).gradients
         }

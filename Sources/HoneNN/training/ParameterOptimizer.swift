@@ -3,7 +3,10 @@ import HoneTensor
 
 /// An optimizer bound to a module's trainable parameters (PyTorch's `optimizer(model.parameters())`):
 /// one optimizer state per parameter, keyed by its dotted name; parameters that ask for a
-/// full-precision state get the 32-bit counterpart of an 8-bit optimizer.
+/// full-precision state get the 32-bit counterpart of an 8-bit optimizer, and a shape-aware
+/// optimizer (`Shampoo`) is bound to each parameter's shape. A sharpness-aware row
+/// (`sam-sgd`, `sam-adamw`) binds its base optimizer and sets `sharpnessAware`, which `fit`
+/// reads to take the two-gradient step.
 public struct ParameterOptimizer {
   /// The parameters in traversal order, with their names.
   public let parameters: [(name: String, parameter: Parameter)]
@@ -11,13 +14,26 @@ public struct ParameterOptimizer {
   private let optimizers: [any Optimizer<Float>]
   /// The optimizer state of each parameter, by name.
   public private(set) var states: [String: OptimizerState<Float>]
+  /// SAM's radius ρ and whether it is adaptive (ASAM), when the spec names a sharpness-aware row.
+  public let sharpnessAware: (rho: Double, adaptive: Bool)?
 
   /// Binds `spec` to the trainable parameters of `model`.
   public init(_ spec: OptimizerSpec, model: some Module) throws {
     parameters = model.trainableParameters()
-    let regular = try spec.make()
-    let full = try spec.make(fullPrecision: true)
-    optimizers = parameters.map { $0.parameter.keepsFullPrecisionState ? full : regular }
+    var regular = try spec.make()
+    var full = try spec.make(fullPrecision: true)
+    if let sam = regular as? SharpnessAwareOptimizer<Float> {
+      sharpnessAware = (sam.rho, sam.adaptive)
+      regular = sam.base
+      full = (full as? SharpnessAwareOptimizer<Float>)?.base ?? full
+    } else {
+      sharpnessAware = nil
+    }
+    optimizers = try parameters.map { _, parameter in
+      let optimizer = parameter.keepsFullPrecisionState ? full : regular
+      guard let shaped = optimizer as? any ShapeAwareOptimizer<Float> else { return optimizer }
+      return try shaped.forParameter(shape: parameter.value.shape)
+    }
     var states: [String: OptimizerState<Float>] = [:]
     for ((name, p), optimizer) in zip(parameters, optimizers) { states[name] = optimizer.initialState(count: p.value.count) }
     self.states = states
