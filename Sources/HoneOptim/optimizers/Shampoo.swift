@@ -20,8 +20,9 @@ import HoneMath
 ///
 /// The state holds Adam's `exp_avg` and `exp_avg_sq` and the matrices [L, R, L̃, R̃] (empty
 /// where a side is not preconditioned; of L and R only the lower triangle is kept, as BLAS
-/// `syrk` writes it), so a saved state resumes exactly. The factors and the preconditioned
-/// direction are computed in the parameters' precision by BLAS; the roots in Double.
+/// `syrk` writes it), so a saved state resumes exactly. The moments, the factors and the
+/// preconditioned direction are computed in the parameters' precision (the matrix products by
+/// BLAS), the roots in Double.
 public struct Shampoo<Scalar: OptimizerScalar>: ShapeAwareOptimizer {
   /// The learning rate per step.
   public let learningRate: Schedule
@@ -97,25 +98,27 @@ public struct Shampoo<Scalar: OptimizerScalar>: ShapeAwareOptimizer {
     return state
   }
 
-  /// Implements `Optimizer._step`.
+  /// Implements `Optimizer._step` (specialized for Float: behind `any Optimizer` the generic
+  /// body would otherwise run with a witness call per element).
+  @_specialize(where Scalar == Float)
   public func _step(params: UnsafeMutableBufferPointer<Scalar>, grads: UnsafeMutableBufferPointer<Scalar>,
                     state: inout OptimizerState<Scalar>) throws {
     let lr = try _LearningRate.at(state.step, learningRate)
     let t = Double(state.step + 1)
     let bc1 = 1 - pow(scaling.beta1, t), bc2Sqrt = (1 - pow(scaling.beta2, t)).squareRoot()
     let n = params.count
-    let g = Self.doubles(UnsafeBufferPointer(grads))
-    var m = Self.doubles(state[.expAvg]), v = Self.doubles(state[.expAvgSq])
-    var momentum = [Double](repeating: 0, count: n), adam = [Double](repeating: 0, count: n)
-    let (b1, b2, eps) = (scaling.beta1, scaling.beta2, scaling.eps)
-    for i in 0..<n {
-      m[i] = b1 * m[i] + (1 - b1) * g[i]
-      v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-      momentum[i] = m[i] / bc1
-      adam[i] = momentum[i] / (v[i].squareRoot() / bc2Sqrt + eps)
+    let (b1, b2, eps) = (Scalar(scaling.beta1), Scalar(scaling.beta2), Scalar(scaling.eps))
+    let (w1, w2, c1, c2) = (Scalar(1 - scaling.beta1), Scalar(1 - scaling.beta2), Scalar(bc1), Scalar(bc2Sqrt))
+    var momentum = [Scalar](repeating: 0, count: n), adam = [Scalar](repeating: 0, count: n)
+    state.withBuffers(.expAvg, .expAvgSq) { m, v in
+      for i in 0..<n {
+        let g = grads[i]
+        m[i] = b1 * m[i] + w1 * g
+        v[i] = b2 * v[i] + w2 * (g * g)
+        momentum[i] = m[i] / c1
+        adam[i] = momentum[i] / (Scalar._sqrt(v[i]) / c2 + eps)
+      }
     }
-    state[.expAvg] = Self.scalars(m)
-    state[.expAvgSq] = Self.scalars(v)
     var direction = adam
     let (left, right, root) = sides
     if let (rows, columns) = matrixView, left || right {
@@ -132,7 +135,7 @@ public struct Shampoo<Scalar: OptimizerScalar>: ShapeAwareOptimizer {
           state.matrices[side + 2] = Self.scalars(try Self.inverseRoot(factor, root: root, damping: matrixEpsilon).elements)
         }
       }
-      var current = Self.scalars(momentum)
+      var current = momentum
       for (side, inner) in [(0, rows), (1, columns)] where side == 0 ? left : right {
         var next = [Scalar](repeating: 0, count: n)
         state.matrices[side + 2].withUnsafeBufferPointer { r in
@@ -145,17 +148,15 @@ public struct Shampoo<Scalar: OptimizerScalar>: ShapeAwareOptimizer {
         }
         current = next
       }
-      let preconditioned = Self.doubles(current)
-      let norm = preconditioned.reduce(0) { $0 + $1 * $1 }.squareRoot()
+      let norm = Self.norm(current)
       if norm > 0 && norm.isFinite {
-        let graft = adam.reduce(0) { $0 + $1 * $1 }.squareRoot() / norm
-        direction = preconditioned.map { $0 * graft }
+        let graft = Scalar(Self.norm(adam) / norm)
+        for i in 0..<n { current[i] *= graft }
+        direction = current
       }
     }
-    let decay = 1 - lr * weightDecay
-    var p = Self.doubles(UnsafeBufferPointer(params))
-    for i in 0..<n { p[i] = p[i] * decay - lr * direction[i] }
-    Self.scalars(p).withUnsafeBufferPointer { _ = params.update(fromContentsOf: $0) }
+    let (decay, rate) = (Scalar(1 - lr * weightDecay), Scalar(lr))
+    for i in 0..<n { params[i] = params[i] * decay - rate * direction[i] }
     state.step += 1
   }
 
@@ -166,25 +167,25 @@ public struct Shampoo<Scalar: OptimizerScalar>: ShapeAwareOptimizer {
     let largest = eigen.values.last ?? 0
     guard largest > 0, largest.isFinite else { return .identity(a.rows) }
     let scaled = eigen.values.map { pow(Swift.max($0, 0) + damping * largest, -1 / root) }
+    // Q·diag(s)·Qᵀ = (Q·diag(√s))·(Q·diag(√s))ᵀ: one symmetric rank-k product (lower
+    // triangle), mirrored.
+    let n = a.rows
     var q = eigen.vectors
-    for i in 0..<q.rows { for j in 0..<q.columns { q[i, j] *= scaled[j].squareRoot() } }
-    return Matrix.product(q, q, transposeB: true)
+    for i in 0..<n { for j in 0..<n { q[i, j] *= scaled[j].squareRoot() } }
+    var result = Matrix(rows: n, columns: n)
+    q.elements.withUnsafeBufferPointer { qp in
+      result.elements.withUnsafeMutableBufferPointer { Double._syrk(transpose: false, n, n, alpha: 1, qp.baseAddress!, beta: 0, $0.baseAddress!) }
+    }
+    for i in 0..<n { for j in (i + 1)..<n { result[i, j] = result[j, i] } }
+    return result
   }
 
-  /// The values as Double, by a direct loop for Float and Double (this generic code usually
-  /// runs unspecialized, behind `any Optimizer`, where a generic conversion per element is slow).
-  static func doubles<C: Collection<Scalar>>(_ values: C) -> [Double] {
-    if let floats = values as? [Float] { return floats.map(Double.init) }
-    if let doubles = values as? [Double] { return doubles }
-    if let floats = values as? UnsafeBufferPointer<Float> { return floats.map(Double.init) }
-    if let doubles = values as? UnsafeBufferPointer<Double> { return Array(doubles) }
-    return values.map { Double($0) }
-  }
+  /// ‖x‖₂, summed in Double.
+  static func norm(_ x: [Scalar]) -> Double { x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
 
-  /// The values as `Scalar` (see `doubles`).
-  static func scalars(_ values: [Double]) -> [Scalar] {
-    if Scalar.self == Float.self { return unsafeBitCast(values.map { Float($0) }, to: [Scalar].self) }
-    if Scalar.self == Double.self { return unsafeBitCast(values, to: [Scalar].self) }
-    return values.map { Scalar($0) }
-  }
+  /// The values as Double (the roots are computed in Double).
+  static func doubles(_ values: [Scalar]) -> [Double] { values.map { Double($0) } }
+
+  /// The values as `Scalar`.
+  static func scalars(_ values: [Double]) -> [Scalar] { values.map { Scalar($0) } }
 }
