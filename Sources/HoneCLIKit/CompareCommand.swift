@@ -91,7 +91,7 @@ struct CompareCommand: AsyncParsableCommand {
     let contenders = optimizerNames.map { Contender($0, optimizer: OptimizerSpec($0, learningRate: .constant(rates[$0]!))) }
     let comparison = try await compareOptimizers(contenders, train: train, validation: validation, test: test, settings: settings,
                                                  progress: log)
-    let summary = ComparisonSummary(comparison: comparison, learningRates: contenders.map { rates[$0.name]! }, trainLabels: train.labels)
+    let summary = ComparisonSummary(comparison: comparison, learningRates: rates, trainLabels: train.labels)
     if json { printJSON(summary.json) } else { print(summary.text) }
     if let output {
       let images = data.data == "digits" ? rawTrain : nil

@@ -18,6 +18,9 @@ struct CompareReport {
       ("summary", "", "<p>\(escapeHTML("\(dataName), model \(model), \(epochs) epochs; every optimizer from the same initial weights and batches."))</p>"
         + HTMLPage.table(header: ComparisonSummary.header, rows: summary.rows)),
     ]
+    if !summary.comparison.diverged.isEmpty {
+      sections.append(("diverged", "Diverged", "<ul>" + summary.comparison.diverged.map { "<li>\(escapeHTML("\($0.name): \($0.message)"))</li>" }.joined() + "</ul>"))
+    }
     if !summary.pairRows.isEmpty { sections.append(("pairs", "Between solutions", HTMLPage.table(header: ComparisonSummary.pairHeader, rows: summary.pairRows))) }
     let trainLoss = solutions.map { s in LineSeries(s.name, s.history.map { (Double($0.epoch), $0.trainLoss) }) }
     let accuracy = solutions.map { s in LineSeries(s.name, s.history.map { (Double($0.epoch), $0.validation?.accuracy ?? .nan) }) }

@@ -5,8 +5,8 @@ import Hone
 /// rows the HTML report shows.
 struct ComparisonSummary {
   let comparison: OptimizerComparison
-  /// The learning rate each contender trained with.
-  let learningRates: [Double]
+  /// The learning rate each contender trained with, by name.
+  let learningRates: [String: Double]
   /// The labels of the training examples (to name opposing-signal groups).
   let trainLabels: [Int]
 
@@ -16,8 +16,8 @@ struct ComparisonSummary {
 
   /// One row per solution, formatted.
   var rows: [[String]] {
-    zip(comparison.solutions, learningRates).map { s, lr in
-      [s.name, g(lr), f(s.test.accuracy), f(s.test.loss), f(s.trainLoss), g(s.sharpness), g(s.hessianTrace.value), f(s.representationRank, 1),
+    comparison.solutions.map { s in
+      [s.name, g(learningRates[s.name] ?? .nan), f(s.test.accuracy), f(s.test.loss), f(s.trainLoss), g(s.sharpness), g(s.hessianTrace.value), f(s.representationRank, 1),
        f(mean(s.weightRanks.map(\.value)), 1), f(mean(s.sparsity.map(\.value)), 3), f(totalNorm(s), 1), f(s.seconds, 1)]
     }
   }
@@ -54,6 +54,7 @@ struct ComparisonSummary {
   var text: String {
     var lines = [formatTable(Self.header, rows)]
     if !pairRows.isEmpty { lines.append("\n" + formatTable(Self.pairHeader, pairRows)) }
+    for (name, message) in comparison.diverged { lines.append("\n\(name) diverged: \(message)") }
     for k in comparison.solutions.indices where comparison.solutions[k].opposingSignals != nil {
       lines.append("\nopposing signals with \(comparison.solutions[k].name):")
       let found = opposingSignalLines(k)
@@ -68,7 +69,7 @@ struct ComparisonSummary {
     let solutions: [JSONValue] = comparison.solutions.indices.map { k in
       let s = comparison.solutions[k]
       var object: [String: JSONValue] = [
-        "optimizer": .string(s.name), "lr": .double(learningRates[k]), "test_accuracy": .double(s.test.accuracy),
+        "optimizer": .string(s.name), "lr": .double(learningRates[s.name] ?? .nan), "test_accuracy": .double(s.test.accuracy),
         "test_loss": .double(s.test.loss), "train_loss": .double(s.trainLoss), "sharpness": .double(s.sharpness),
         "hessian_trace": .double(s.hessianTrace.value), "hessian_trace_stderr": .double(s.hessianTrace.standardError),
         "representation_rank": .double(s.representationRank), "weight_ranks": layers(s.weightRanks),
@@ -97,7 +98,8 @@ struct ComparisonSummary {
       .object(["first": .string(comparison.solutions[p.first].name), "second": .string(comparison.solutions[p.second].name),
                "loss_barrier": .double(p.barrier.height), "cka": .double(p.cka)])
     }
-    return .object(["solutions": .array(solutions), "pairs": .array(pairs)])
+    let diverged: [JSONValue] = comparison.diverged.map { .object(["optimizer": .string($0.name), "error": .string($0.message)]) }
+    return .object(["solutions": .array(solutions), "pairs": .array(pairs), "diverged": .array(diverged)])
   }
 
   private func totalNorm(_ s: SolutionMeasurements) -> Double { s.weightNorms.reduce(0) { $0 + $1.value * $1.value }.squareRoot() }

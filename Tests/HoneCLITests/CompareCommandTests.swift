@@ -42,6 +42,22 @@ import Hone
     #expect(lr >= 1e-3 / 30 && lr <= 1e-3 * 30)
   }
 
+  /// An optimizer that diverges is reported and the others are still measured; when every one
+  /// diverges the command fails with one line.
+  @Test func aDivergingOptimizerIsReportedAndTheOthersGoOn() throws {
+    let hone = try CLIRunner()
+    let common = ["compare", "--data", "breast-cancer", "--model", "mlp:8", "--epochs", "2", "--eigen-iterations", "2", "--trace-samples", "1"]
+    let result = try hone.run(common + ["--optimizers", "sgd,adamw", "--lr", "sgd=1e4", "--json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let document = try JSONValue.parse(result.stdout).objectValue!
+    #expect(document["solutions"]?.arrayValue?.map { $0.objectValue!["optimizer"] } == [.string("adamw")])
+    #expect(document["diverged"]?.arrayValue?.first?.objectValue?["optimizer"] == .string("sgd"))
+    #expect(document["pairs"]?.arrayValue?.isEmpty == true)
+    let all = try hone.run(common + ["--optimizers", "sgd", "--lr", "1e4"])
+    #expect(all.status != 0)
+    #expect(all.stderr.contains("every optimizer diverged"), "\(all.stderr)")
+  }
+
   @Test(arguments: [
     (["--optimizers", "sgd,adagrad"], "unknown optimizer"),
     (["--optimizers", "sgd,sgd"], "names an optimizer twice"),

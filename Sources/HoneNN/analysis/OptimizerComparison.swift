@@ -136,10 +136,12 @@ public struct SolutionPair: Sendable {
 
 /// The outcome of `compareOptimizers`.
 public struct OptimizerComparison: Sendable {
-  /// One entry per contender, in the order given.
+  /// One entry per contender that trained to the end, in the order given.
   public var solutions: [SolutionMeasurements]
-  /// Every pair of contenders (i < j).
+  /// Every pair of those (i < j, indices into `solutions`).
   public var pairs: [SolutionPair]
+  /// The contenders whose training diverged, with the message.
+  public var diverged: [(name: String, message: String)] = []
 }
 
 /// Trains the same model from the same initial weights, on the same batches, with each
@@ -148,17 +150,27 @@ public struct OptimizerComparison: Sendable {
 /// weights and of the penultimate representation, activation sparsity (`Representations`),
 /// and for every pair the loss barrier between them (`LossBarrier`) and the linear CKA of
 /// their representations ("Optimizers Qualitatively Alter Solutions And We Should Leverage
-/// This", Pascanu et al. 2025, asks for these comparisons).
+/// This", Pascanu et al. 2025, asks for these comparisons). A contender whose loss diverges is
+/// listed in `diverged` and the others go on; when every one diverges, that is the error.
 public func compareOptimizers(_ contenders: [Contender], train: Dataset, validation: Dataset, test: Dataset,
                               settings: ComparisonSettings,
                               progress: (String) -> Void = { _ in }) async throws -> OptimizerComparison {
   guard !contenders.isEmpty else { throw NNError.invalidArgument("name at least one optimizer to compare") }
   let classes = Swift.max(train.classCount, validation.classCount, test.classCount, 2)
   var solutions: [SolutionMeasurements] = []
+  var diverged: [(name: String, message: String)] = []
   for contender in contenders {
     progress("training with \(contender.name)")
     let model = try settings.model.make(inputs: train.featureCount, classes: classes, seed: settings.seed)
-    solutions.append(try await measure(contender, model: model, train: train, validation: validation, test: test, settings: settings))
+    do {
+      solutions.append(try await measure(contender, model: model, train: train, validation: validation, test: test, settings: settings))
+    } catch NNError.diverged(let message) {
+      progress("\(contender.name) diverged: \(message)")
+      diverged.append((contender.name, message))
+    }
+  }
+  guard !solutions.isEmpty else {
+    throw NNError.diverged("every optimizer diverged: " + diverged.map { "\($0.name): \($0.message)" }.joined(separator: "; "))
   }
   let reference = try settings.model.make(inputs: train.featureCount, classes: classes, seed: settings.seed)
   let flat = FlatParameters(reference)
@@ -173,7 +185,7 @@ public func compareOptimizers(_ contenders: [Contender], train: Dataset, validat
                                 cka: Representations.linearCKA(solutions[i].representation, solutions[j].representation)))
     }
   }
-  return OptimizerComparison(solutions: solutions, pairs: pairs)
+  return OptimizerComparison(solutions: solutions, pairs: pairs, diverged: diverged)
 }
 
 /// Trains `model` with one contender and measures its solution.
