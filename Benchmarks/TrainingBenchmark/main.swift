@@ -41,6 +41,9 @@ var optimizer = try ParameterOptimizer(OptimizerSpec(optimizerName, learningRate
 var stepSeconds = 0.0, steps = 0
 var rng = SeededRNG(seed: 0)
 
+/// A duration in seconds.
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+
 /// One shuffled pass; the mean of the batch losses.
 @MainActor func epoch() throws -> Double {
   var total = 0.0
@@ -52,7 +55,7 @@ var rng = SeededRNG(seed: 0)
     let stepStart = ContinuousClock.now
     try optimizer.step(gradients)
     let stepTime = ContinuousClock.now - stepStart
-    stepSeconds += Double(stepTime.components.seconds) + Double(stepTime.components.attoseconds) * 1e-18
+    stepSeconds += seconds(stepTime)
     steps += 1
     total += Double(loss)
   }
@@ -70,12 +73,12 @@ for e in 1...epochs {
   if e == 5 { rssAfter5 = residentMiB() }
 }
 let elapsed = clock.now - start
-let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-let rate = Double(epochs * data.count) / seconds
+let elapsedSeconds = seconds(elapsed)
+let rate = Double(epochs * data.count) / elapsedSeconds
 let rssLast = residentMiB()
 if json {
   print("{\"impl\": \"hone\", \"model\": \"\(modelName)\", \"optimizer\": \"\(optimizerName)\", \"batch\": \(batch), \"threads\": 1, "
-    + "\"epochs\": \(epochs), \"samples_per_second\": \(rate), \"seconds\": \(seconds), \"final_loss\": \(lastLoss), "
+    + "\"epochs\": \(epochs), \"samples_per_second\": \(rate), \"seconds\": \(elapsedSeconds), \"final_loss\": \(lastLoss), "
     + "\"step_ms\": \(stepSeconds / Double(steps) * 1e3), "
     + "\"rss_mb_epoch5\": \(rssAfter5), \"rss_mb_last\": \(rssLast)}")
 } else {

@@ -16,7 +16,7 @@ public enum Sharpness {
   public static func hessianVectorProduct(gradient: ([Float]) -> [Float], at w: [Float], vector v: [Float],
                                           epsilon: Double = 1e-3) -> [Double] {
     precondition(w.count == v.count, "hessianVectorProduct: \(w.count) parameters but a vector of \(v.count)")
-    let norm = v.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
+    let norm = Self.norm(v)
     guard norm > 0 else { return [Double](repeating: 0, count: w.count) }
     let step = epsilon / norm
     let plus = gradient(zip(w, v).map { Float(Double($0) + step * Double($1)) })
@@ -66,7 +66,10 @@ public enum Sharpness {
   }
 
   private static func normalize(_ v: inout [Float]) {
-    let norm = v.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
+    let norm = Self.norm(v)
     if norm > 0 { v = v.map { Float(Double($0) / norm) } }
   }
+
+  /// ‖v‖₂, summed in Double.
+  private static func norm(_ v: [Float]) -> Double { v.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot() }
 }

@@ -131,8 +131,8 @@ public struct Shampoo<Scalar: OptimizerScalar>: ShapeAwareOptimizer {
       if right { state.matrices[1].withUnsafeMutableBufferPointer { Scalar._syrk(transpose: true, columns, rows, alpha: weight, g, beta: decay, $0.baseAddress!) } }
       if state.step % preconditionFrequency == 0 {
         for (side, size) in [(0, rows), (1, columns)] where side == 0 ? left : right {
-          let factor = Matrix(rows: size, columns: size, elements: Self.doubles(state.matrices[side]))
-          state.matrices[side + 2] = Self.scalars(try Self.inverseRoot(factor, root: root, damping: matrixEpsilon).elements)
+          let factor = Matrix(rows: size, columns: size, elements: state.matrices[side].map { Double($0) })
+          state.matrices[side + 2] = try Self.inverseRoot(factor, root: root, damping: matrixEpsilon).elements.map { Scalar($0) }
         }
       }
       var current = momentum
@@ -183,9 +183,5 @@ public struct Shampoo<Scalar: OptimizerScalar>: ShapeAwareOptimizer {
   /// ‖x‖₂, summed in Double.
   static func norm(_ x: [Scalar]) -> Double { x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
 
-  /// The values as Double (the roots are computed in Double).
-  static func doubles(_ values: [Scalar]) -> [Double] { values.map { Double($0) } }
 
-  /// The values as `Scalar`.
-  static func scalars(_ values: [Double]) -> [Scalar] { values.map { Scalar($0) } }
 }
