@@ -54,7 +54,7 @@ let package = Package(
       dependencies: ["HoneTune", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(name: "HoneReport", dependencies: ["HoneTune", "HoneMath"]),
     .target(name: "HonePostgres", dependencies: ["HoneTune", .product(name: "PostgresNIO", package: "postgres-nio")]),
-    .target(name: "HoneNAS", dependencies: ["HoneTune", "HoneNN", "HoneMath"]),
+    .target(name: "HoneNAS", dependencies: ["HoneTune", "HoneNN", "HoneMath", "HoneOptim", "HoneTensor"]),
     .target(
       name: "HoneDashboard",
       dependencies: [
@@ -92,7 +92,7 @@ let package = Package(
       path: "Benchmarks/TrainingBenchmark"),
     .executableTarget(
       name: "NASBenchmark",
-      dependencies: ["HoneNAS", "HoneTune", "HoneMath"],
+      dependencies: ["HoneNAS", "HoneTune", "HoneMath", "HoneNN"],
       path: "Benchmarks/NASBenchmark"),
     .executableTarget(
       name: "DashboardBenchmark",

@@ -176,3 +176,13 @@ if [ -d "$root/../shared/data/hpo" ]; then
   echo
   "$root/Benchmarks/surrogates.sh"
 fi
+
+# DARTS, second-order DARTS and sharpDARTS on the digits against the best of 50 random cells,
+# beside PyTorch's DARTS (about half an hour).
+echo
+"$root/Benchmarks/darts.sh"
+
+# Latency: FBNet's lookup table against measured latency (200 cells, batch 1 and 64, beside
+# PyTorch), then an accuracy–latency search on the digits beside Optuna's NSGA-II.
+echo
+"$root/Benchmarks/nas_latency.sh"

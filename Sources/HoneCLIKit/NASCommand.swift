@@ -3,10 +3,10 @@ import Foundation
 import Hone
 
 /// `hone nas`: architecture spaces and architecture search on tabular benchmarks.
-struct NASCommand: ParsableCommand {
+struct NASCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "nas", abstract: "Sample and describe architectures; search a tabular benchmark (architecture → metrics).",
-    subcommands: [Sample.self, Describe.self, Search.self])
+    subcommands: [Sample.self, Describe.self, Search.self, Darts.self, Train.self, LatencyCommand.self])
 
   /// The spaces by name, with the options that shape them.
   struct SpaceOptions: ParsableArguments {
@@ -76,8 +76,11 @@ struct NASCommand: ParsableCommand {
       discussion: """
         A table with an 'arch' column is searched as NAS-Bench-201 cells; any other table needs \
         --parameter for each column that describes a configuration (each becomes a categorical of \
-        its values). With several --objective columns, give a --direction for each; the result is \
-        the Pareto front found, with its hypervolume beside the table's.
+        its values). For cells, the objectives latency (seconds, FBNet's lookup table measured on \
+        this machine), parameters and multiply_accumulates are computed from each cell's network \
+        (--image, --channels, --cells) when the table has no such column. With several \
+        --objective columns, give a --direction for each; the result is the Pareto front found, \
+        with its hypervolume beside the table's.
         """)
     @Option(help: "The CSV table.") var table: String
     @Option(help: "A column to optimize; repeat for several objectives (default cifar10_test_200ep).") var objective: [String] = []
@@ -86,6 +89,8 @@ struct NASCommand: ParsableCommand {
     @Option(help: "\(NASMethod.allCases.map(\.rawValue).joined(separator: ", ")).") var method = NASMethod.predictor.rawValue
     @Option(parsing: .unconditional, help: "Distinct configurations to evaluate.") var queries = 100
     @Option(parsing: .unconditional, help: "Seed.") var seed: UInt64 = 0
+    @OptionGroup(title: "Computed objectives of cells (latency, parameters, multiply_accumulates)") var network: CellNetworkOptions
+    @Option(parsing: .unconditional, help: "Examples per forward pass of the latency objective.") var latencyBatch = 1
 
     func run() throws {
       guard let chosen = NASMethod(rawValue: method) else {
@@ -102,7 +107,16 @@ struct NASCommand: ParsableCommand {
       let header = (try? String(contentsOf: url, encoding: .utf8))?.prefix { $0 != "\n" && $0 != "\r" }.split(separator: ",").map(String.init) ?? []
       if parameter.isEmpty, header.contains("arch") {
         let cells = try ArchitectureTable(contentsOf: url)
-        let columns = try objectives.map(cells.column)
+        var options = network
+        if options.image == nil { options.image = "3x32x32" }
+        let shape = try options.shape(features: -1, classes: 10)
+        let latencies = objectives.contains("latency") && cells.columns["latency"] == nil
+          ? try LatencyTable(shape: shape, operations: CellOperation.nasBench201, batch: latencyBatch) : nil
+        let architectures = cells.columns.values.first?.keys ?? [:].keys
+        let columns = try objectives.map { name in
+          cells.columns[name] == nil && CellCostColumns.names.contains(name)
+            ? try CellCostColumns.column(name, cells: architectures, shape: shape, latencies: latencies) : try cells.column(name)
+        }
         let rows = Dictionary(uniqueKeysWithValues: columns[0].keys.compactMap { arch -> (String, [Double])? in
           let values = columns.compactMap { $0[arch] }
           return values.count == columns.count ? (arch, values) : nil
@@ -111,6 +125,9 @@ struct NASCommand: ParsableCommand {
         try report(space: space, sampler: chosen.sampler(space: space, seed: seed), directions: directions,
                    rows: rows, key: \.description, hint: "is it a table of NAS-Bench-201 cells?")
       } else {
+        if let computed = objectives.first(where: { CellCostColumns.names.contains($0) && !header.contains($0) }) {
+          throw ValidationError("--objective \(computed) is computed from the models of a table of cells (an 'arch' column); this table has no models to measure")
+        }
         guard !parameter.isEmpty else {
           throw ValidationError("the table has no 'arch' column: name its configuration columns with --parameter (repeat it)")
         }

@@ -20,21 +20,11 @@ public struct CellSpace: ArchitectureSpace {
     public init(operations: [Int]) { self.operations = operations }
 
     /// The canonical string.
-    public var description: String {
-      var parts: [String] = []
-      var k = 0
-      for node in 1..<CellSpace.nodes {
-        parts.append("|" + (0..<node).map { input in
-          defer { k += 1 }
-          return "\(CellSpace.operations[operations[k]])~\(input)"
-        }.joined(separator: "|") + "|")
-      }
-      return parts.joined(separator: "+")
-    }
+    public var description: String { CellSpace.string(of: operations.map { CellOperation.nasBench201[$0] }) }
   }
 
   /// The operations an edge can carry.
-  public static let operations = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
+  public static let operations = CellOperation.nasBench201.map(\.rawValue)
   /// Nodes of the cell (node 0 is its input, the last its output).
   public static let nodes = 4
   /// The edges as (to, from), in parameter order.
@@ -90,9 +80,20 @@ public struct CellSpace: ArchitectureSpace {
 
   /// Implements `ArchitectureSpace.parse(_:)`: `|op~0|+|op~0|op~1|+|op~0|op~1|op~2|`.
   public func parse(_ text: String) throws -> Cell {
+    Cell(operations: try Self.operations(parsing: text).map { op in
+      guard let k = CellOperation.nasBench201.firstIndex(of: op) else {
+        throw NASError("'\(text)': \(op) is not an operation of this space (\(Self.operations.joined(separator: ", ")))")
+      }
+      return k
+    })
+  }
+
+  /// The operations of a cell string `|op~0|+|op~0|op~1|+|op~0|op~1|op~2|` whose operations are
+  /// any `CellOperation`.
+  public static func operations(parsing text: String) throws -> [CellOperation] {
     let nodes = text.split(separator: "+", omittingEmptySubsequences: false)
     guard nodes.count == Self.nodes - 1 else { throw NASError("'\(text)' is not a cell: expected \(Self.nodes - 1) nodes separated by '+'") }
-    var operations: [Int] = []
+    var operations: [CellOperation] = []
     for (j, node) in nodes.enumerated() {
       let inputs = node.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
       guard node.hasPrefix("|"), node.hasSuffix("|"), node.count > 1, inputs.count == j + 1 else {
@@ -100,28 +101,18 @@ public struct CellSpace: ArchitectureSpace {
       }
       for (i, input) in inputs.enumerated() {
         let parts = input.split(separator: "~", omittingEmptySubsequences: false)
-        guard parts.count == 2, let k = Self.operations.firstIndex(of: String(parts[0])), parts[1] == "\(i)" else {
-          throw NASError("'\(text)': '\(input)' is not op~\(i) with op one of \(Self.operations.joined(separator: ", "))")
+        guard parts.count == 2, let op = CellOperation(rawValue: String(parts[0])), parts[1] == "\(i)" else {
+          throw NASError("'\(text)': '\(input)' is not op~\(i) with op one of \(CellOperation.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        operations.append(k)
+        operations.append(op)
       }
     }
-    return Cell(operations: operations)
+    return operations
   }
 
-  /// Implements `ArchitectureSpace.cost(of:)`.
+  /// Implements `ArchitectureSpace.cost(of:)`: the cell's operations on C channels of H×W.
   public func cost(of a: Cell) -> ArchitectureCost {
-    let (c, area) = (channels, height * width)
-    var cost = ArchitectureCost(parameters: 0, multiplyAccumulates: 0)
-    for op in a.operations {
-      switch op {
-      case 2: cost.parameters += c * c + 2 * c; cost.multiplyAccumulates += c * c * area  // nor_conv_1x1
-      case 3: cost.parameters += 9 * c * c + 2 * c; cost.multiplyAccumulates += 9 * c * c * area  // nor_conv_3x3
-      case 4: cost.multiplyAccumulates += 9 * c * area  // avg_pool_3x3
-      default: break  // none, skip_connect
-      }
-    }
-    return cost
+    operations(of: a).reduce(ArchitectureCost(parameters: 0, multiplyAccumulates: 0)) { $0 + $1.cost(channels: channels, area: height * width) }
   }
 
   /// The routes from the input node to the output node, as edge indices: 0→3, 0→1→3, 0→2→3, 0→1→2→3.

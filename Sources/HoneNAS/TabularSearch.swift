@@ -52,6 +52,8 @@ public enum NASMethod: String, CaseIterable, Sendable {
   case gp
   /// `TPESampler` on the space's parameters.
   case tpe
+  /// `NSGAIISampler` (Deb et al. 2002) on the space's parameters, populations of 10.
+  case nsga2
 
   /// The sampler of this method for `space`.
   public func sampler<Space: ArchitectureSpace>(space: Space, seed: UInt64) throws -> any Sampler {
@@ -61,6 +63,7 @@ public enum NASMethod: String, CaseIterable, Sendable {
     case .predictor: return try PredictorGuidedSampler(space: space, seed: seed)
     case .gp: return try GPSampler(seed: seed)
     case .tpe: return try TPESampler(seed: seed)
+    case .nsga2: return try NSGAIISampler(seed: seed, populationSize: 10)
     }
   }
 }

@@ -20,8 +20,8 @@ public final class Parameter {
   }
 }
 
-/// A piece of a model: the parameters, buffers and submodules stored in its properties are
-/// found by reflection and named by their property path in PyTorch's style: dotted, array
+/// A piece of a model: the parameters, buffers and submodules stored in its properties (its
+/// superclasses' first) are found by reflection and named by their property path in PyTorch's style: dotted, array
 /// elements by index, camel case turned to snake case (`layers.0.weight`, `running_mean`).
 public protocol Module: AnyObject {}
 
@@ -76,7 +76,10 @@ private struct _ModuleWalker {
   var modules: [any Module] = []
 
   mutating func visitChildren(of value: Any, prefix: String) {
-    for (index, child) in Mirror(reflecting: value).children.enumerated() {
+    // A subclass's stored properties come after its superclasses' (declaration order).
+    var mirrors = [Mirror(reflecting: value)]
+    while let parent = mirrors[0].superclassMirror { mirrors.insert(parent, at: 0) }
+    for (index, child) in mirrors.flatMap(\.children).enumerated() {
       let label = child.label.map { _snakeCase($0.hasPrefix("_") ? String($0.dropFirst()) : $0) } ?? String(index)
       visit(child.value, name: prefix.isEmpty ? label : "\(prefix).\(label)")
     }

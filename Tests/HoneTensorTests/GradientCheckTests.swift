@@ -69,6 +69,15 @@ private let cases: [GradientCase] = [
     conv2d($0[0], weight: $0[1], bias: $0[2], padding: 1)
   },
   GradientCase(name: "conv2d (stride 2)", shapes: [[1, 2, 5, 5], [2, 2, 3, 3]]) { conv2d($0[0], weight: $0[1], stride: 2) },
+  GradientCase(name: "conv2d (dilation 2)", shapes: [[2, 2, 5, 5], [3, 2, 3, 3], [3]]) {
+    conv2d($0[0], weight: $0[1], bias: $0[2], padding: 2, dilation: 2)
+  },
+  GradientCase(name: "conv2d (depthwise)", shapes: [[2, 3, 4, 4], [3, 1, 3, 3], [3]]) {
+    conv2d($0[0], weight: $0[1], bias: $0[2], padding: 1, groups: 3)
+  },
+  GradientCase(name: "conv2d (2 groups, stride 2)", shapes: [[1, 4, 5, 5], [6, 2, 3, 3]]) {
+    conv2d($0[0], weight: $0[1], stride: 2, groups: 2)
+  },
   GradientCase(name: "max pool", shapes: [[2, 2, 4, 4]]) { maxPool2d($0[0], kernelSize: 2) },
   GradientCase(name: "max pool (stride 1, padding 1)", shapes: [[1, 2, 3, 3]]) { maxPool2d($0[0], kernelSize: 2, stride: 1, padding: 1) },
   GradientCase(name: "average pool", shapes: [[2, 2, 4, 4]]) { avgPool2d($0[0], kernelSize: 2) },

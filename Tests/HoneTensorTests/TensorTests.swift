@@ -51,6 +51,22 @@ struct TensorTests {
     #expect(conv2d(image, weight: ones, stride: 2, padding: 1).scalars == [1, 5, 11, 28])
     #expect(maxPool2d(image, kernelSize: 2, stride: 1).scalars == [5, 6, 8, 9])
     #expect(avgPool2d(image, kernelSize: 2, stride: 1).scalars == [3, 4, 6, 7])
+    // Dilation 2 spreads the 2×2 kernel over the corners: 1 + 3 + 7 + 9.
+    #expect(conv2d(image, weight: ones, dilation: 2).scalars == [20])
+    #expect(conv2d(image, weight: ones, padding: 1, dilation: 2).scalars == [5, 10, 5, 10, 20, 10, 5, 10, 5])
+  }
+
+  @Test func groupedConvolutionIsOneConvolutionPerGroup() {
+    let x = Tensor<Double>.randomNormal([2, 4, 5, 5], seed: 1)
+    let w = Tensor<Double>.randomNormal([6, 2, 3, 3], seed: 2)
+    let b = Tensor<Double>.randomNormal([6], seed: 3)
+    let grouped = conv2d(x, weight: w, bias: b, padding: 1, groups: 2)
+    let separate = Tensor.concatenate((0..<2).map { k in
+      conv2d(x.slice(alongAxis: 1, 2 * k..<(2 * k + 2)), weight: w.slice(alongAxis: 0, 3 * k..<(3 * k + 3)),
+             bias: b.slice(alongAxis: 0, 3 * k..<(3 * k + 3)), padding: 1)
+    }, alongAxis: 1)
+    #expect(grouped.shape == [2, 6, 5, 5])
+    #expect(zip(grouped.scalars, separate.scalars).allSatisfy { abs($0 - $1) < 1e-12 })
   }
 
   @Test func shapesAndLayout() {

@@ -53,7 +53,7 @@ public enum OpposingSignals {
         (0..<steps).map { t in group.reduce(0.0) { $0 + d[$1, t] } / Double(group.count) }
       }
       found.append(OpposingSignalPair(first: positive.map { kept[$0] }, second: negative.map { kept[$0] },
-                                      opposition: -correlation(meanChange(positive), meanChange(negative)),
+                                      opposition: -pearsonCorrelation(meanChange(positive), meanChange(negative)),
                                       strength: eigen.values[column] / energy))
     }
     return found
@@ -65,17 +65,5 @@ public enum OpposingSignals {
       let total = row.reduce(0.0) { $0 + Double($1) }
       return total > 0 ? examples.reduce(0.0) { $0 + Double(row[$1]) } / total : 0
     }
-  }
-
-  private static func correlation(_ a: [Double], _ b: [Double]) -> Double {
-    let n = Double(a.count)
-    let (ma, mb) = (a.reduce(0, +) / n, b.reduce(0, +) / n)
-    var (sab, saa, sbb) = (0.0, 0.0, 0.0)
-    for (x, y) in zip(a, b) {
-      sab += (x - ma) * (y - mb)
-      saa += (x - ma) * (x - ma)
-      sbb += (y - mb) * (y - mb)
-    }
-    return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : 0
   }
 }

@@ -98,6 +98,14 @@ public func valueWithGradient<M: Module>(of model: M, _ body: (M) throws -> Tens
   try _valueWithGradient(model.trainableParameters()) { try body(model) }
 }
 
+/// The loss computed by `body` and its gradient with respect to `parameters` (which need not
+/// belong to one module: DARTS differentiates with respect to its architecture weights and the
+/// network's weights together).
+public func valueWithGradient(at parameters: [(name: String, parameter: Parameter)], _ body: () throws -> Tensor<Float>) rethrows
+  -> (value: Float, gradients: ModuleGradients) {
+  try _valueWithGradient(parameters, body)
+}
+
 extension ParameterOptimizer {
   /// The loss computed by `body` and its gradient with respect to the bound parameters.
   public func valueWithGradient(_ body: () throws -> Tensor<Float>) rethrows -> (value: Float, gradients: ModuleGradients) {
