@@ -133,8 +133,6 @@ public enum DifferentiableSearch {
                                            settings: CatalogSettings().with("beta1", 0.5).with("beta2", 0.999)
                                              .with("weight-decay", options.architectureWeightDecay)).make()
     var alphaState = alphaOptimizer.initialState(count: net.architecture.alpha.value.count)
-    let alpha = [(name: "alpha", parameter: net.architecture.alpha)]
-    let everything = weights.parameters + alpha
     let loss = TrainingLoss.crossEntropy()
     var rng = SeededRNG(seed: options.seed, stream: 1)
     var compute = 0.0
@@ -154,32 +152,12 @@ public enum DifferentiableSearch {
         let xv = alphaHalf.features.gathering(alphaBatch, alongAxis: 0)
         let yv = alphaBatch.map { alphaHalf.labels[$0] }
         // The architecture step.
-        var alphaGradient: Tensor<Float>
-        switch options.order {
-        case .first:
-          var logits: Tensor<Float>? = nil
-          alphaGradient = try gradient(alpha) { let l = net(xv); logits = l.detached; return loss(logits: l, labels: yv) }["alpha"]!
-          correct += zip(logits!.argmax(alongAxis: 1), yv).filter { $0 == $1 }.count
-          compute += macs * Double(xv.shape[0])
-        case .second:
-          let xi = Float(schedule(step))
-          let saved = weights.parameters.map(\.parameter.value)
-          let trainGradients = try gradient(weights.parameters) { loss(logits: net(x), labels: y) }
-          for ((name, p), w) in zip(weights.parameters, saved) { p.value = w - xi * (trainGradients[name]! + Float(options.weightDecay) * w) }
-          var logits: Tensor<Float>? = nil
-          let unrolled = try gradient(everything) { let l = net(xv); logits = l.detached; return loss(logits: l, labels: yv) }
-          correct += zip(logits!.argmax(alongAxis: 1), yv).filter { $0 == $1 }.count
-          let norm = weights.parameters.reduce(Float(0)) { $0 + unrolled[$1.name]!.squared().sum().scalar }.squareRoot()
-          let epsilon = 0.01 / max(norm, 1e-12)
-          func alphaGradientAt(_ sign: Float) throws -> Tensor<Float> {
-            for ((name, p), w) in zip(weights.parameters, saved) { p.value = w + sign * epsilon * unrolled[name]! }
-            return try gradient(alpha) { loss(logits: net(x), labels: y) }["alpha"]!
-          }
-          let hessianVector = (try alphaGradientAt(1) - alphaGradientAt(-1)) / (2 * epsilon)
-          for ((_, p), w) in zip(weights.parameters, saved) { p.value = w }
-          alphaGradient = unrolled["alpha"]! - xi * hessianVector
-          compute += macs * Double(3 * x.shape[0] + xv.shape[0])
-        }
+        let architecture = try architectureGradient(
+          net, weights: weights.parameters, order: options.order, train: x, y, validation: xv, yv, xi: Float(schedule(step)),
+          weightDecay: Float(options.weightDecay))
+        var alphaGradient = architecture.gradient
+        correct += zip(architecture.logits.argmax(alongAxis: 1), yv).filter { $0 == $1 }.count
+        compute += macs * Double(options.order == .first ? xv.shape[0] : 3 * x.shape[0] + xv.shape[0])
         seen += xv.shape[0]
         try net.architecture.alpha.value.withUnsafeMutableBufferPointer { p in
           try alphaGradient.withUnsafeMutableBufferPointer { g in try alphaOptimizer.step(params: p, grads: g, state: &alphaState) }
@@ -200,6 +178,36 @@ public enum DifferentiableSearch {
     }
     return DARTSResult(cell: net.discretized(), operations: options.operations, weights: net.architecture.probabilities,
                        history: history, multiplyAccumulates: compute, seconds: (clock.now - start).seconds)
+  }
+
+  /// ∇_α of the loss on the α half's batch (xv, yv) and the logits there: at the current
+  /// weights (first order), or through DARTS' virtual weight step on the weight half's batch
+  /// (x, y) at rate ξ (second order; the weights are put back).
+  private static func architectureGradient(_ net: Supernet, weights: [(name: String, parameter: Parameter)], order: DARTSOptions.Order,
+                                           train x: Tensor<Float>, _ y: [Int], validation xv: Tensor<Float>, _ yv: [Int],
+                                           xi: Float, weightDecay: Float) throws -> (gradient: Tensor<Float>, logits: Tensor<Float>) {
+    let loss = TrainingLoss.crossEntropy()
+    let alpha = [(name: "alpha", parameter: net.architecture.alpha)]
+    var logits = Tensor<Float>(0)
+    func validationLoss() -> Tensor<Float> {
+      let l = net(xv)
+      logits = l.detached
+      return loss(logits: l, labels: yv)
+    }
+    guard order == .second else { return (try gradient(alpha, validationLoss)["alpha"]!, logits) }
+    let saved = weights.map(\.parameter.value)
+    defer { for ((_, p), w) in zip(weights, saved) { p.value = w } }
+    let trainGradients = try gradient(weights) { loss(logits: net(x), labels: y) }
+    for ((name, p), w) in zip(weights, saved) { p.value = w - xi * (trainGradients[name]! + weightDecay * w) }
+    let unrolled = try gradient(weights + alpha, validationLoss)
+    let norm = weights.reduce(Float(0)) { $0 + unrolled[$1.name]!.squared().sum().scalar }.squareRoot()
+    let epsilon = 0.01 / max(norm, 1e-12)
+    func trainGradient(at sign: Float) throws -> Tensor<Float> {
+      for ((name, p), w) in zip(weights, saved) { p.value = w + sign * epsilon * unrolled[name]! }
+      return try gradient(alpha) { loss(logits: net(x), labels: y) }["alpha"]!
+    }
+    let hessianVector = (try trainGradient(at: 1) - trainGradient(at: -1)) / (2 * epsilon)
+    return (unrolled["alpha"]! - xi * hessianVector, logits)
   }
 
   /// The gradients of `body`'s loss with respect to `parameters`; a non-finite loss is an error.
