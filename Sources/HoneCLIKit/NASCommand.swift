@@ -112,7 +112,7 @@ struct NASCommand: AsyncParsableCommand {
         let shape = try options.shape(features: -1, classes: 10)
         let latencies = objectives.contains("latency") && cells.columns["latency"] == nil
           ? try LatencyTable(shape: shape, operations: CellOperation.nasBench201, batch: latencyBatch) : nil
-        let architectures = cells.columns.values.first?.keys ?? [:].keys
+        let architectures = Set(cells.columns.values.flatMap(\.keys))
         let columns = try objectives.map { name in
           cells.columns[name] == nil && CellCostColumns.names.contains(name)
             ? try CellCostColumns.column(name, cells: architectures, shape: shape, latencies: latencies) : try cells.column(name)

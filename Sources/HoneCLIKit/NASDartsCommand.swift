@@ -112,8 +112,8 @@ extension NASCommand {
   /// A retrained cell's measurements as JSON.
   static func cellDocument(_ r: CellTrainingResult) -> [String: JSONValue] {
     ["test_accuracy": .double(r.testAccuracy), "validation_accuracy": .double(r.validationAccuracy),
-             "parameters": .int(r.cost.parameters), "multiply_accumulates_per_example": .int(r.cost.multiplyAccumulates),
-             "multiply_accumulates": .double(r.multiplyAccumulates), "seconds": .double(r.seconds),
+     "parameters": .int(r.cost.parameters), "multiply_accumulates_per_example": .int(r.cost.multiplyAccumulates),
+     "multiply_accumulates": .double(r.multiplyAccumulates), "seconds": .double(r.seconds),
      "latency_ms": .double(r.latency.median * 1e3), "latency_iqr_ms": .double(r.latency.interquartileRange * 1e3)]
   }
 }

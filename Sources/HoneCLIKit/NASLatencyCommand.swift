@@ -49,7 +49,7 @@ extension NASCommand {
         let prediction = try table.predict(operations)
         measured.append(latency.median)
         predicted.append(prediction)
-        let cost = shape.cost(edges: operations.map { [$0] })
+        let cost = shape.cost(of: operations)
         rows.append(.object(["cell": .string(CellSpace.string(of: operations)), "median_ms": .double(latency.median * 1e3),
                              "iqr_ms": .double(latency.interquartileRange * 1e3), "predicted_ms": .double(prediction * 1e3),
                              "parameters": .int(cost.parameters), "multiply_accumulates": .int(cost.multiplyAccumulates)]))

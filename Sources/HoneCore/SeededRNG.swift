@@ -57,6 +57,13 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
     return Int(product.high)
   }
 
+  /// 0..<count in a uniformly random order (Fisher–Yates, from the last position down).
+  public mutating func permutation(_ count: Int) -> [Int] {
+    var order = Array(0..<count)
+    for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, nextInt(below: i + 1)) }
+    return order
+  }
+
   /// A standard normal draw by the Box–Muller transform (one of the pair is used, so the
   /// stream position does not depend on earlier calls).
   public mutating func nextNormal() -> Double {

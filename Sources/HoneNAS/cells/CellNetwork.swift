@@ -47,9 +47,11 @@ public struct CellNetworkShape: Hashable, Sendable {
       $0 + $1.cost(channels: channels, area: area)
     }
     let head = ArchitectureCost(parameters: 2 * channels + channels * classes + classes, multiplyAccumulates: channels * classes)
-    return ArchitectureCost(parameters: stem.parameters + cells * cell.parameters + head.parameters,
-                            multiplyAccumulates: stem.multiplyAccumulates + cells * cell.multiplyAccumulates + head.multiplyAccumulates)
+    return stem + cells * cell + head
   }
+
+  /// The cost of the network whose cells carry `cell`, one operation per edge.
+  public func cost(of cell: [CellOperation]) -> ArchitectureCost { cost(edges: cell.map { [$0] }) }
 }
 
 /// The output of a NAS-Bench-201 cell on input x: node 0 is x, node j = Σ_{i<j} edge(j←i)(node i)

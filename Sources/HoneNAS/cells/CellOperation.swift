@@ -91,4 +91,9 @@ extension ArchitectureCost {
   public static func + (a: ArchitectureCost, b: ArchitectureCost) -> ArchitectureCost {
     ArchitectureCost(parameters: a.parameters + b.parameters, multiplyAccumulates: a.multiplyAccumulates + b.multiplyAccumulates)
   }
+
+  /// k copies of a cost.
+  public static func * (k: Int, c: ArchitectureCost) -> ArchitectureCost {
+    ArchitectureCost(parameters: k * c.parameters, multiplyAccumulates: k * c.multiplyAccumulates)
+  }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HoneNN
+import HoneTune
 
 /// A cell trained in its network and measured.
 public struct CellTrainingResult: Sendable {
@@ -27,7 +28,7 @@ public enum CellTraining {
     let network = try CellNetwork(cell, shape: shape, seed: seed)
     let start = ContinuousClock.now
     let result = try await fit(network, on: train, validation: validation, options: recipe.trainingOptions(examples: train.count, seed: seed))
-    let cost = shape.cost(edges: cell.map { [$0] })
+    let cost = shape.cost(of: cell)
     let seconds = (ContinuousClock.now - start).seconds
     return CellTrainingResult(
       testAccuracy: evaluate(network, on: test).accuracy,

@@ -3,6 +3,7 @@ import HoneMath
 import HoneNN
 import HoneOptim
 import HoneTensor
+import HoneTune
 
 /// The settings of a differentiable architecture search. The defaults are DARTS' (Liu,
 /// Simonyan & Yang 2019): weights by SGD (lr 0.025 cosine-annealed to 0.001, momentum 0.9,

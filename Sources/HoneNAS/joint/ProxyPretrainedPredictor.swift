@@ -69,8 +69,7 @@ public struct ProxyPretrainedPredictor {
     var rng = SeededRNG(seed: seed)
     network.train()
     for _ in 0..<epochs {
-      var order = Array(x.indices)
-      for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
+      let order = rng.permutation(x.count)
       for start in stride(from: 0, to: order.count, by: 32) {
         let batch = Array(order[start..<min(start + 32, order.count)])
         let xb = features.gathering(batch, alongAxis: 0)

@@ -18,8 +18,8 @@ public enum CellCostColumns {
       case "latency":
         guard let latencies else { throw NASError("the latency column needs a latency table") }
         column[text] = try latencies.predict(operations)
-      case "parameters": column[text] = Double(shape.cost(edges: operations.map { [$0] }).parameters)
-      default: column[text] = Double(shape.cost(edges: operations.map { [$0] }).multiplyAccumulates)
+      case "parameters": column[text] = Double(shape.cost(of: operations).parameters)
+      default: column[text] = Double(shape.cost(of: operations).multiplyAccumulates)
       }
     }
     return column

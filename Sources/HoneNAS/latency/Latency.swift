@@ -1,5 +1,6 @@
 import HoneMath
 import HoneNN
+import HoneTune
 import HoneTensor
 
 /// A measured latency: the median and the spread of repeated forward passes.

@@ -10,8 +10,7 @@ extension Dataset {
       throw NNError.invalidArgument("split fractions train \(train) and validation \(validation) must be positive and sum to at most 1")
     }
     var rng = SeededRNG(seed: seed)
-    var order = Array(0..<count)
-    for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
+    let order = rng.permutation(count)
     let trainEnd = Int((Double(count) * train).rounded())
     let validationEnd = Swift.min(count, trainEnd + Int((Double(count) * validation).rounded()))
     guard trainEnd > 0 else { throw NNError.invalidArgument("the training part of \(count) rows would be empty") }
@@ -22,8 +21,7 @@ extension Dataset {
   /// last batch may be smaller), as row index lists.
   public func batchIndices(size: Int, shuffle rng: inout SeededRNG) -> [[Int]] {
     precondition(size > 0, "batchIndices: batch size \(size) must be positive")
-    var order = Array(0..<count)
-    for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
+    let order = rng.permutation(count)
     return stride(from: 0, to: count, by: size).map { Array(order[$0..<Swift.min($0 + size, count)]) }
   }
 }

@@ -29,9 +29,7 @@ public struct GridSampler: Sampler {
     self.seed = seed ?? _randomSeed()
     self.names = searchSpace.keys.sorted()
     var rng = SeededRNG(seed: self.seed, stream: 0x6121D)
-    var order = Array(0..<size)
-    for i in stride(from: size - 1, to: 0, by: -1) { order.swapAt(i, rng.nextInt(below: i + 1)) }
-    self.order = order
+    order = rng.permutation(size)
   }
 
   /// A grid over a search space where every distribution has finitely many values
